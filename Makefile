@@ -1,0 +1,46 @@
+# taskanalytics: `make help` lists the targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## create .venv and install the package with its dependencies
+
+.PHONY: demo
+demo: $(STAMP) ## set up, then build the demo briefings from the bundled document into reports/
+	$(VENV)/bin/taskanalytics demo
+
+.PHONY: test
+test: $(STAMP) ## set up if needed, then run the whole test suite
+	$(PY) -m pytest
+
+.PHONY: lab
+lab: $(STAMP) ## open JupyterLab on notebooks/
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+.PHONY: bench
+bench: $(STAMP) ## run the benchmarks (prints medians)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b; done
+
+.PHONY: lint
+lint: $(STAMP) ## ruff check and format check
+	$(VENV)/bin/ruff check taskanalytics tests benchmarks
+	$(VENV)/bin/ruff format --check taskanalytics tests benchmarks
+
+.PHONY: clean
+clean: ## remove generated reports (never touches data/raw)
+	rm -rf reports/*.html reports/*.ipynb
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'

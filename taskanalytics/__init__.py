@@ -1,0 +1,20 @@
+"""taskanalytics: a district government's yearly work plan, made monitorable.
+
+The public API is small:
+
+- :func:`read_plan` reads the task decomposition document into a :class:`Plan` of tidy frames;
+- :func:`audit` lists data-quality findings about the source document itself.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .audit import audit
+from .errors import PlanParseError, TaskAnalyticsError
+from .plan import Plan, read_plan
+
+__all__ = ["Plan", "PlanParseError", "TaskAnalyticsError", "audit", "read_plan"]
+__version__ = "0.1.0"
+
+logging.getLogger("taskanalytics").addHandler(logging.NullHandler())

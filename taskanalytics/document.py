@@ -1,0 +1,223 @@
+"""Reading the source document: decoding, cells, table rows, and the letter's metadata.
+
+The source is a text export of a Word table. Each cell starts with a tab at the beginning of a
+line (sometimes after a stray space); lines without a leading tab continue the cell above.
+Vertically merged cells come out blank, and a table row that breaks across a page repeats its
+category cells. This module turns the text into :class:`RawRow` objects, one per printed row,
+without interpreting the cells' contents (that is ``plan.py``'s job).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import vocab
+from .errors import PlanParseError
+
+_CELL_START = re.compile(r"^[ \u3000]*\t")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text (lines joined by newlines) and the line it starts on."""
+
+    text: str
+    line: int
+
+    @property
+    def lines(self) -> list[str]:
+        """The cell's non-blank lines, stripped."""
+        return [s for s in (ln.strip(" \u3000\t") for ln in self.text.split("\n")) if s]
+
+    @property
+    def blank(self) -> bool:
+        return not self.lines
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One printed row of a task table.
+
+    ``prefix`` holds the category cells before the task cell: one (category) or two
+    (category, subcategory); ``cells`` the task cell and the five after it.
+    """
+
+    table: int
+    prefix: tuple[Cell, ...]
+    task: Cell
+    milestones: Cell
+    deadline: Cell
+    lead: Cell
+    responsible: Cell
+    leaders: Cell
+
+
+@dataclass
+class Table:
+    """A task table: where its header starts and the counts its note declares."""
+
+    index: int
+    header_line: int
+    declared_tasks: int | None = None
+    declared_milestones: int | None = None
+    declared_line: int | None = None
+    rows: list[RawRow] = field(default_factory=list)
+
+
+def decode(path: Path) -> str:
+    """Return the document's text; UTF-8 (with or without BOM) or GB18030, detected.
+
+    Raises
+    ------
+    PlanParseError
+        If the file is missing, empty or in neither encoding.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PlanParseError(path, None, "a readable file", str(exc)) from exc
+    if not data.strip():
+        raise PlanParseError(path, None, "a work-plan document", "an empty file")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return vocab.ARTIFACT_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    raise PlanParseError(path, None, "text in UTF-8 or GB18030", "undecodable bytes")
+
+
+def split_cells(text: str) -> tuple[list[tuple[int, str]], list[Cell]]:
+    """Split text into the preamble lines (before the first cell) and the cells."""
+    preamble: list[tuple[int, str]] = []
+    cells: list[Cell] = []
+    current: list[str] | None = None
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _CELL_START.match(line):
+            if current is not None:
+                cells.append(Cell("\n".join(current), start))
+            current, start = [line.split("\t", 1)[1]], number
+        elif current is None:
+            preamble.append((number, line))
+        else:
+            current.append(line)
+    if current is not None:
+        cells.append(Cell("\n".join(current), start))
+    return preamble, cells
+
+
+def _is_header(cell: Cell) -> bool:
+    return cell.lines == ["类别"]
+
+
+def read_tables(path: Path, cells: list[Cell]) -> list[Table]:
+    """Group cells into tables and rows.
+
+    A table starts at a header row (类别, 指标任务, …). After it, an optional note cell declares
+    the counts. Every row then holds category cells, a task cell (``12.…``) and exactly five
+    more cells: milestones, deadline, lead units, responsible units, leaders.
+    """
+    tables: list[Table] = []
+    names = list(vocab.TABLE_HEADERS)
+    i = 0
+    prefix: list[Cell] = []
+    while i < len(cells):
+        cell = cells[i]
+        if _is_header(cell):
+            header = [c.lines[0] if c.lines else "" for c in cells[i : i + len(names)]]
+            if header != names:
+                raise PlanParseError(
+                    path, cell.line, "the header cells " + "/".join(names), "/".join(header)
+                )
+            tables.append(Table(index=len(tables), header_line=cell.line))
+            i += len(names)
+            prefix = []
+            continue
+        if not tables:
+            i += 1  # cells before the first table header belong to the letter, not a table
+            continue
+        table = tables[-1]
+        joined = "".join(cell.lines)
+        declared = vocab.DECLARED_RE.search(joined)
+        if declared and not table.rows and not vocab.TASK_RE.match(joined):
+            table.declared_tasks = int(declared.group(1))
+            table.declared_milestones = int(declared.group(2))
+            table.declared_line = cell.line
+            i += 1
+            continue
+        if cell.lines and vocab.TASK_RE.match("\n".join(cell.lines)):
+            rest = cells[i + 1 : i + 6]
+            bad = next((c for c in rest if _is_header(c)), None)
+            if len(rest) < 5 or bad is not None:
+                where = bad.line if bad is not None else cell.line
+                raise PlanParseError(
+                    path,
+                    where,
+                    "five cells after the task (milestones, deadline, lead, responsible, leaders)",
+                    f"{len(rest) if bad is None else rest.index(bad)} cell(s)",
+                )
+            if len(prefix) > 2:
+                raise PlanParseError(
+                    path,
+                    prefix[0].line,
+                    "at most two category cells before a task",
+                    f"{len(prefix)} cells",
+                )
+            table.rows.append(RawRow(table.index, tuple(prefix), cell, *rest))
+            prefix = []
+            i += 6
+            continue
+        prefix.append(cell)
+        i += 1
+    if not tables or not any(t.rows for t in tables):
+        raise PlanParseError(path, None, "a task table with a 类别/指标任务 header and task rows")
+    return tables
+
+
+def read_letter(preamble: list[tuple[int, str]]) -> dict[str, object]:
+    """Read the cover letter before the table: document number, title, issuer, date."""
+    lines = [(n, s.strip()) for n, s in preamble if s.strip()]
+    meta: dict[str, object] = {
+        "doc_number": None,
+        "title": None,
+        "issuer": None,
+        "issued_date": None,
+        "table_title": None,
+    }
+    doc_idx = next((k for k, (_, s) in enumerate(lines) if re.search(r"〔\d{4}〕\d+号", s)), None)
+    if doc_idx is not None:
+        meta["doc_number"] = lines[doc_idx][1]
+    date_idx = next(
+        (
+            k
+            for k, (_, s) in enumerate(lines)
+            if re.fullmatch(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", s)
+        ),
+        None,
+    )
+    if date_idx is not None:
+        y, m, d = map(int, re.findall(r"\d+", lines[date_idx][1]))
+        meta["issued_date"] = dt.date(y, m, d)
+        if date_idx > 0:
+            meta["issuer"] = lines[date_idx - 1][1]
+        if date_idx + 1 < len(lines):
+            meta["table_title"] = lines[date_idx + 1][1]
+    # The title runs from after the document number to the line ending in 通知 (or to the
+    # salutation ending in a colon).
+    start = doc_idx + 1 if doc_idx is not None else 0
+    title: list[str] = []
+    for _, s in lines[start:]:
+        if s.endswith(("：", ":")):
+            break
+        title.append(s)
+        if s.endswith("通知"):
+            break
+    if title:
+        meta["title"] = "".join(title)
+    if meta["table_title"] is None and lines:
+        meta["table_title"] = lines[-1][1]
+    return meta

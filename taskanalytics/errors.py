@@ -1,0 +1,80 @@
+"""The exception family: every error the library raises is a ``TaskAnalyticsError``.
+
+Errors carry structured fields (file, line or row, column, value, what was expected) so the CLI
+and notebooks can show them, and tests can assert on them, without parsing messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class TaskAnalyticsError(Exception):
+    """Base class of all errors raised by taskanalytics."""
+
+
+class PlanParseError(TaskAnalyticsError):
+    """The work-plan document cannot be read into a plan.
+
+    Parameters
+    ----------
+    path
+        The source file.
+    line
+        1-based line number in the decoded text, or None when the problem is the whole file.
+    expected
+        What the parser expected to find there.
+    found
+        What it found instead (shortened), if anything.
+    """
+
+    def __init__(
+        self, path: str | Path, line: int | None, expected: str, found: str | None = None
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.expected = expected
+        self.found = found
+        where = f"{self.path}, line {line}" if line is not None else self.path
+        msg = f"{where}: expected {expected}"
+        if found is not None:
+            shown = found if len(found) <= 60 else found[:57] + "..."
+            msg += f", found {shown!r}"
+        super().__init__(msg)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad cell of an input table (a progress report, for example)."""
+
+    file: str
+    sheet: str | None
+    row: int
+    column: str
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        sheet = f", sheet {self.sheet}" if self.sheet else ""
+        return (
+            f"{self.file}{sheet}, row {self.row}, column {self.column}: "
+            f"found {self.value!r}, expected {self.expected}"
+        )
+
+
+class ValidationError(TaskAnalyticsError):
+    """An input table has bad rows; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[RowProblem], summary: str | None = None) -> None:
+        self.problems = list(problems)
+        head = summary or f"{len(self.problems)} problem(s) found"
+        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class StoreError(TaskAnalyticsError):
+    """The progress store cannot be opened, migrated or written."""
+
+
+class NotebookRunError(TaskAnalyticsError):
+    """A report notebook failed to execute or to export."""

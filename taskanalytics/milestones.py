@@ -1,0 +1,218 @@
+"""Milestones: splitting a task's milestone cell into leaf milestones, and dating each one.
+
+Rules (see docs/data-contract.md):
+
+- each ``（n）`` item is one milestone, unless it holds circled items ``①②…``; then each
+  circled item is one milestone and the ``（n）`` heading becomes their ``group``;
+- a line ending in a colon that is not numbered (``建设街道办事处：``) is the ``group`` of the
+  items after it, never part of the previous milestone;
+- a cell with no numbering is one milestone with label ``""``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from . import vocab
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A leaf milestone as printed: label ``(3)②``, its group heading, its text, its line."""
+
+    label: str
+    group: str | None
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a milestone is due and how that was read.
+
+    ``kind`` is ``date``, ``recurring``, ``range`` or ``task_deadline``; ``phrase`` the text
+    the date was read from (None when there was none); ``vague`` a time word the parser saw but
+    does not turn into a date (for the audit).
+    """
+
+    date: dt.date
+    kind: str
+    recurrence: str | None
+    phrase: str | None
+    vague: str | None
+
+
+def _clean(text: str) -> str:
+    return text.strip().strip(vocab.TRAILING_PUNCT).strip()
+
+
+def _heading(text: str) -> str | None:
+    head = _clean(text.rstrip("".join(vocab.HEADING_END)))
+    return head or None
+
+
+@dataclass
+class _Item:
+    number: int | None
+    text: str
+    line: int
+    group: str | None
+    circled: list[tuple[str, str, int]]
+
+
+def split_leaves(lines: list[tuple[int, str]]) -> list[Leaf]:
+    """Split a task's milestone lines (line number, text) into leaf milestones.
+
+    Parameters
+    ----------
+    lines
+        The milestone cell's lines with their line numbers in the source; for a task printed
+        over several rows, the cells' lines one after the other.
+
+    Returns
+    -------
+    list of Leaf
+        In printed order. Empty if the lines hold no milestone text.
+    """
+    items: list[_Item] = []
+    section: str | None = None  # heading such as 胜利街道办事处 that groups the next items
+
+    def current() -> _Item | None:
+        return items[-1] if items else None
+
+    for number, raw in lines:
+        line = raw.strip(" \u3000\t")
+        if not line:
+            continue
+        m = vocab.NUMBERED_RE.match(line)
+        if m:
+            items.append(_Item(int(m.group(1)), line[m.end() :], number, section, []))
+            _split_inline_circled(items[-1], number)
+            continue
+        if line[0] in vocab.CIRCLED:
+            item = current()
+            if item is None or item.number is None and not item.circled and item.text:
+                # circled items with no (n) parent stand alone, grouped by the section heading
+                item = _Item(None, "", number, section, [])
+                items.append(item)
+            for mark, body in _circled_parts(line):
+                item.circled.append((mark, body, number))
+            continue
+        if line.endswith(vocab.HEADING_END):
+            section = _heading(line)
+            continue
+        item = current()
+        if item is None or (item.circled and item.number is None):
+            items.append(_Item(None, line, number, section, []))
+        elif item.circled:
+            mark, body, ln = item.circled[-1]
+            item.circled[-1] = (mark, body + line, ln)
+        else:
+            item.text += line
+
+    leaves: list[Leaf] = []
+    for item in items:
+        base = f"({item.number})" if item.number is not None else ""
+        if item.circled:
+            group = _heading(item.text) if item.text.strip() else item.group
+            for mark, body, ln in item.circled:
+                if _clean(body):
+                    leaves.append(Leaf(base + mark, group, _clean(body), ln))
+        elif _clean(item.text):
+            leaves.append(Leaf(base, item.group, _clean(item.text), item.line))
+    return leaves
+
+
+def _circled_parts(text: str) -> list[tuple[str, str]]:
+    parts = vocab.CIRCLED_SPLIT_RE.split(text)
+    # parts = [before, mark, body, mark, body, ...]
+    return [(parts[k], parts[k + 1]) for k in range(1, len(parts) - 1, 2)]
+
+
+def _split_inline_circled(item: _Item, line: int) -> None:
+    """``（3） ①1月底前…；②6月底前…`` holds its circled items on the same line."""
+    if not vocab.CIRCLED_SPLIT_RE.search(item.text):
+        return
+    head = vocab.CIRCLED_SPLIT_RE.split(item.text, maxsplit=1)[0]
+    item.circled = [(m, b, line) for m, b in _circled_parts(item.text)]
+    item.text = head
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
+    """Read a milestone's due date from its text.
+
+    The earliest date phrase in the text wins. ``N月底(前)`` is the month's last day,
+    ``N月中旬`` the 20th, ``N月初`` the 10th, ``年底``/``年末`` 31 December; ``2月至3月份`` is
+    a range due at its end; ``每月``/``按月``/``每季度``/``每半年`` and listed dates such as
+    ``4月初、7月初、10月初`` are recurring and due at the task deadline. A bare other year
+    (``计划2024年将…``) dates the milestone at that year's end. With no date at all the
+    milestone is due at the task deadline.
+
+    Parameters
+    ----------
+    text
+        The milestone text.
+    year
+        The plan's year, used where the phrase names no year.
+    task_deadline
+        The task's deadline.
+
+    Returns
+    -------
+    Due
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> parse_due("3月底前，化解政府性债务17501万元", year=2023,
+    ...           task_deadline=dt.date(2023, 12, 31)).date
+    datetime.date(2023, 3, 31)
+    """
+    best: tuple[int, str, re.Match[str]] | None = None
+    for kind, pattern in vocab.DATE_PATTERNS:
+        m = pattern.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind, m)
+    if best is None:
+        m = vocab.BARE_YEAR_RE.search(text)
+        if m and int(m.group("year")) != year:
+            return Due(dt.date(int(m.group("year")), 12, 31), "date", None, m.group(0), None)
+        vague = vocab.VAGUE_TIME_RE.search(text)
+        return Due(task_deadline, "task_deadline", None, None, vague.group(0) if vague else None)
+
+    _, kind, m = best
+    phrase = m.group(0)
+    groups = m.groupdict()
+    y = int(groups["year"]) if groups.get("year") else year
+    if kind == "recurring":
+        return Due(task_deadline, "recurring", vocab.RECURRENCE_WORDS[phrase], phrase, None)
+    if kind == "month_list":
+        months = [int(x) for x in re.findall(r"(\d{1,2})月", phrase)]
+        steps = {b - a for a, b in zip(months, months[1:], strict=False)}
+        recurrence = vocab.RECURRENCE_BY_SPACING.get(steps.pop()) if len(steps) == 1 else None
+        return Due(task_deadline, "recurring", recurrence, phrase, None)
+    if kind == "range":
+        end = int(groups["end"])
+        return Due(_month_end(y, end), "range", None, phrase, None)
+    if kind == "year_end":
+        return Due(dt.date(y, 12, 31), "date", None, phrase, None)
+    month = int(groups["month"])
+    if not 1 <= month <= 12:
+        return Due(task_deadline, "task_deadline", None, None, phrase)
+    if kind == "day":
+        day = int(groups["day"])
+        try:
+            return Due(dt.date(y, month, day), "date", None, phrase, None)
+        except ValueError:
+            return Due(task_deadline, "task_deadline", None, None, phrase)
+    if kind == "month_end":
+        return Due(_month_end(y, month), "date", None, phrase, None)
+    day = vocab.MID_MONTH_DAY if kind == "month_mid" else vocab.EARLY_MONTH_DAY
+    return Due(dt.date(y, month, day), "date", None, phrase, None)

@@ -1,0 +1,108 @@
+"""Quantitative targets: every number with a unit in a milestone's text.
+
+``新开工项目5个、复工项目30个`` gives two targets. Money is normalized to 万元, area to 平方米,
+volume to 立方米; counts keep their measure word. Numbers without a unit (``315转播台``,
+``12345热线``, ``6.5环境日``, years) are not targets, nor are capacities such as ``10000吨/年``.
+
+A target's ``metric`` names the quantity: the words before the number in its clause, with fillers
+such as 完成/累计/达到 removed (``一般公共预算收入累计完成20300万元`` → 一般公共预算收入), joined
+with the noun after it when the number qualifies a noun (``开展1次银企对接会``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import vocab
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One quantity: its name, value in the normalized unit, unit and comparator."""
+
+    metric: str
+    value: float
+    unit: str
+    comparator: str
+    raw: str
+
+
+def _drop_date_phrases(text: str) -> str:
+    for _, pattern in vocab.DATE_PATTERNS:
+        text = pattern.sub("", text)
+    return text
+
+
+def _strip_fillers(name: str) -> str:
+    for word in vocab.INNER_FILLERS:
+        name = name.replace(word, "")
+    name = "".join(ch for ch in name if ch not in vocab.QUOTES)
+    changed = True
+    while changed:
+        changed = False
+        name = name.strip("、和及与并 \u3000" + vocab.QUOTES)
+        for word in vocab.LEADING_FILLERS:
+            if name.startswith(word) and len(name) > len(word):
+                name, changed = name[len(word) :], True
+        for word in vocab.TRAILING_FILLERS:
+            if name.endswith(word):
+                name, changed = name[: -len(word)], True
+    return name
+
+
+def _clause_start(text: str, pos: int) -> int:
+    k = pos
+    while k > 0 and text[k - 1] not in vocab.CLAUSE_DELIMS:
+        k -= 1
+    return k
+
+
+def extract_targets(text: str) -> list[Target]:
+    """Return the quantitative targets in a milestone's text, in printed order.
+
+    Parameters
+    ----------
+    text
+        A leaf milestone's text.
+
+    Returns
+    -------
+    list of Target
+
+    Examples
+    --------
+    >>> [(t.metric, t.value, t.unit) for t in extract_targets("3月底前，化解政府性债务17501万元")]
+    [('化解政府性债务', 17501.0, '万元')]
+    """
+    norm = text.translate(_FULLWIDTH)
+    matches = list(vocab.QUANTITY_RE.finditer(norm))
+    targets: list[Target] = []
+    consumed = 0  # text before this index is already named by an earlier target
+    for k, m in enumerate(matches):
+        start = max(_clause_start(norm, m.start()), consumed)
+        before_raw = norm[start : m.start()]
+        comparator = ">=" if any(w in before_raw for w in vocab.AT_LEAST_BEFORE) else "="
+        after_start = m.end()
+        for word in vocab.AT_LEAST_AFTER:
+            if norm.startswith(word, after_start):
+                comparator = ">="
+                after_start += len(word)
+        next_num = matches[k + 1].start() if k + 1 < len(matches) else len(norm)
+        stop = after_start
+        while stop < next_num and norm[stop] not in vocab.AFTER_STOPS:
+            stop += 1
+        after = norm[after_start:stop]
+        # Text up to a delimiter is named here; text running into the next number is shared
+        # ("完成2个老旧小区改造60%工程量": both quantities are about 老旧小区改造).
+        consumed = stop + 1 if stop < next_num else after_start
+        before = _strip_fillers(_drop_date_phrases(before_raw))
+        after = _strip_fillers(after)
+        metric = before + after if after else before
+        if not metric:
+            metric = _strip_fillers(norm[_clause_start(norm, m.start()) : m.start()])
+        unit, factor = vocab.UNITS[m.group("unit")]
+        value = round(float(m.group("num")) * factor, 6)
+        targets.append(Target(metric or "（未命名）", value, unit, comparator, m.group(0)))
+    return targets
