@@ -1,0 +1,550 @@
+"""Read and validate a unit's progress report (.xlsx template or .csv) into clean frames.
+
+Every rule is checked on every row before anything is returned; all problems are raised together
+as one :class:`~taskanalytics.errors.ValidationError` whose ``problems`` name the file, sheet,
+row, column, the value found and what is accepted. File-level problems (unreadable file, missing
+metadata or columns) use ``row=0``.
+
+Which unit and quarter a file reports for:
+
+- ``.xlsx``: the locked metadata block of the 说明 sheet written by :mod:`taskanalytics.reporting`
+  (填报单位, 填报季度, 截至日期); the file name is ignored.
+- ``.csv``: a ``unit`` / ``牵头单位`` / ``填报单位`` column (one value for the whole file) and a
+  ``quarter`` / ``季度`` column; when absent, the file name ``<unit>_<quarter>.csv``. CSV is read
+  as UTF-8 (with or without BOM), falling back to GB18030 as saved by Chinese Excel.
+
+The as-of date is the ``as_of`` argument when given, else the template's 截至日期 (the quarter
+end), else the end of the CSV's quarter.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from taskanalytics import vocab_progress as vp
+from taskanalytics.errors import RowProblem, TaskAnalyticsError, ValidationError
+from taskanalytics.reporting import PlanLike, parse_quarter, quarter_end, unit_or_none
+
+__all__ = [
+    "REPORT_COLUMNS",
+    "VALUE_COLUMNS",
+    "ProgressFile",
+    "parse_date",
+    "parse_number",
+    "parse_status",
+    "read_progress_file",
+]
+
+#: Columns of ``ProgressFile.reports``: one row per reported milestone.
+REPORT_COLUMNS = ["milestone_id", "task_id", "status", "completed_date", "note", "row"]
+#: Columns of ``ProgressFile.values``: one row per reported target value.
+VALUE_COLUMNS = ["milestone_id", "target_no", "value", "unit"]
+
+_MULTIPLIERS = {"千": 1e3, "万": 1e4, "亿": 1e8}
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$")
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_DATE_TEXT = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+
+
+@dataclass(frozen=True)
+class ProgressFile:
+    """A validated progress report.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file read.
+    sha256 : str
+        Hex SHA-256 of the file's bytes (the store's identity of a file).
+    unit, quarter : str, str or None
+        The reporting unit and quarter (``"2023Q1"``; None for a CSV without one).
+    as_of_date : datetime.date
+        The date the report speaks for.
+    is_synthetic : bool
+        True when the workbook is marked as demo data (演示数据 = 是).
+    reports : pandas.DataFrame
+        `REPORT_COLUMNS`; ``status`` is a code (done, in_progress, not_started, late),
+        ``completed_date`` datetime64, ``row`` the row number in the file.
+    values : pandas.DataFrame
+        `VALUE_COLUMNS`; ``unit`` is the plan's unit of the target.
+    """
+
+    path: Path
+    sha256: str
+    unit: str
+    quarter: str | None
+    as_of_date: dt.date
+    is_synthetic: bool
+    reports: pd.DataFrame
+    values: pd.DataFrame
+
+
+class _CellError(ValueError):
+    """A cell value is not acceptable; ``expected`` says what would be."""
+
+    def __init__(self, expected: str) -> None:
+        super().__init__(expected)
+        self.expected = expected
+
+
+def _is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def parse_number(value: object, *, unit: str | None = None) -> float:
+    """Parse a number as units write it.
+
+    Accepts numbers, digits with thousands separators (``1,234``), full-width digits and
+    punctuation (``１，２３４``), the multipliers 千/万/亿 (``1.2万`` is 12000) and a trailing
+    ``unit`` (``5000万元`` in a 万元 column is 5000). Rejects words (``约一千``, ``一千多``),
+    ranges, non-finite values and, when the column unit itself starts with 千/万/亿, a bare
+    multiplier (``1.2万`` in a 万元 column could mean 1.2 or 12000).
+
+    Parameters
+    ----------
+    value
+        The cell value.
+    unit
+        The unit of the column, if any.
+
+    Returns
+    -------
+    float
+        The value in ``unit``.
+
+    Raises
+    ------
+    ValueError
+        If the value is not a number.
+
+    Examples
+    --------
+    >>> parse_number("1,234")
+    1234.0
+    >>> parse_number("1.2万")
+    12000.0
+    >>> parse_number("５０％", unit="%")
+    50.0
+    """
+    if isinstance(value, bool):
+        raise _CellError(vp.EXPECTED["number"])
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise _CellError(vp.EXPECTED["number"])
+        return float(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
+    norm_unit = unicodedata.normalize("NFKC", unit) if unit else ""
+    if norm_unit and text.endswith(norm_unit) and len(text) > len(norm_unit):
+        text = text[: -len(norm_unit)]
+        norm_unit = ""  # the unit was written out: a 万 before it belongs to the unit
+    factor = 1.0
+    if text[-1:] in _MULTIPLIERS:
+        factor, text = _MULTIPLIERS[text[-1]], text[:-1]
+    if _GROUPED_NUMBER.match(text):
+        text = text.replace(",", "")
+    if not _PLAIN_NUMBER.match(text):
+        raise _CellError(vp.EXPECTED["number"])
+    if factor != 1.0 and norm_unit[:1] in _MULTIPLIERS:
+        # 1.2万 in a 万元 column: 1.2 万元 or 12000 万元? Ask instead of guessing.
+        raise _CellError(f"a number in {unit} without 千/万/亿（请按{unit}填写数字，不加单位）")
+    return float(text) * factor
+
+
+def parse_date(value: object) -> dt.date:
+    """Parse a date cell: a date/datetime, or text like 2023-03-31, 2023/3/31, 2023年3月31日.
+
+    Raises
+    ------
+    ValueError
+        If the value is not a date.
+
+    Examples
+    --------
+    >>> parse_date("2023年3月5日")
+    datetime.date(2023, 3, 5)
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = _DATE_TEXT.match(unicodedata.normalize("NFKC", value).strip())
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                pass
+    raise _CellError(vp.EXPECTED["date"])
+
+
+def parse_status(value: object) -> str:
+    """Map a status word (已完成, 推进中, 未启动, 滞后, or a code) to its code.
+
+    Raises
+    ------
+    ValueError
+        If the word is not a known status.
+
+    Examples
+    --------
+    >>> parse_status("已完成")
+    'done'
+    """
+    key = unicodedata.normalize("NFKC", str(value)).strip()
+    try:
+        return vp.STATUS_ALIASES[key]
+    except KeyError:
+        raise _CellError(vp.EXPECTED["status"]) from None
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    """Normalise an ``as_of`` argument; a bad one is the caller's error, not the file's."""
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise TaskAnalyticsError(
+            f"as_of: expected a date such as 2023-03-31, got {value!r}"
+        ) from None
+
+
+@dataclass
+class _Raw:
+    """A file's cells before validation."""
+
+    sheet: str | None
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]
+    meta: dict[str, Any]
+
+
+def _read_xlsx(path: Path, data: bytes) -> _Raw:
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        if vp.DATA_SHEET not in wb.sheetnames or vp.README_SHEET not in wb.sheetnames:
+            raise _CellError(vp.EXPECTED["template"])
+        labels = {label: key for key, label in vp.META_LABELS.items()}
+        meta: dict[str, Any] = {}
+        for row in wb[vp.README_SHEET].iter_rows(max_col=2, values_only=True):
+            if row and isinstance(row[0], str) and row[0].strip() in labels:
+                meta[labels[row[0].strip()]] = row[1] if len(row) > 1 else None
+        cells = list(wb[vp.DATA_SHEET].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    header = [str(h).strip() if h is not None else "" for h in (cells[0] if cells else [])]
+    rows = [(i, list(r)) for i, r in enumerate(cells[1:], start=2)]
+    return _Raw(vp.DATA_SHEET, header, rows, meta)
+
+
+def _read_csv(path: Path, data: bytes) -> _Raw:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes almost anything
+        raise _CellError(vp.EXPECTED["readable"])
+    lines = list(csv.reader(io.StringIO(text)))
+    header = [h.strip() for h in lines[0]] if lines else []
+    rows = [(i, r) for i, r in enumerate(lines[1:], start=2)]
+    meta: dict[str, Any] = {}
+    for key, names in (("unit", vp.CSV_UNIT_HEADERS), ("quarter", vp.CSV_QUARTER_HEADERS)):
+        idx = next((header.index(n) for n in names if n in header), None)
+        if idx is not None:
+            found = {r[idx].strip() for _, r in rows if idx < len(r) and r[idx].strip()}
+            meta[key] = sorted(found) if len(found) > 1 else (found.pop() if found else None)
+    stem_unit, _, stem_quarter = path.stem.rpartition("_")
+    try:
+        parse_quarter(stem_quarter)
+    except TaskAnalyticsError:
+        stem_unit, stem_quarter = path.stem, None
+    if meta.get("unit") is None:
+        meta["unit"] = stem_unit
+    if meta.get("quarter") is None:
+        meta["quarter"] = stem_quarter
+    return _Raw(None, header, rows, meta)
+
+
+class _Checker:
+    """Collects problems for one file."""
+
+    def __init__(self, path: Path, sheet: str | None) -> None:
+        self.file = str(path)
+        self.sheet = sheet
+        self.problems: list[RowProblem] = []
+
+    def add(self, row: int, column: str, value: object, expected: str) -> None:
+        self.problems.append(RowProblem(self.file, self.sheet, row, column, value, expected))
+
+    def cell(self, row: int, column: str, value: object, parse: Any, **kw: Any) -> Any:
+        try:
+            return parse(value, **kw)
+        except _CellError as err:
+            self.add(row, column, value, err.expected)
+            return None
+
+
+def _plan_lookups(plan: PlanLike) -> tuple[dict[str, str], dict[str, set[str]], dict]:
+    task_of = dict(zip(plan.milestones["milestone_id"], plan.milestones["task_id"], strict=True))
+    leads = {
+        t: set(u) for t, u in zip(plan.tasks["task_id"], plan.tasks["lead_units"], strict=True)
+    }
+    targets = {
+        (m, int(n)): unit_or_none(u)
+        for m, n, u in zip(
+            plan.targets["milestone_id"],
+            plan.targets["target_no"],
+            plan.targets["unit"],
+            strict=True,
+        )
+    }
+    return task_of, leads, targets
+
+
+def _resolve_meta(raw: _Raw, check: _Checker, plan: PlanLike, as_of: dt.date | None) -> tuple:
+    meta = raw.meta
+    if raw.sheet is not None and meta.get("template") != vp.TEMPLATE_MARKER:
+        check.add(0, vp.META_LABELS["template"], meta.get("template"), vp.EXPECTED["template"])
+    unit = meta.get("unit")
+    units = {u for us in plan.tasks["lead_units"] for u in us}
+    if isinstance(unit, list):
+        check.add(0, vp.META_LABELS["unit"], "、".join(unit), vp.EXPECTED["unit_single"])
+        unit = None
+    elif not isinstance(unit, str) or unit.strip() not in units:
+        check.add(0, vp.META_LABELS["unit"], unit, vp.EXPECTED["unit_known"])
+        unit = None
+    else:
+        unit = unit.strip()
+    quarter = meta.get("quarter")
+    if _is_blank(quarter):
+        quarter = None
+    else:
+        try:
+            year, number = parse_quarter(str(quarter))
+            quarter = f"{year}Q{number}"
+        except TaskAnalyticsError:
+            check.add(0, vp.META_LABELS["quarter"], quarter, vp.EXPECTED["quarter"])
+            quarter = None
+    if as_of is None and not _is_blank(meta.get("as_of_date")):
+        as_of = check.cell(0, vp.META_LABELS["as_of_date"], meta["as_of_date"], parse_date)
+    if as_of is None and quarter is not None:
+        as_of = quarter_end(quarter)
+    if as_of is None and not any(p.row == 0 for p in check.problems):
+        check.add(0, vp.META_LABELS["as_of_date"], None, "an as-of date or a quarter（截至日期）")
+    synthetic = str(meta.get("is_synthetic") or "").strip() == vp.YES
+    return unit, quarter, as_of, synthetic
+
+
+def _columns(
+    raw: _Raw, check: _Checker
+) -> tuple[dict[str, int], dict[int, tuple[int, str | None]]]:
+    named: dict[str, int] = {}
+    actual: dict[int, tuple[int, str | None]] = {}
+    for j, header in enumerate(raw.header):
+        match = vp.ACTUAL_HEADER_RE.match(header)
+        if match:
+            actual[j] = (int(match.group("no")), match.group("unit") or None)
+        elif header in vp.HEADER_ALIASES:
+            named.setdefault(vp.HEADER_ALIASES[header], j)
+    required = ["milestone_id", "status"]
+    if raw.sheet is not None:  # a template must keep all its input columns
+        required += ["completed_date", "note"]
+    for name in required:
+        if name not in named:
+            check.add(0, vp.COLUMN_HEADERS[name], None, vp.EXPECTED["columns"])
+    return named, actual
+
+
+def _check_row(
+    row: int,
+    cells: list[Any],
+    ctx: dict[str, Any],
+    check: _Checker,
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    named, actual = ctx["named"], ctx["actual"]
+
+    def get(j: int | None) -> Any:
+        value = cells[j] if j is not None and j < len(cells) else None
+        return None if _is_blank(value) else value
+
+    status_raw = get(named.get("status"))
+    date_raw = get(named.get("completed_date"))
+    note_raw = get(named.get("note"))
+    value_raw = {j: get(j) for j in actual}
+    if status_raw is None and date_raw is None and note_raw is None:
+        if all(v is None for v in value_raw.values()):
+            return None  # not reported this time
+    mid_raw = get(named.get("milestone_id"))
+    mid = str(mid_raw).strip() if mid_raw is not None else None
+    col = vp.COLUMN_HEADERS
+    if mid not in ctx["task_of"]:
+        check.add(row, col["milestone_id"], mid_raw, vp.EXPECTED["milestone_known"])
+    elif ctx["unit"] is not None and ctx["unit"] not in ctx["leads"].get(ctx["task_of"][mid], ()):
+        check.add(row, col["milestone_id"], mid_raw, vp.EXPECTED["milestone_owned"])
+    elif mid in ctx["seen"]:
+        check.add(row, col["milestone_id"], mid_raw, vp.EXPECTED["milestone_unique"])
+    ctx["seen"].add(mid)
+
+    status = None
+    if status_raw is None:
+        check.add(row, col["status"], None, vp.EXPECTED["status_required"])
+    else:
+        status = check.cell(row, col["status"], status_raw, parse_status)
+    completed = None
+    if date_raw is not None:
+        completed = check.cell(row, col["completed_date"], date_raw, parse_date)
+    if status == "done" and date_raw is None:
+        check.add(row, col["completed_date"], None, vp.EXPECTED["completed_date_required"])
+    elif status not in (None, "done") and date_raw is not None:
+        check.add(row, col["completed_date"], date_raw, vp.EXPECTED["completed_date_forbidden"])
+    elif completed is not None and ctx["as_of"] is not None:
+        first = dt.date(int(ctx["year"]), 1, 1)
+        if not first <= completed <= ctx["as_of"]:
+            check.add(
+                row,
+                col["completed_date"],
+                date_raw,
+                f"a date from {first} to the as-of date {ctx['as_of']}（不早于{first}，不晚于截至日期）",
+            )
+    note = None if note_raw is None else str(note_raw).strip()
+    if note is not None and len(note) > vp.NOTE_MAX_CHARS:
+        check.add(row, col["note"], note[:40] + "…", vp.EXPECTED["note_length"])
+
+    values = []
+    for j, raw_value in value_raw.items():
+        if raw_value is None:
+            continue
+        target_no, header_unit = actual[j]
+        header = ctx["header"][j]
+        if (mid, target_no) not in ctx["targets"]:
+            check.add(row, header, raw_value, vp.EXPECTED["target_exists"])
+            continue
+        plan_unit = ctx["targets"][(mid, target_no)]
+        if header_unit is not None and header_unit != plan_unit:
+            check.add(row, header, raw_value, f"{vp.EXPECTED['target_unit']}: {plan_unit}")
+            continue
+        number = check.cell(row, header, raw_value, parse_number, unit=plan_unit)
+        if number is not None:
+            values.append(
+                {"milestone_id": mid, "target_no": target_no, "value": number, "unit": plan_unit}
+            )
+    report = {
+        "milestone_id": mid,
+        "task_id": ctx["task_of"].get(mid),
+        "status": status,
+        "completed_date": completed,
+        "note": note,
+        "row": row,
+    }
+    return report, values
+
+
+def read_progress_file(
+    path: str | Path, *, plan: PlanLike, as_of: dt.date | str | None = None
+) -> ProgressFile:
+    """Read and validate one progress report.
+
+    Parameters
+    ----------
+    path
+        An ``.xlsx`` template filled in by a unit, or a ``.csv`` with the same headers.
+    plan
+        The plan the report is about; not modified.
+    as_of
+        The date the report speaks for; default the template's 截至日期 (quarter end).
+
+    Returns
+    -------
+    ProgressFile
+        The clean frames and the file's identity.
+
+    Raises
+    ------
+    ValidationError
+        With every problem found, when anything is wrong; nothing is returned partially.
+
+    Examples
+    --------
+    >>> pf = read_progress_file("发改局_2023Q1.xlsx", plan=plan)  # doctest: +SKIP
+    >>> pf.reports[["milestone_id", "status"]].head(2)  # doctest: +SKIP
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    check = _Checker(path, vp.DATA_SHEET if suffix == ".xlsx" else None)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        check.add(0, "<file>", str(err), vp.EXPECTED["readable"])
+        raise ValidationError(check.problems, f"{path}: cannot read") from err
+    if suffix not in (".xlsx", ".csv"):
+        check.add(0, "<file>", path.suffix, vp.EXPECTED["readable"])
+        raise ValidationError(check.problems, f"{path}: not a progress report")
+    try:
+        raw = _read_xlsx(path, data) if suffix == ".xlsx" else _read_csv(path, data)
+    except _CellError as err:
+        check.add(0, "<file>", path.name, err.expected)
+        raise ValidationError(check.problems, f"{path}: not a progress template") from err
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
+        check.add(0, "<file>", type(err).__name__, vp.EXPECTED["readable"])
+        raise ValidationError(check.problems, f"{path}: cannot read") from err
+    as_of = _as_date(as_of)
+    unit, quarter, as_of_date, synthetic = _resolve_meta(raw, check, plan, as_of)
+    named, actual = _columns(raw, check)
+    if check.problems:
+        raise ValidationError(check.problems, f"{path}: {len(check.problems)} problem(s)")
+    task_of, leads, targets = _plan_lookups(plan)
+    ctx = {
+        "named": named,
+        "actual": actual,
+        "header": raw.header,
+        "unit": unit,
+        "as_of": as_of_date,
+        "year": plan.meta.get("year") or as_of_date.year,
+        "task_of": task_of,
+        "leads": leads,
+        "targets": targets,
+        "seen": set(),
+    }
+    reports, values = [], []
+    for row, cells in raw.rows:
+        result = _check_row(row, cells, ctx, check)
+        if result is not None:
+            reports.append(result[0])
+            values.extend(result[1])
+    if check.problems:
+        raise ValidationError(check.problems, f"{path}: {len(check.problems)} problem(s)")
+    report_df = pd.DataFrame(reports, columns=REPORT_COLUMNS)
+    report_df["completed_date"] = pd.to_datetime(report_df["completed_date"])
+    value_df = pd.DataFrame(values, columns=VALUE_COLUMNS).astype({"value": float})
+    return ProgressFile(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        unit=unit,
+        quarter=quarter,
+        as_of_date=as_of_date,
+        is_synthetic=synthetic,
+        reports=report_df,
+        values=value_df.astype({"target_no": int}),
+    )

@@ -1,0 +1,505 @@
+"""Write the Excel progress templates units fill in, one per lead unit and quarter.
+
+A template holds the milestones of every task the unit leads (a unit owns a milestone when it is
+a lead unit of the milestone's task). Pre-filled columns are locked and the sheet is protected;
+the unit fills 状态 (drop-down list), 完成日期, one 实际值 column per target and 情况说明.
+
+Actual-value columns are keyed by ``(target_no, unit)``: a unit whose milestones have a first
+target in 万元 and another first target in 户 gets the columns ``实际值1（万元）`` and
+``实际值1（户）``. In each row only the cells of that milestone's targets are open; their cell
+comment names the metric and the target value, and the locked 量化指标 column lists them all.
+
+Who and when a file is about (unit, quarter, as-of date) is written in a locked metadata block
+at the top of the 说明 sheet; ``intake`` reads it from there, so renaming a file is harmless.
+Files are saved byte-for-byte deterministically (fixed zip and document timestamps): the same
+plan, unit and quarter always give the same SHA-256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from taskanalytics import vocab_progress as vp
+from taskanalytics.errors import TaskAnalyticsError
+
+__all__ = [
+    "PlanLike",
+    "lead_units",
+    "parse_quarter",
+    "quarter_end",
+    "safe_template_path",
+    "template_filename",
+    "template_rows",
+    "unit_or_none",
+    "write_template",
+    "write_templates",
+]
+
+_QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Qq]\s*([1-4])\s*$")
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_NA_FILL = PatternFill("solid", fgColor="BFBFBF")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_DATE_FORMAT = "yyyy-mm-dd"
+_WIDTHS = {
+    "milestone_id": 11,
+    "task_id": 9,
+    "task_title": 30,
+    "milestone_text": 48,
+    "due_date": 12,
+    "targets_text": 30,
+    "status": 10,
+    "completed_date": 13,
+    "note": 40,
+}
+_ACTUAL_WIDTH = 15
+
+
+class PlanLike(Protocol):
+    """What this stage needs of a plan: the frames of ``taskanalytics.read_plan``."""
+
+    meta: Mapping[str, Any]
+    tasks: pd.DataFrame
+    milestones: pd.DataFrame
+    targets: pd.DataFrame
+
+
+def parse_quarter(quarter: str) -> tuple[int, int]:
+    """Split a quarter label into ``(year, quarter_number)``.
+
+    Parameters
+    ----------
+    quarter
+        A label such as ``"2023Q1"`` (``"2023-Q1"`` and lower case are accepted).
+
+    Returns
+    -------
+    tuple of int
+        The year and the quarter number 1-4.
+
+    Raises
+    ------
+    TaskAnalyticsError
+        If the label is not a quarter.
+
+    Examples
+    --------
+    >>> parse_quarter("2023Q2")
+    (2023, 2)
+    """
+    match = _QUARTER_RE.match(str(quarter))
+    if not match:
+        raise TaskAnalyticsError(f"not a quarter: {quarter!r}; expected e.g. 2023Q1")
+    return int(match.group(1)), int(match.group(2))
+
+
+def quarter_end(quarter: str) -> dt.date:
+    """Return the last day of a quarter.
+
+    Examples
+    --------
+    >>> quarter_end("2023Q1")
+    datetime.date(2023, 3, 31)
+    """
+    year, number = parse_quarter(quarter)
+    if number == 4:
+        return dt.date(year, 12, 31)
+    return dt.date(year, 3 * number + 1, 1) - dt.timedelta(days=1)
+
+
+def lead_units(plan: PlanLike) -> list[str]:
+    """List the plan's lead units in order of first appearance.
+
+    Parameters
+    ----------
+    plan
+        A parsed plan.
+
+    Returns
+    -------
+    list of str
+        Every unit that leads at least one task that has milestones.
+    """
+    with_milestones = set(plan.milestones["task_id"])
+    seen: dict[str, None] = {}
+    for task_id, units in zip(plan.tasks["task_id"], plan.tasks["lead_units"], strict=True):
+        if task_id in with_milestones:
+            for unit in units:
+                seen.setdefault(unit, None)
+    return list(seen)
+
+
+def unit_or_none(unit: object) -> str | None:
+    """Return a target's unit as a non-empty string, or None (missing values are NaN in pandas)."""
+    return unit if isinstance(unit, str) and unit.strip() else None
+
+
+def _format_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+
+
+def _target_label(target: Mapping[str, Any]) -> str:
+    comparator = vp.COMPARATOR_LABELS.get(target["comparator"], target["comparator"])
+    unit = unit_or_none(target["unit"]) or ""
+    return f"{target['metric']} {comparator} {_format_number(target['value'])}{unit}"
+
+
+def template_rows(plan: PlanLike, unit: str) -> pd.DataFrame:
+    """Return the milestones a unit reports on, one row each, in plan order.
+
+    Parameters
+    ----------
+    plan
+        A parsed plan; not modified.
+    unit
+        A lead unit of the plan.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``milestone_id, task_id, task_title, milestone_text, due_date, targets_text``
+        and ``targets`` (a tuple of target dicts with target_no, metric, value, unit, comparator).
+
+    Raises
+    ------
+    TaskAnalyticsError
+        If the unit leads no task with milestones.
+    """
+    owned = plan.tasks.loc[plan.tasks["lead_units"].map(lambda units: unit in units)]
+    rows = plan.milestones.merge(
+        owned[["task_id", "title"]].rename(columns={"title": "task_title"}), on="task_id"
+    )
+    if rows.empty:
+        known = "、".join(lead_units(plan))
+        raise TaskAnalyticsError(f"unit {unit!r} leads no task with milestones; known: {known}")
+    targets = plan.targets.sort_values(["milestone_id", "target_no"])
+    by_milestone = {
+        mid: tuple(group.to_dict("records")) for mid, group in targets.groupby("milestone_id")
+    }
+    task_order = {tid: i for i, tid in enumerate(plan.tasks["task_id"])}
+    rows = rows.assign(
+        _order=rows["task_id"].map(task_order),
+        milestone_text=rows["text"],
+        targets=rows["milestone_id"].map(lambda mid: by_milestone.get(mid, ())),
+    ).sort_values(["_order", "position"], kind="stable")
+    rows["targets_text"] = rows["targets"].map(
+        lambda ts: "；".join(f"{t['target_no']}. {_target_label(t)}" for t in ts)
+    )
+    columns = ["milestone_id", "task_id", "task_title", "milestone_text", "due_date"]
+    return rows[[*columns, "targets_text", "targets"]].reset_index(drop=True)
+
+
+def actual_columns(rows: pd.DataFrame) -> list[tuple[int, str | None]]:
+    """Return the ``(target_no, unit)`` keys of the actual-value columns for template rows."""
+    keys: dict[tuple[int, str | None], None] = {}
+    for targets in rows["targets"]:
+        for t in targets:
+            keys.setdefault((int(t["target_no"]), unit_or_none(t["unit"])), None)
+    return sorted(keys, key=lambda key: key[0])
+
+
+_UNSAFE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def template_filename(unit: str, quarter: str, *, suffix: str = ".xlsx") -> str:
+    """Return a safe file name ``<unit>_<quarter>.xlsx`` (Chinese kept).
+
+    Path separators, control and reserved characters become ``_``; runs of dots are collapsed so
+    the name can never be ``..`` or climb out of its folder.
+
+    Examples
+    --------
+    >>> template_filename("发改局", "2023Q1")
+    '发改局_2023Q1.xlsx'
+    >>> template_filename("../区委/办", "2023Q1")
+    '_区委_办_2023Q1.xlsx'
+    """
+    year, number = parse_quarter(quarter)
+    stem = _UNSAFE_CHARS.sub("_", f"{unit}")
+    stem = re.sub(r"\.{2,}", "_", stem).strip(" .")
+    stem = re.sub(r"_{2,}", "_", stem) or "unit"
+    return f"{stem}_{year}Q{number}{suffix}"
+
+
+def safe_template_path(directory: str | Path, name: str) -> Path:
+    """Join a file name to a directory, refusing anything that resolves outside it.
+
+    Raises
+    ------
+    TaskAnalyticsError
+        If ``name`` is not a plain file name inside ``directory``.
+    """
+    base = Path(directory).resolve()
+    target = (base / name).resolve()
+    if target.parent != base or name in {"", ".", ".."}:
+        raise TaskAnalyticsError(f"file name {name!r} would be written outside {base}")
+    return target
+
+
+def save_workbook(workbook: Workbook, path: str | Path) -> Path:
+    """Save a workbook with fixed zip timestamps so equal content gives equal bytes.
+
+    Parameters
+    ----------
+    workbook
+        The workbook; its core-property dates should already be fixed by the caller.
+    path
+        Destination file; written atomically (temporary file, then rename).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(out.getvalue())
+    tmp.replace(path)
+    return path
+
+
+def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: str) -> None:
+    ws = wb.create_sheet(vp.README_SHEET)
+    meta = plan.meta
+    values = {
+        "template": vp.TEMPLATE_MARKER,
+        "unit": unit,
+        "quarter": quarter,
+        "as_of_date": quarter_end(quarter),
+        "plan_title": meta.get("title") or "",
+        "doc_number": meta.get("doc_number") or "",
+        "is_synthetic": vp.NO,
+    }
+    ws["A1"] = vp.README_TITLE.format(year=meta.get("year", ""))
+    ws["A1"].font = Font(bold=True, size=14)
+    for offset, (key, label) in enumerate(vp.META_LABELS.items()):
+        row = 3 + offset
+        ws.cell(row, 1, label).font = Font(bold=True)
+        cell = ws.cell(row, 2, values[key])
+        if key == "as_of_date":
+            cell.number_format = _DATE_FORMAT
+        cell.alignment = Alignment(horizontal="left")
+    first = 4 + len(vp.META_LABELS)
+    for offset, line in enumerate(vp.README_LINES):
+        cell = ws.cell(first + offset, 1, line)
+        ws.merge_cells(
+            start_row=first + offset, start_column=1, end_row=first + offset, end_column=6
+        )
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[first + offset].height = 36
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 40
+    for letter in "CDEF":
+        ws.column_dimensions[letter].width = 16
+    ws.protection.sheet = True
+
+
+def _build_workbook(plan: PlanLike, unit: str, quarter: str) -> Workbook:
+    rows = template_rows(plan, unit)
+    actual_keys = actual_columns(rows)
+    names = [n for n in vp.COLUMN_HEADERS if n != "note"]
+    headers = [vp.COLUMN_HEADERS[n] for n in names]
+    headers += [vp.actual_header(no, u) for no, u in actual_keys] + [vp.COLUMN_HEADERS["note"]]
+    col = {name: i + 1 for i, name in enumerate(names)}
+    first_actual = len(names) + 1
+    note_col = first_actual + len(actual_keys)
+
+    wb = Workbook()
+    fixed = dt.datetime(quarter_end(quarter).year, 1, 1)
+    wb.properties.created = wb.properties.modified = fixed
+    wb.properties.creator = wb.properties.lastModifiedBy = "taskanalytics"
+    wb.properties.title = f"{unit} {quarter} 进度填报"
+    ws = wb.active
+    ws.title = vp.DATA_SHEET
+
+    for j, header in enumerate(headers, start=1):
+        cell = ws.cell(1, j, header)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    ws.freeze_panes = "B2"
+    ws.row_dimensions[1].height = 32
+
+    open_cell = Protection(locked=False)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for i, row in enumerate(rows.itertuples(index=False), start=2):
+        for name in ("milestone_id", "task_id", "task_title", "milestone_text", "targets_text"):
+            cell = ws.cell(i, col[name], getattr(row, name))
+            cell.fill = _LOCKED_FILL
+            cell.alignment = wrap
+        due = ws.cell(i, col["due_date"], None if pd.isna(row.due_date) else row.due_date.date())
+        due.number_format = _DATE_FORMAT
+        due.fill = _LOCKED_FILL
+        for name in vp.INPUT_COLUMNS:
+            j = note_col if name == "note" else col[name]
+            cell = ws.cell(i, j)
+            cell.protection = open_cell
+            cell.alignment = wrap
+        ws.cell(i, col["completed_date"]).number_format = _DATE_FORMAT
+        mine = {(int(t["target_no"]), unit_or_none(t["unit"])): t for t in row.targets}
+        for k, key in enumerate(actual_keys):
+            cell = ws.cell(i, first_actual + k)
+            if key in mine:
+                cell.protection = open_cell
+                cell.number_format = "#,##0.####"
+                cell.comment = Comment(_target_label(mine[key]), "taskanalytics")
+            else:
+                cell.fill = _NA_FILL
+
+    last = max(len(rows) + 1, 2)
+    status_letter = get_column_letter(col["status"])
+    status_dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(vp.STATUS_LABELS.values()) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="状态",
+        error="请从下拉列表选择：" + "、".join(vp.STATUS_LABELS.values()),
+    )
+    status_dv.add(f"{status_letter}2:{status_letter}{last}")
+    year = quarter_end(quarter).year
+    date_letter = get_column_letter(col["completed_date"])
+    date_dv = DataValidation(
+        type="date",
+        operator="between",
+        formula1=f"DATE({year},1,1)",
+        formula2=f"DATE({year},12,31)",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="完成日期",
+        error=f"请填写 {year} 年内的日期，如 {year}-03-31",
+    )
+    date_dv.add(f"{date_letter}2:{date_letter}{last}")
+    ws.add_data_validation(status_dv)
+    ws.add_data_validation(date_dv)
+
+    for name, j in col.items():
+        ws.column_dimensions[get_column_letter(j)].width = _WIDTHS[name]
+    for k in range(len(actual_keys)):
+        ws.column_dimensions[get_column_letter(first_actual + k)].width = _ACTUAL_WIDTH
+    ws.column_dimensions[get_column_letter(note_col)].width = _WIDTHS["note"]
+
+    # Protection guards against accidental edits of pre-filled cells; no password, on purpose:
+    # a unit that needs to fix a layout problem should not be locked out of its own file.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    _write_readme(wb, plan, unit, quarter)
+    wb.active = 0
+    return wb
+
+
+def write_template(
+    plan: PlanLike, unit: str, quarter: str, out_dir: str | Path, *, overwrite: bool = False
+) -> Path:
+    """Write one unit's progress template for a quarter.
+
+    Parameters
+    ----------
+    plan
+        A parsed plan; not modified.
+    unit
+        A lead unit of the plan.
+    quarter
+        The reporting quarter, e.g. ``"2023Q1"``; its last day becomes the as-of date.
+    out_dir
+        Folder to write into (created if missing).
+    overwrite
+        Replace an existing file of the same name; off by default because a filled-in report
+        may sit in the same folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The written ``<unit>_<quarter>.xlsx``.
+
+    Raises
+    ------
+    TaskAnalyticsError
+        For an unknown unit, a bad quarter, an unsafe name or an existing file.
+
+    Examples
+    --------
+    >>> write_template(plan, "财政局", "2023Q1", "out")  # doctest: +SKIP
+    PosixPath('.../out/财政局_2023Q1.xlsx')
+    """
+    return write_templates(plan, quarter, out_dir, units=[unit], overwrite=overwrite)[0]
+
+
+def write_templates(
+    plan: PlanLike,
+    quarter: str,
+    out_dir: str | Path,
+    *,
+    units: Iterable[str] | None = None,
+    overwrite: bool = False,
+) -> list[Path]:
+    """Write the progress templates of a quarter, one file per lead unit.
+
+    Every name and unit is checked before the first file is written.
+
+    Parameters
+    ----------
+    plan
+        A parsed plan; not modified.
+    quarter
+        The reporting quarter, e.g. ``"2023Q1"``.
+    out_dir
+        Folder to write into (created if missing).
+    units
+        The units to write; default every lead unit (see `lead_units`).
+    overwrite
+        Replace existing files instead of refusing.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The written files, in unit order.
+
+    Raises
+    ------
+    TaskAnalyticsError
+        For an unknown unit, a bad quarter, an unsafe name or (without ``overwrite``) existing
+        files.
+    """
+    parse_quarter(quarter)
+    chosen: Sequence[str] = list(units) if units is not None else lead_units(plan)
+    known = set(lead_units(plan))
+    unknown = [u for u in chosen if u not in known]
+    if unknown:
+        raise TaskAnalyticsError(f"not lead units of the plan: {', '.join(unknown)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [safe_template_path(out, template_filename(u, quarter)) for u in chosen]
+    if len(set(paths)) != len(paths):
+        raise TaskAnalyticsError("two units map to the same file name")
+    existing = [p.name for p in paths if p.exists()]
+    if existing and not overwrite:
+        raise TaskAnalyticsError(f"files exist (pass overwrite=True): {', '.join(existing)}")
+    return [
+        save_workbook(_build_workbook(plan, u, quarter), p)
+        for u, p in zip(chosen, paths, strict=True)
+    ]

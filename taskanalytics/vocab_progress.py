@@ -1,0 +1,159 @@
+"""The Chinese vocabulary of progress intake, in one place.
+
+Everything a reporting unit sees (sheet names, column headers, status words, the 说明 sheet) is
+defined here, next to the English name the library uses for it. ``reporting`` writes these words,
+``intake`` reads them back; neither module spells a Chinese string of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+#: Status codes used by the library, in display order, with the word a unit picks in Excel.
+STATUS_LABELS: Final[dict[str, str]] = {
+    "done": "已完成",
+    "in_progress": "推进中",
+    "not_started": "未启动",
+    "late": "滞后",
+}
+
+#: Words accepted for a status when reading a report (the four labels, their codes, a few
+#: variants units are known to type). Keys are compared after stripping whitespace.
+STATUS_ALIASES: Final[dict[str, str]] = {
+    **{label: code for code, label in STATUS_LABELS.items()},
+    **{code: code for code in STATUS_LABELS},
+    "完成": "done",
+    "进行中": "in_progress",
+    "正在推进": "in_progress",
+    "未开始": "not_started",
+    "延期": "late",
+    "滞后推进": "late",
+}
+
+#: Sheet names.
+DATA_SHEET: Final = "进度填报"
+README_SHEET: Final = "说明"
+
+#: Data-sheet columns: English name -> Excel header. Order is the column order in the template.
+COLUMN_HEADERS: Final[dict[str, str]] = {
+    "milestone_id": "节点编号",
+    "task_id": "任务编号",
+    "task_title": "任务名称",
+    "milestone_text": "主要时间节点或阶段性量化指标",
+    "due_date": "节点时限",
+    "targets_text": "量化指标（目标值）",
+    "status": "状态",
+    "completed_date": "完成日期",
+    "note": "情况说明",
+}
+
+#: Columns a unit fills in; every other column is pre-filled and locked.
+INPUT_COLUMNS: Final[tuple[str, ...]] = ("status", "completed_date", "note")
+
+#: Extra CSV headers naming the reporting unit and quarter (CSV files carry no 说明 sheet).
+CSV_UNIT_HEADERS: Final[tuple[str, ...]] = ("unit", "牵头单位", "填报单位")
+CSV_QUARTER_HEADERS: Final[tuple[str, ...]] = ("quarter", "季度", "填报季度")
+
+#: Accepted alternative headers (English names, older wording) -> English column name.
+HEADER_ALIASES: Final[dict[str, str]] = {
+    **{header: name for name, header in COLUMN_HEADERS.items()},
+    **{name: name for name in COLUMN_HEADERS},
+    "节点内容": "milestone_text",
+    "完成时间": "completed_date",
+    "备注": "note",
+    "进展情况": "note",
+}
+
+#: Actual-value columns: ``实际值1（万元）``; the unit part is optional when reading.
+ACTUAL_PREFIX: Final = "实际值"
+ACTUAL_HEADER_RE: Final = re.compile(
+    r"^\s*(?:实际值|actual_?)\s*(?P<no>\d+)\s*(?:[（(]\s*(?P<unit>[^（）()]*?)\s*[）)])?\s*$"
+)
+
+
+def actual_header(target_no: int, unit: str | None) -> str:
+    """Return the Excel header of an actual-value column, e.g. ``实际值1（万元）``.
+
+    Parameters
+    ----------
+    target_no
+        1-based number of the target within its milestone.
+    unit
+        The target's unit; None or empty for a unitless target.
+
+    Returns
+    -------
+    str
+        The header text.
+
+    Examples
+    --------
+    >>> actual_header(1, "万元")
+    '实际值1（万元）'
+    >>> actual_header(2, None)
+    '实际值2'
+    """
+    return f"{ACTUAL_PREFIX}{target_no}（{unit}）" if unit else f"{ACTUAL_PREFIX}{target_no}"
+
+
+#: Metadata block on the 说明 sheet: English key -> label in column A (value in column B).
+META_LABELS: Final[dict[str, str]] = {
+    "template": "模板标识",
+    "unit": "填报单位",
+    "quarter": "填报季度",
+    "as_of_date": "截至日期",
+    "plan_title": "任务来源",
+    "doc_number": "文号",
+    "is_synthetic": "演示数据",
+}
+
+#: Marker written in the 模板标识 cell; intake refuses workbooks without it.
+TEMPLATE_MARKER: Final = "taskanalytics-progress-v1"
+
+YES: Final = "是"
+NO: Final = "否"
+
+#: Comparators of targets as shown to units.
+COMPARATOR_LABELS: Final[dict[str, str]] = {">=": "≥", "=": "="}
+
+README_TITLE: Final = "{year}年政府工作报告任务进度填报说明"
+
+#: The instructions on the 说明 sheet, one paragraph a row.
+README_LINES: Final[tuple[str, ...]] = (
+    "一、本表由牵头单位填报，仅包含本单位牵头任务的时间节点；灰色列为预填内容，已锁定，请勿修改。",
+    "二、“状态”请从下拉列表选择：已完成、推进中、未启动、滞后。不填报的节点请将整行留空。",
+    "三、状态为“已完成”的，须填写“完成日期”（格式：2023-03-31），且不得晚于截至日期；"
+    "其他状态不填完成日期。",
+    "四、“实际值”列按表头括号内的单位填写数字，可写 1234、1,234、1.2万；"
+    "请勿填写“约一千”“一千多”等文字。每个单元格的批注注明对应指标。",
+    "五、白底单元格为填报区；不适用的实际值单元格为灰色且锁定。",
+    "六、“情况说明”简要填写进展、问题及下步措施，不超过 500 字。",
+    "七、请勿修改文件中的“填报单位”“填报季度”等信息，也请勿增删行列；"
+    "文件名可以更改，但每个单位每季度只报送一个文件。",
+)
+
+#: Messages shown to units when a cell is rejected (bilingual: units read them, so do we).
+EXPECTED: Final[dict[str, str]] = {
+    "status": "one of 已完成/推进中/未启动/滞后（请从下拉列表选择）",
+    "status_required": "a status, since other cells of the row are filled（已填其他列，须选择状态）",
+    "date": "a date such as 2023-03-31（日期，如 2023-03-31）",
+    "completed_date_required": "a completion date for status 已完成（已完成须填写完成日期）",
+    "completed_date_forbidden": "no completion date unless status is 已完成（仅已完成填写完成日期）",
+    "number": "a number such as 1234, 1,234 or 1.2万（请填写数字）",
+    "note_length": "at most 500 characters（不超过 500 字）",
+    "milestone_known": "a milestone id of the plan（计划中的节点编号）",
+    "milestone_owned": "a milestone of a task this unit leads（本单位牵头任务的节点）",
+    "milestone_unique": "each milestone once per file（每个节点只填一行）",
+    "target_exists": "a value only where the milestone has that target（该节点无此指标）",
+    "target_unit": "the unit of the milestone's target（与指标单位一致）",
+    "unit_known": "a lead unit of the plan（计划中的牵头单位）",
+    "unit_single": "one unit per file（每个文件只含一个单位）",
+    "quarter": "a quarter such as 2023Q1（季度，如 2023Q1）",
+    "template": "a progress template written by taskanalytics（请使用下发的填报模板）",
+    "readable": "a readable .xlsx or UTF-8 .csv file（可读取的 xlsx 或 csv 文件）",
+    "columns": "the template's columns（模板规定的列）",
+}
+
+#: Longest note accepted, in characters.
+NOTE_MAX_CHARS: Final = 500
