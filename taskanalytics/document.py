@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import vocab
@@ -27,12 +28,12 @@ class Cell:
     text: str
     line: int
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
         """The cell's non-blank lines, stripped."""
         return [s for s in (ln.strip(" \u3000\t") for ln in self.text.split("\n")) if s]
 
-    @property
+    @cached_property
     def blank(self) -> bool:
         return not self.lines
 

@@ -175,21 +175,18 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
     ...           task_deadline=dt.date(2023, 12, 31)).date
     datetime.date(2023, 3, 31)
     """
-    best: tuple[int, str, re.Match[str]] | None = None
-    for kind, pattern in vocab.DATE_PATTERNS:
-        m = pattern.search(text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), kind, m)
-    if best is None:
+    m = vocab.DATE_RE.search(text)
+    if m is None:
         m = vocab.BARE_YEAR_RE.search(text)
         if m and int(m.group("year")) != year:
             return Due(dt.date(int(m.group("year")), 12, 31), "date", None, m.group(0), None)
         vague = vocab.VAGUE_TIME_RE.search(text)
         return Due(task_deadline, "task_deadline", None, None, vague.group(0) if vague else None)
 
-    _, kind, m = best
+    kind = next(k for k in vocab.DATE_KINDS if m.group(k) is not None)
     phrase = m.group(0)
-    groups = m.groupdict()
+    prefix = kind + "__"
+    groups = {k[len(prefix) :]: v for k, v in m.groupdict().items() if k.startswith(prefix)}
     y = int(groups["year"]) if groups.get("year") else year
     if kind == "recurring":
         return Due(task_deadline, "recurring", vocab.RECURRENCE_WORDS[phrase], phrase, None)

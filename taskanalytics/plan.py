@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import document, vocab
@@ -141,15 +142,15 @@ def read_plan(path: str | Path) -> Plan:
         _build_tasks(path, table, section, year, tasks, milestone_lines, notes)
     meta["declared"] = declared
 
+    milestones, targets = _build_milestones(path, tasks, milestone_lines, year, notes)
     task_df = pd.DataFrame(tasks, columns=TASK_COLUMNS)
-    task_df["deadline"] = pd.to_datetime(task_df["deadline"])
-    milestones, targets = _build_milestones(path, task_df, milestone_lines, year, notes)
+    task_df["deadline"] = _datetimes(task_df["deadline"])
     return Plan(
         meta=meta,
         tasks=task_df,
         milestones=milestones,
         targets=targets,
-        owners=_owners(task_df),
+        owners=_owners(tasks),
         notes=pd.DataFrame(notes, columns=["check", "task_id", "line", "detail"]),
     )
 
@@ -328,55 +329,53 @@ def _quarter(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
+def _datetimes(dates: pd.Series) -> pd.Series:
+    """datetime.date values to datetime64, without pandas' per-element format inference."""
+    values = np.array(dates.tolist(), dtype="datetime64[D]").astype("datetime64[ns]")
+    return pd.Series(values, index=dates.index, name=dates.name)
+
+
 def _build_milestones(
     path: Path,
-    tasks: pd.DataFrame,
+    tasks: list[dict[str, Any]],
     milestone_lines: dict[str, list[tuple[int, str]]],
     year: int,
     notes: list[dict[str, Any]],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    milestones: list[dict[str, Any]] = []
-    targets: list[dict[str, Any]] = []
-    for task in tasks.itertuples(index=False):
-        lines = milestone_lines[task.task_id]
-        leaves = split_leaves(lines)
+    milestones: list[tuple[Any, ...]] = []
+    targets: list[tuple[Any, ...]] = []
+    for task in tasks:
+        task_id = task["task_id"]
+        leaves = split_leaves(milestone_lines[task_id])
         if not leaves:
             raise PlanParseError(
-                path, task.line, f"milestones for task {task.number} in the 时间节点 column",
+                path, task["line"], f"milestones for task {task['number']} in the 时间节点 column",
                 "an empty cell",
             )  # fmt: skip
-        deadline = task.deadline.date()
         for position, leaf in enumerate(leaves, start=1):
-            due = parse_due(leaf.text, year=year, task_deadline=deadline)
-            milestone_id = f"{task.task_id}.{position:02d}"
+            due = parse_due(leaf.text, year=year, task_deadline=task["deadline"])
+            milestone_id = f"{task_id}.{position:02d}"
             if due.vague:
-                notes.append(_note("unknown_date_phrase", task.task_id, leaf.line,
+                notes.append(_note("unknown_date_phrase", task_id, leaf.line,
                                    f"{milestone_id}：未识别的时间表述“{due.vague}”，按任务完成时限计"))  # fmt: skip
-            milestones.append({
-                "milestone_id": milestone_id, "task_id": task.task_id, "position": position,
-                "label": leaf.label, "group": leaf.group, "text": leaf.text,
-                "due_date": due.date, "due_kind": due.kind, "recurrence": due.recurrence,
-                "quarter": _quarter(due.date), "due_phrase": due.phrase, "line": leaf.line,
-            })  # fmt: skip
-            for no, target in enumerate(extract_targets(leaf.text), start=1):
-                targets.append({
-                    "milestone_id": milestone_id, "task_id": task.task_id, "target_no": no,
-                    "metric": target.metric, "value": target.value, "unit": target.unit,
-                    "comparator": target.comparator, "raw": target.raw,
-                })  # fmt: skip
+            milestones.append((
+                milestone_id, task_id, position, leaf.label, leaf.group, leaf.text, due.date,
+                due.kind, due.recurrence, _quarter(due.date), due.phrase, leaf.line,
+            ))  # fmt: skip
+            for no, t in enumerate(extract_targets(leaf.text), start=1):
+                targets.append(
+                    (milestone_id, task_id, no, t.metric, t.value, t.unit, t.comparator, t.raw)
+                )
     ms = pd.DataFrame(milestones, columns=MILESTONE_COLUMNS)
-    ms["due_date"] = pd.to_datetime(ms["due_date"])
+    ms["due_date"] = _datetimes(ms["due_date"])
     tg = pd.DataFrame(targets, columns=TARGET_COLUMNS)
     tg["value"] = tg["value"].astype(float)
     return ms, tg
 
 
-def _owners(tasks: pd.DataFrame) -> pd.DataFrame:
+def _owners(tasks: list[dict[str, Any]]) -> pd.DataFrame:
     roles = {"lead_units": "lead", "responsible_units": "responsible", "leaders": "leader"}
     rows = [
-        {"task_id": t["task_id"], "role": role, "name": name}
-        for t in tasks.to_dict("records")
-        for col, role in roles.items()
-        for name in t[col]
+        (t["task_id"], role, name) for t in tasks for col, role in roles.items() for name in t[col]
     ]
     return pd.DataFrame(rows, columns=OWNER_COLUMNS)

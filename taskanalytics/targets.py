@@ -30,9 +30,7 @@ class Target:
 
 
 def _drop_date_phrases(text: str) -> str:
-    for _, pattern in vocab.DATE_PATTERNS:
-        text = pattern.sub("", text)
-    return text
+    return vocab.DATE_RE.sub("", text)
 
 
 def _strip_fillers(name: str) -> str:

@@ -66,6 +66,21 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year_end", re.compile(r"(?:(?P<year>\d{4})\s*)?年(?:底|末)")),
     ("recurring", re.compile(r"每月|按月|每个月|每季度|按季度?|每季|每半年")),
 ]
+
+
+def _combine(patterns: list[tuple[str, re.Pattern[str]]]) -> re.Pattern[str]:
+    """One alternation of all date patterns: a single search finds the earliest phrase, ties
+    going to the pattern listed first. Group ``kind__name`` holds a pattern's group ``name``."""
+    parts = []
+    for kind, pattern in patterns:
+        body = re.sub(r"\(\?P<(\w+)>", rf"(?P<{kind}__\1>", pattern.pattern)
+        body = re.sub(r"\(\?P=(\w+)\)", rf"(?P={kind}__\1)", body)
+        parts.append(f"(?P<{kind}>{body})")
+    return re.compile("|".join(parts))
+
+
+DATE_RE = _combine(DATE_PATTERNS)
+DATE_KINDS = [kind for kind, _ in DATE_PATTERNS]
 #: Day of month for "N月中旬" and "N月初".
 MID_MONTH_DAY = 20
 EARLY_MONTH_DAY = 10

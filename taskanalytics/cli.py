@@ -1,0 +1,147 @@
+"""The ``taskanalytics`` command line: thin wrappers over library functions.
+
+Only this module prints and sets exit codes. Every library error (``TaskAnalyticsError``) is
+shown as one clear message on stderr with exit code 1; usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import config
+from .errors import TaskAnalyticsError
+
+PLAN_OPTION = click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Work-plan document (default: the bundled one in data/raw/).",
+)
+
+
+def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TaskAnalyticsError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def _load_plan(plan_path: Path | None):
+    from .plan import read_plan
+
+    return read_plan(plan_path or config.DEFAULT_PLAN_PATH)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="taskanalytics")
+def main() -> None:
+    """Monitor a district government's yearly work plan (政府工作报告任务分解)."""
+
+
+@main.command()
+@PLAN_OPTION
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory for the tidy CSV files (default: data/processed/).",
+)
+@_handle_errors
+def parse(plan_path: Path | None, out_dir: Path | None) -> None:
+    """Parse the plan and write tasks/milestones/targets/owners as UTF-8 CSV."""
+    plan = _load_plan(plan_path)
+    out_dir = out_dir or config.DATA_DIR / "processed"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("tasks", "milestones", "targets", "owners"):
+        frame = getattr(plan, name).copy()
+        for col in ("lead_units", "responsible_units", "leaders"):
+            if col in frame:
+                frame[col] = frame[col].map("、".join)
+        target = out_dir / f"{name}.csv"
+        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".csv")
+        os.close(fd)
+        try:
+            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        click.echo(f"{target}: {len(frame)} rows")
+
+
+@main.command()
+@PLAN_OPTION
+@_handle_errors
+def audit(plan_path: Path | None) -> None:
+    """Print the data-quality findings about the source document."""
+    from .audit import audit as run_audit
+
+    plan = _load_plan(plan_path)
+    findings = run_audit(plan)
+    for row in findings.itertuples(index=False):
+        where = " ".join(str(x) for x in (row.task_id, row.milestone_id) if isinstance(x, str))
+        click.echo(f"{row.check:<22} {where:<16} {row.detail}")
+    click.echo(f"{len(findings)} finding(s)")
+
+
+@main.command()
+@click.option("--notebook", "-n", "name", required=True, help="Notebook name in notebooks/.")
+@click.option(
+    "--parameter",
+    "-p",
+    "params",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Parameter passed to papermill (repeatable). Values are strings.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output directory (default: reports/).",
+)
+@_handle_errors
+def run(name: str, params: tuple[tuple[str, str], ...], out_dir: Path | None) -> None:
+    """Execute a report notebook with papermill and export a code-free HTML page."""
+    from .runner import run_notebook
+
+    html = run_notebook(name, parameters=dict(params), output_dir=out_dir)
+    click.echo(f"wrote {html}")
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output directory (default: reports/).",
+)
+@_handle_errors
+def demo(out_dir: Path | None) -> None:
+    """Run the main job on the bundled document: the source audit briefing."""
+    from .runner import run_notebook
+
+    html = run_notebook("source_audit", output_dir=out_dir)
+    click.echo(f"wrote {html}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
