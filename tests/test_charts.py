@@ -1,0 +1,119 @@
+"""Tests for taskanalytics.charts: counts in the chart data, Chinese labels, the SVG renderer."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from taskanalytics import charts
+from taskanalytics.errors import TaskAnalyticsError
+
+
+@pytest.fixture
+def tasks() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "task_id": ["T001", "T002", "T003", "L01"],
+            "section": ["work_report", "work_report", "work_report", "livelihood"],
+            "category": ["主要预期目标", "主要预期目标", "加快构建新发展格局", "十件民生实事"],
+            "lead_units": [["发改局"], ["发改局", "财政局"], ["财政局", "财政局"], []],
+            "leaders": [["祝美娟"], ["黄刚"], ["祝美娟"], None],
+        }
+    )
+
+
+@pytest.fixture
+def milestones() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "milestone_id": ["T001.01", "T001.02", "T002.01", "T003.01", "L01.01"],
+            "task_id": ["T001", "T001", "T002", "T003", "L01"],
+            "due_date": pd.to_datetime(
+                ["2023-03-31", "2023-03-15", "2023-06-30", "2024-12-31", None]
+            ),
+            "due_kind": ["date", "recurring", "task_deadline", "date", "date"],
+        }
+    )
+
+
+@pytest.fixture
+def offline():
+    before_renderer, before_theme = alt.renderers.active, alt.theme.active
+    charts.enable_offline_charts()
+    yield
+    alt.renderers.enable(before_renderer)
+    alt.theme.enable(before_theme)
+
+
+def _data(chart: alt.TopLevelMixin) -> pd.DataFrame:
+    return pd.DataFrame(chart.to_dict()["datasets"].popitem()[1])
+
+
+def test_tasks_by_category_keeps_document_order_and_counts(tasks):
+    chart = charts.chart_tasks_by_category(tasks)
+    data = _data(chart)
+    assert data["name"].tolist() == ["主要预期目标", "加快构建新发展格局", "十件民生实事"]
+    assert data["tasks"].tolist() == [2, 1, 1]
+    spec = chart.to_dict()
+    assert spec["title"]["text"] == "各类别任务数"
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == data["name"].tolist()
+
+
+def test_tasks_by_lead_unit_counts_each_task_once_and_limits_top_n(tasks):
+    before = tasks.copy(deep=True)
+    chart = charts.chart_tasks_by_lead_unit(tasks, top_n=1)
+    data = _data(chart)
+    # 财政局 leads T002 and T003 (listed twice in T003: counted once); 发改局 leads T001, T002.
+    assert len(data) == 1
+    assert data.iloc[0]["tasks"] == 2
+    assert "共 2 个牵头单位" in chart.to_dict()["title"]["subtitle"]
+    pd.testing.assert_frame_equal(tasks, before)  # input not mutated
+
+
+def test_tasks_by_leader_skips_missing(tasks):
+    data = _data(charts.chart_tasks_by_leader(tasks))
+    assert dict(zip(data["name"], data["tasks"], strict=True)) == {"祝美娟": 2, "黄刚": 1}
+
+
+def test_milestones_by_month_labels_and_kinds(milestones):
+    chart = charts.chart_milestones_by_month(milestones)
+    spec = chart.to_dict()
+    data = _data(chart)
+    domain = spec["encoding"]["x"]["scale"]["domain"]
+    assert domain[:12] == [f"{m}月" for m in range(1, 13)]
+    assert domain[-1] == "2024年12月"
+    march = data[data["month"] == "3月"]
+    assert set(march["kind"]) == {"明确日期", "定期（每月/每季）"}
+    assert data["milestones"].sum() == 4  # the undated one is left out ...
+    assert "1 个无具体日期" in spec["title"]["subtitle"]  # ... and said so
+
+
+def test_missing_column_is_a_taskanalytics_error(tasks):
+    with pytest.raises(TaskAnalyticsError, match="lead_units"):
+        charts.chart_tasks_by_lead_unit(tasks.drop(columns=["lead_units"]))
+    with pytest.raises(TaskAnalyticsError, match="top_n"):
+        charts.chart_tasks_by_lead_unit(tasks, top_n=0)
+
+
+def test_offline_renderer_emits_svg_only(offline, tasks):
+    bundle = charts.chart_tasks_by_category(tasks)._repr_mimebundle_()
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert not any("vegalite" in key for key in bundle)
+    svg = bundle["image/svg+xml"]
+    assert svg.lstrip().startswith("<svg")
+    assert "各类别任务数" in svg
+    assert "Noto Sans CJK SC" in svg  # the theme's font stack reached the SVG text
+
+
+def test_theme_sets_cjk_font_and_flat_x_labels(offline, milestones):
+    config = charts.chart_milestones_by_month(milestones).to_dict()["config"]
+    assert config["font"] == charts.CJK_FONT
+    assert config["axisX"]["labelAngle"] == 0
+
+
+def test_enable_offline_charts_is_idempotent(offline):
+    charts.enable_offline_charts()
+    assert alt.renderers.active == charts.RENDERER_NAME
+    assert alt.theme.active == charts.THEME_NAME
