@@ -17,6 +17,7 @@ plan, unit and quarter always give the same SHA-256.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -31,6 +32,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.xml.functions import tostring
 
 from taskanalytics import vocab_progress as vp
 from taskanalytics.errors import TaskAnalyticsError
@@ -65,6 +67,7 @@ _WIDTHS = {
     "note": 40,
 }
 _ACTUAL_WIDTH = 15
+_CORE_PROPS = "docProps/core.xml"
 
 
 class PlanLike(Protocol):
@@ -185,9 +188,10 @@ def template_rows(plan: PlanLike, unit: str) -> pd.DataFrame:
         known = "、".join(lead_units(plan))
         raise TaskAnalyticsError(f"unit {unit!r} leads no task with milestones; known: {known}")
     targets = plan.targets.sort_values(["milestone_id", "target_no"])
-    by_milestone = {
-        mid: tuple(group.to_dict("records")) for mid, group in targets.groupby("milestone_id")
-    }
+    by_milestone: dict[str, tuple[dict[str, Any], ...]] = {}
+    for record in targets.to_dict("records"):
+        mid = record["milestone_id"]
+        by_milestone[mid] = (*by_milestone.get(mid, ()), record)
     task_order = {tid: i for i, tid in enumerate(plan.tasks["task_id"])}
     rows = rows.assign(
         _order=rows["task_id"].map(task_order),
@@ -251,10 +255,14 @@ def safe_template_path(directory: str | Path, name: str) -> Path:
 def save_workbook(workbook: Workbook, path: str | Path) -> Path:
     """Save a workbook with fixed zip timestamps so equal content gives equal bytes.
 
+    openpyxl stamps the current time as the ``modified`` document property on save; the saved
+    file gets the workbook's ``created`` date there instead, so a template filled twice the same
+    way gives the same bytes. The workbook object itself is left as openpyxl leaves it.
+
     Parameters
     ----------
     workbook
-        The workbook; its core-property dates should already be fixed by the caller.
+        The workbook.
     path
         Destination file; written atomically (temporary file, then rename).
 
@@ -265,6 +273,8 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
     """
     buffer = io.BytesIO()
     workbook.save(buffer)
+    props = copy.copy(workbook.properties)
+    props.modified = props.created
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
@@ -273,7 +283,10 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == _CORE_PROPS:
+                data = tostring(props.to_tree())
+            dst.writestr(fixed, data)
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(out.getvalue())

@@ -1,0 +1,228 @@
+"""Synthetic progress for demos: fill the real templates and ingest them through the real path.
+
+Nothing here is real data. Every file is marked 演示数据 = 是 on its 说明 sheet, so the store flags
+it ``is_synthetic`` and briefings can say so.
+
+Each milestone gets one fate, drawn from ``random.Random(f"{seed}:{milestone_id}")``: finished
+on time (70%), finished late (15%) or not finished this year (15%). Its status at each quarter end
+follows from that fate, so quarters are consistent with one another (done stays done). The same
+plan and seed give byte-identical files, hence the same SHA-256s: running the demo twice on one
+store ingests nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from taskanalytics import vocab_progress as vp
+from taskanalytics.reporting import (
+    PlanLike,
+    lead_units,
+    quarter_end,
+    save_workbook,
+    unit_or_none,
+    write_templates,
+)
+from taskanalytics.store import IngestResult, ProgressStore, ingest_files, open_store
+
+__all__ = ["DEMO_QUARTERS", "build_demo_progress", "demo_report", "fill_template"]
+
+#: Quarters filled by default: the first three of 2023 (a briefing written in the fourth).
+DEMO_QUARTERS: tuple[str, ...] = ("2023Q1", "2023Q2", "2023Q3")
+
+_NOTES = {
+    "done": ("已按期完成。", "已完成，相关材料已归档。", "提前完成节点任务。"),
+    "in_progress": ("正在按计划推进。", "已完成前期准备，正在组织实施。", "进展顺利，按月调度。"),
+    "not_started": ("尚未到启动时间。", "正在做前期准备。"),
+    "late": ("受资金到位影响，进度滞后，正加快推进。", "手续办理滞后，已协调相关部门。"),
+}
+
+
+def _fate(seed: int, milestone_id: str, due: dt.date) -> dt.date | None:
+    rng = random.Random(f"{seed}:{milestone_id}")
+    draw = rng.random()
+    if draw < 0.70:
+        finished = due - dt.timedelta(days=rng.randint(0, 30))
+    elif draw < 0.85:
+        finished = due + dt.timedelta(days=rng.randint(10, 80))
+    else:
+        return None
+    first = dt.date(due.year, 1, 2)
+    return max(finished, first) if finished.year == due.year else None
+
+
+def demo_report(
+    plan: PlanLike, milestone: Mapping[str, Any], quarter: str, *, seed: int = 7
+) -> dict[str, Any] | None:
+    """Return the synthetic report of one milestone at a quarter end, or None (not reported).
+
+    Parameters
+    ----------
+    plan
+        The plan (for the milestone's targets); not modified.
+    milestone
+        A row of ``plan.milestones`` (``milestone_id``, ``due_date``, ``due_kind``).
+    quarter
+        The reporting quarter.
+    seed
+        Random seed; the same seed gives the same report.
+
+    Returns
+    -------
+    dict or None
+        ``status`` (a Chinese label, as a unit picks it), ``completed_date`` (date or None),
+        ``values`` ({target_no: float}) and ``note``.
+    """
+    mid = str(milestone["milestone_id"])
+    as_of = quarter_end(quarter)
+    due_ts = milestone["due_date"]
+    due = dt.date(as_of.year, 12, 31) if pd.isna(due_ts) else pd.Timestamp(due_ts).date()
+    rng = random.Random(f"{seed}:{mid}:{quarter}")
+    if rng.random() < 0.05:
+        return None
+    finished = _fate(seed, mid, due)
+    if finished is not None and finished <= as_of:
+        status, progress = "done", 1.0
+    elif due <= as_of:
+        status, progress = "late", rng.uniform(0.5, 0.9)
+    elif milestone.get("due_kind") == "recurring" or due - as_of <= dt.timedelta(days=120):
+        status, progress = "in_progress", rng.uniform(0.3, 0.8)
+    else:
+        status, progress = "not_started", 0.0
+    targets = plan.targets[plan.targets["milestone_id"] == mid]
+    values = {}
+    if progress > 0:
+        for t in targets.itertuples(index=False):
+            ratio = progress * (rng.uniform(1.0, 1.15) if status == "done" else 1.0)
+            whole = unit_or_none(t.unit) not in ("%", "万元", None)
+            values[int(t.target_no)] = round(t.value * ratio, 0 if whole else 1)
+    return {
+        "status": vp.STATUS_LABELS[status],
+        "completed_date": finished if status == "done" else None,
+        "values": values,
+        "note": rng.choice(_NOTES[status]),
+    }
+
+
+def fill_template(
+    template: str | Path,
+    out_path: str | Path,
+    reports: Mapping[str, Mapping[str, Any]],
+    *,
+    synthetic: bool = True,
+) -> Path:
+    """Fill a progress template as a unit would, with openpyxl, and save it elsewhere.
+
+    Parameters
+    ----------
+    template
+        A template written by :func:`taskanalytics.reporting.write_templates`; not modified.
+    out_path
+        Where to save the filled copy (may equal ``template`` to fill in place).
+    reports
+        ``{milestone_id: {"status", "completed_date", "values": {target_no: value}, "note"}}``;
+        milestones not in it are left blank.
+    synthetic
+        Mark the file as demo data (演示数据 = 是).
+
+    Returns
+    -------
+    pathlib.Path
+        ``out_path``.
+    """
+    wb = load_workbook(template)
+    ws = wb[vp.DATA_SHEET]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(label) + 1 for name, label in vp.COLUMN_HEADERS.items()}
+    actual = [
+        (int(m.group("no")), j)
+        for j, h in enumerate(header, start=1)
+        if h and (m := vp.ACTUAL_HEADER_RE.match(h))
+    ]
+    for row in range(2, ws.max_row + 1):
+        report = reports.get(ws.cell(row, col["milestone_id"]).value)
+        if report is None:
+            continue
+        ws.cell(row, col["status"], report["status"])
+        ws.cell(row, col["completed_date"], report.get("completed_date"))
+        ws.cell(row, col["note"], report.get("note"))
+        values = report.get("values", {})
+        for target_no, j in actual:
+            # Several columns share a target number (one per unit): the open cell is the one.
+            if target_no in values and not ws.cell(row, j).protection.locked:
+                ws.cell(row, j, values[target_no])
+    if synthetic:
+        readme = wb[vp.README_SHEET]
+        for cells in readme.iter_rows(max_col=2):
+            if cells[0].value == vp.META_LABELS["is_synthetic"]:
+                cells[1].value = vp.YES
+    return save_workbook(wb, out_path)
+
+
+def build_demo_progress(
+    plan: PlanLike,
+    *,
+    store: ProgressStore | str | Path,
+    seed: int = 7,
+    quarters: Sequence[str] = DEMO_QUARTERS,
+    inbox: str | Path | None = None,
+) -> IngestResult:
+    """Write, fill and ingest synthetic quarterly reports for every lead unit.
+
+    Parameters
+    ----------
+    plan
+        The plan; not modified.
+    store
+        The progress store (or its path) to ingest into.
+    seed
+        Random seed; the same plan and seed give byte-identical files.
+    quarters
+        The quarters to report, oldest first.
+    inbox
+        Folder for the filled files (one sub-folder per quarter); default
+        ``<store dir>/demo_inbox``.
+
+    Returns
+    -------
+    IngestResult
+        All quarters' files: ingested, or skipped when already in the store.
+
+    Raises
+    ------
+    TaskAnalyticsError
+        If a quarter is malformed; ``ValidationError`` would mean the demo filled a template
+        wrongly (a bug).
+
+    Examples
+    --------
+    >>> result = build_demo_progress(plan, store=tmp_path / "p.sqlite")  # doctest: +SKIP
+    >>> len(result.ingested)  # doctest: +SKIP
+    99
+    """
+    target = store if isinstance(store, ProgressStore) else open_store(store)
+    base = Path(inbox) if inbox is not None else target.path.parent / "demo_inbox"
+    milestones = plan.milestones.to_dict("records")
+    units = lead_units(plan)
+    ingested, skipped = [], []
+    for quarter in quarters:
+        folder = base / quarter
+        paths = write_templates(plan, quarter, folder, units=units, overwrite=True)
+        reports = {
+            m["milestone_id"]: report
+            for m in milestones
+            if (report := demo_report(plan, m, quarter, seed=seed)) is not None
+        }
+        for path in paths:
+            fill_template(path, path, reports)
+        result = ingest_files(paths, plan=plan, store=target)
+        ingested.extend(result.ingested)
+        skipped.extend(result.skipped)
+    return IngestResult(tuple(ingested), tuple(skipped))
