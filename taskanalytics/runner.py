@@ -1,0 +1,181 @@
+"""Run a report notebook with papermill and export it as an offline, code-free HTML briefing.
+
+``notebooks/<name>.ipynb`` -> papermill (parameters injected) -> ``<output_dir>/<name>.ipynb``
+-> nbconvert with the shipped ``offline`` template (the lab page without require.js, MathJax,
+Mermaid and the widget manager, so nothing is fetched from a CDN), inputs and prompts left out
+-> ``<output_dir>/<name>.html``, written atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from taskanalytics import config
+from taskanalytics.errors import NotebookRunError
+
+__all__ = ["OFFLINE_TEMPLATE", "export_html", "run_notebook"]
+
+logger = logging.getLogger("taskanalytics")
+
+#: Name of the nbconvert template directory shipped in ``taskanalytics/nbtemplates/``.
+OFFLINE_TEMPLATE = "offline"
+
+
+def _first_line(source: str) -> str:
+    line = next((s for s in source.splitlines() if s.strip()), "")
+    return line if len(line) <= 80 else line[:77] + "..."
+
+
+def run_notebook(
+    name: str,
+    *,
+    parameters: dict[str, Any] | None = None,
+    output_dir: Path | None = None,
+    kernel_name: str = "python3",
+    notebooks_dir: Path | None = None,
+) -> Path:
+    """Execute ``notebooks/<name>.ipynb`` with papermill and export it to offline HTML.
+
+    Parameters
+    ----------
+    name
+        Notebook name without ``.ipynb``, e.g. ``"source_audit"``.
+    parameters
+        Values injected after the notebook's ``parameters`` cell.
+    output_dir
+        Where the executed notebook and the HTML go; default :data:`config.REPORTS_DIR`.
+        Created if missing.
+    kernel_name
+        Jupyter kernel to run with; named explicitly because user-level kernelspecs from other
+        work may exist.
+    notebooks_dir
+        Directory holding the notebooks; default :data:`config.NOTEBOOKS_DIR`. The notebook
+        runs with this as its working directory.
+
+    Returns
+    -------
+    pathlib.Path
+        The HTML briefing, ``<output_dir>/<name>.html``.
+
+    Raises
+    ------
+    NotebookRunError
+        If the notebook does not exist, a cell raises (the message names the notebook, the
+        cell and the exception), or the export fails.
+
+    Examples
+    --------
+    >>> run_notebook("source_audit", parameters={"source_path": None})  # doctest: +SKIP
+    PosixPath('.../reports/source_audit.html')
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
+    source = nb_dir / f"{name}.ipynb"
+    if not source.is_file():
+        available = sorted(p.stem for p in nb_dir.glob("*.ipynb"))
+        raise NotebookRunError(f"no notebook {source}; available: {available}")
+    out_dir = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    executed = out_dir / f"{name}.ipynb"
+
+    started = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(source),
+            str(executed),
+            parameters=dict(parameters or {}),
+            kernel_name=kernel_name,
+            progress_bar=False,
+            cwd=str(nb_dir),
+        )
+    except PapermillExecutionError as exc:
+        raise NotebookRunError(
+            f"notebook {source.name} failed in cell {exc.cell_index} "
+            f"(execution count {exc.exec_count}, starting {_first_line(exc.source)!r}): "
+            f"{exc.ename}: {exc.evalue}; the partly executed notebook is {executed}"
+        ) from exc
+    except Exception as exc:  # kernel start-up, bad parameters, invalid notebook JSON ...
+        raise NotebookRunError(
+            f"notebook {source.name} could not be run: {type(exc).__name__}: {exc}"
+        ) from exc
+    logger.info("executed %s in %.1f s", source.name, time.perf_counter() - started)
+    return export_html(executed, out_dir / f"{name}.html")
+
+
+def export_html(notebook_path: Path, html_path: Path | None = None) -> Path:
+    """Export an executed notebook to a code-free HTML page that loads nothing from the network.
+
+    Uses nbconvert's ``HTMLExporter`` with the shipped ``offline`` template, inputs and
+    input/output prompts excluded. The file is written to a temporary file in the target
+    directory and then moved into place, so readers never see half a page.
+
+    Parameters
+    ----------
+    notebook_path
+        An executed ``.ipynb``.
+    html_path
+        Target file; default the notebook path with ``.html``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``html_path``.
+
+    Raises
+    ------
+    NotebookRunError
+        If the notebook cannot be read or exported.
+
+    Examples
+    --------
+    >>> export_html(Path("reports/source_audit.ipynb"))  # doctest: +SKIP
+    PosixPath('reports/source_audit.html')
+    """
+    from nbconvert import HTMLExporter
+
+    notebook_path = Path(notebook_path)
+    target = Path(html_path) if html_path is not None else notebook_path.with_suffix(".html")
+    started = time.perf_counter()
+    try:
+        nb = nbformat.read(notebook_path, as_version=4)
+        exporter = HTMLExporter(
+            template_name=OFFLINE_TEMPLATE,
+            extra_template_basedirs=[str(config.NBTEMPLATES_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
+        body, _ = exporter.from_notebook_node(
+            nb, resources={"metadata": {"name": notebook_path.stem}}
+        )
+    except Exception as exc:
+        raise NotebookRunError(
+            f"could not export {notebook_path} to HTML: {type(exc).__name__}: {exc}"
+        ) from exc
+    _write_atomically(target, body)
+    logger.info("exported %s in %.2f s", target.name, time.perf_counter() - started)
+    return target
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)  # mkstemp makes 0600; a briefing is meant to be shared
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
