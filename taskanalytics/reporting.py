@@ -228,12 +228,12 @@ def template_filename(unit: str, quarter: str, *, suffix: str = ".xlsx") -> str:
     >>> template_filename("发改局", "2023Q1")
     '发改局_2023Q1.xlsx'
     >>> template_filename("../区委/办", "2023Q1")
-    '_区委_办_2023Q1.xlsx'
+    '区委_办_2023Q1.xlsx'
     """
     year, number = parse_quarter(quarter)
     stem = _UNSAFE_CHARS.sub("_", f"{unit}")
-    stem = re.sub(r"\.{2,}", "_", stem).strip(" .")
-    stem = re.sub(r"_{2,}", "_", stem) or "unit"
+    stem = re.sub(r"\.{2,}", "_", stem)
+    stem = re.sub(r"_{2,}", "_", stem).strip(" ._") or "unit"
     return f"{stem}_{year}Q{number}{suffix}"
 
 

@@ -1,0 +1,227 @@
+"""Excel progress templates: layout, protection, validation lists, names, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from taskanalytics import read_plan
+from taskanalytics import vocab_progress as vp
+from taskanalytics.config import DEFAULT_PLAN_PATH
+from taskanalytics.errors import TaskAnalyticsError
+from taskanalytics.reporting import (
+    lead_units,
+    parse_quarter,
+    quarter_end,
+    safe_template_path,
+    template_filename,
+    template_rows,
+    write_template,
+    write_templates,
+)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_plan(DEFAULT_PLAN_PATH)
+
+
+@pytest.fixture
+def finance(plan, tmp_path):
+    """财政局's Q1 template, opened."""
+    path = write_template(plan, "财政局", "2023Q1", tmp_path)
+    return path, load_workbook(path)
+
+
+def _header(ws) -> list[str]:
+    return [c.value for c in ws[1]]
+
+
+def _row_of(ws, milestone_id: str) -> int:
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == milestone_id)
+
+
+@pytest.mark.parametrize(
+    ("quarter", "end"),
+    [
+        ("2023Q1", dt.date(2023, 3, 31)),
+        ("2023Q2", dt.date(2023, 6, 30)),
+        ("2023-q3", dt.date(2023, 9, 30)),
+        ("2023Q4", dt.date(2023, 12, 31)),
+    ],
+)
+def test_quarter_end(quarter, end):
+    assert quarter_end(quarter) == end
+
+
+@pytest.mark.parametrize("bad", ["2023Q5", "Q1", "2023", "23Q1", ""])
+def test_parse_quarter_rejects(bad):
+    with pytest.raises(TaskAnalyticsError):
+        parse_quarter(bad)
+
+
+def test_rows_are_the_milestones_of_tasks_the_unit_leads(plan):
+    rows = template_rows(plan, "财政局")
+    led = plan.tasks.loc[plan.tasks["lead_units"].map(lambda u: "财政局" in u), "task_id"]
+    expected = set(plan.milestones.loc[plan.milestones["task_id"].isin(led), "milestone_id"])
+    assert set(rows["milestone_id"]) == expected
+    assert "T110.01" in expected and "T001.01" not in expected
+
+
+def test_template_rows_does_not_mutate_plan(plan):
+    before = plan.milestones.copy(), plan.tasks.copy(), plan.targets.copy()
+    template_rows(plan, "财政局")
+    for frame, copy in zip((plan.milestones, plan.tasks, plan.targets), before, strict=True):
+        pd.testing.assert_frame_equal(frame, copy)
+
+
+def test_headers_and_actual_columns(finance):
+    _, wb = finance
+    ws = wb[vp.DATA_SHEET]
+    header = _header(ws)
+    fixed = [vp.COLUMN_HEADERS[n] for n in vp.COLUMN_HEADERS if n != "note"]
+    assert header[: len(fixed)] == fixed
+    assert header[-1] == vp.COLUMN_HEADERS["note"]
+    actual = header[len(fixed) : -1]
+    assert "实际值1（万元）" in actual and "实际值8（%）" in actual
+    assert all(h.startswith("实际值") for h in actual)
+
+
+def test_frozen_header_and_widths(finance):
+    _, wb = finance
+    ws = wb[vp.DATA_SHEET]
+    assert ws.freeze_panes == "B2"
+    assert ws.column_dimensions["D"].width >= 40  # the milestone text column
+    assert all(ws.column_dimensions[c].width >= 9 for c in "ABCDEFGHI")
+
+
+def test_sheets_protected_and_only_input_cells_open(finance):
+    _, wb = finance
+    ws = wb[vp.DATA_SHEET]
+    assert ws.protection.sheet is True
+    assert wb[vp.README_SHEET].protection.sheet is True
+    header = _header(ws)
+    row = _row_of(ws, "T110.01")
+    locked = {h: ws.cell(row, j).protection.locked for j, h in enumerate(header, start=1)}
+    for name in ("milestone_id", "task_id", "task_title", "milestone_text", "due_date"):
+        assert locked[vp.COLUMN_HEADERS[name]] is True
+    for name in ("status", "completed_date", "note"):
+        assert locked[vp.COLUMN_HEADERS[name]] is False
+    assert locked["实际值1（万元）"] is False  # T110.01 has one target in 万元
+    assert locked["实际值2（万元）"] is True  # ... and no second one
+    assert ws.cell(1, 1).protection.locked is True
+
+
+def test_status_list_and_date_validation(finance):
+    _, wb = finance
+    ws = wb[vp.DATA_SHEET]
+    header = _header(ws)
+    status_col = chr(ord("A") + header.index(vp.COLUMN_HEADERS["status"]))
+    date_col = chr(ord("A") + header.index(vp.COLUMN_HEADERS["completed_date"]))
+    dvs = ws.data_validations.dataValidation
+    lists = [dv for dv in dvs if dv.type == "list"]
+    assert len(lists) == 1
+    for label in vp.STATUS_LABELS.values():
+        assert label in lists[0].formula1
+    assert str(lists[0].sqref) == f"{status_col}2:{status_col}{ws.max_row}"
+    dates = [dv for dv in dvs if dv.type == "date"]
+    assert str(dates[0].sqref) == f"{date_col}2:{date_col}{ws.max_row}"
+    row = _row_of(ws, "T003.01")
+    assert ws[f"{date_col}{row}"].number_format == "yyyy-mm-dd"
+    due = ws.cell(row, header.index(vp.COLUMN_HEADERS["due_date"]) + 1)
+    assert due.value == dt.datetime(2023, 3, 31) and due.number_format == "yyyy-mm-dd"
+
+
+def test_metric_named_in_comment_and_targets_column(finance):
+    _, wb = finance
+    ws = wb[vp.DATA_SHEET]
+    header = _header(ws)
+    row = _row_of(ws, "T110.01")
+    cell = ws.cell(row, header.index("实际值1（万元）") + 1)
+    assert "化解政府性债务" in cell.comment.text
+    targets = ws.cell(row, header.index(vp.COLUMN_HEADERS["targets_text"]) + 1).value
+    assert "化解政府性债务" in targets and "17,501万元" in targets
+
+
+def test_readme_sheet_carries_unit_quarter_and_as_of(finance):
+    _, wb = finance
+    ws = wb[vp.README_SHEET]
+    meta = {r[0]: r[1] for r in ws.iter_rows(max_col=2, values_only=True) if r[0]}
+    assert meta[vp.META_LABELS["unit"]] == "财政局"
+    assert meta[vp.META_LABELS["quarter"]] == "2023Q1"
+    assert meta[vp.META_LABELS["as_of_date"]] == dt.datetime(2023, 3, 31)
+    assert meta[vp.META_LABELS["template"]] == vp.TEMPLATE_MARKER
+    assert meta[vp.META_LABELS["is_synthetic"]] == vp.NO
+    text = "".join(str(v) for v in ws["A"] if v is not None for v in [v.value])
+    assert "状态" in text and "约一千" in text
+    assert wb.sheetnames == [vp.DATA_SHEET, vp.README_SHEET]
+
+
+def test_write_templates_one_file_per_lead_unit(plan, tmp_path):
+    paths = write_templates(plan, "2023Q2", tmp_path)
+    units = lead_units(plan)
+    assert [p.name for p in paths] == [f"{u}_2023Q2.xlsx" for u in units]
+    assert all(p.parent == tmp_path.resolve() for p in paths)
+
+
+def test_same_input_gives_same_bytes(plan, tmp_path):
+    a = write_template(plan, "财政局", "2023Q1", tmp_path / "a")
+    b = write_template(plan, "财政局", "2023Q1", tmp_path / "b")
+    assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
+
+
+def test_existing_file_not_overwritten_by_default(plan, tmp_path):
+    path = write_template(plan, "财政局", "2023Q1", tmp_path)
+    path.write_bytes(b"filled in by the unit")
+    with pytest.raises(TaskAnalyticsError, match="exist"):
+        write_templates(plan, "2023Q1", tmp_path)
+    assert path.read_bytes() == b"filled in by the unit"
+    assert len(list(tmp_path.iterdir())) == 1  # checked before writing anything
+    write_template(plan, "财政局", "2023Q1", tmp_path, overwrite=True)
+    assert path.read_bytes()[:2] == b"PK"
+
+
+def test_unknown_unit_and_bad_quarter_rejected(plan, tmp_path):
+    with pytest.raises(TaskAnalyticsError, match="不存在的局"):
+        write_template(plan, "不存在的局", "2023Q1", tmp_path)
+    with pytest.raises(TaskAnalyticsError, match="quarter"):
+        write_template(plan, "财政局", "2023Q9", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("unit", "name"),
+    [
+        ("发改局", "发改局_2023Q1.xlsx"),
+        ("区委办/政府办", "区委办_政府办_2023Q1.xlsx"),
+        ("../../etc/passwd", "etc_passwd_2023Q1.xlsx"),
+        ("..", "unit_2023Q1.xlsx"),
+        ('a\\b:c*?"<>|', "a_b_c_2023Q1.xlsx"),
+    ],
+)
+def test_template_filename_is_safe(unit, name):
+    assert template_filename(unit, "2023Q1") == name
+
+
+@pytest.mark.parametrize("name", ["../x.xlsx", "a/b.xlsx", "..", "", "/etc/x.xlsx"])
+def test_safe_template_path_refuses_escapes(tmp_path, name):
+    with pytest.raises(TaskAnalyticsError):
+        safe_template_path(tmp_path, name)
+
+
+def test_hostile_unit_name_written_inside_dir(plan, tmp_path):
+    tasks = plan.tasks.copy()
+    tasks["lead_units"] = tasks["lead_units"].map(
+        lambda units: ["../../逃逸/单位" if u == "财政局" else u for u in units]
+    )
+    hostile = dataclasses.replace(plan, tasks=tasks)
+    out = tmp_path / "out"
+    path = write_template(hostile, "../../逃逸/单位", "2023Q1", out)
+    assert path.parent == out.resolve()
+    assert path.name == "逃逸_单位_2023Q1.xlsx"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [path.name]
