@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import logging
 
-from .audit import audit
+from .audit import audit, audit_check_names
 from .errors import PlanParseError, TaskAnalyticsError
 from .plan import Plan, read_plan
 
-__all__ = ["Plan", "PlanParseError", "TaskAnalyticsError", "audit", "read_plan"]
+__all__ = [
+    "Plan",
+    "PlanParseError",
+    "TaskAnalyticsError",
+    "audit",
+    "audit_check_names",
+    "read_plan",
+]
 __version__ = "0.1.0"
 
 logging.getLogger("taskanalytics").addHandler(logging.NullHandler())

@@ -95,6 +95,11 @@ def audit(plan: Plan) -> pd.DataFrame:
     return out
 
 
+def audit_check_names() -> dict[str, str]:
+    """Return the audit check codes with their Chinese names, for briefings."""
+    return dict(CHECK_NAMES)
+
+
 def _count_items(milestones: pd.DataFrame) -> int:
     """Numbered items ``（n）`` (per task) plus milestones with no numbering."""
     labels = milestones["label"].astype(str)
