@@ -1,0 +1,401 @@
+"""Reading and validating progress reports: one test (at least) per validation rule."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from taskanalytics import read_plan
+from taskanalytics import vocab_progress as vp
+from taskanalytics.config import DEFAULT_PLAN_PATH
+from taskanalytics.demo import fill_template
+from taskanalytics.errors import TaskAnalyticsError, ValidationError
+from taskanalytics.intake import parse_date, parse_number, parse_status, read_progress_file
+from taskanalytics.reporting import write_template
+
+COL = vp.COLUMN_HEADERS
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_plan(DEFAULT_PLAN_PATH)
+
+
+@pytest.fixture
+def template(plan, tmp_path):
+    return write_template(plan, "财政局", "2023Q1", tmp_path / "blank")
+
+
+def _fill(template, tmp_path, reports, name="财政局_2023Q1.xlsx"):
+    return fill_template(template, tmp_path / name, reports, synthetic=False)
+
+
+def _edit(path, edits, sheet=vp.DATA_SHEET):
+    """Set cells by (milestone_id or row number, header) -> value, bypassing protection."""
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    for (where, column), value in edits.items():
+        row = where if isinstance(where, int) else _row(ws, where)
+        ws.cell(row, header.index(column) + 1, value)
+    wb.save(path)
+    return path
+
+
+def _row(ws, milestone_id):
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == milestone_id)
+
+
+def _problems(path, plan, **kw):
+    with pytest.raises(ValidationError) as info:
+        read_progress_file(path, plan=plan, **kw)
+    return info.value.problems
+
+
+def _write_csv(path, header, rows, encoding="utf-8-sig"):
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+DONE = {"status": "已完成", "completed_date": dt.date(2023, 3, 20), "note": "已完成"}
+
+
+# -- numbers, dates, statuses -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (1234, None, 1234.0),
+        (12.5, "%", 12.5),
+        ("1234", None, 1234.0),
+        ("1,234", None, 1234.0),
+        ("1,234,567.5", None, 1234567.5),
+        ("1.2万", None, 12000.0),
+        ("3亿", "元", 3e8),
+        ("１２３４", None, 1234.0),
+        ("１，２３４", None, 1234.0),
+        ("１．５万", "户", 15000.0),
+        ("５０％", "%", 50.0),
+        ("5000万元", "万元", 5000.0),
+        ("300户", "户", 300.0),
+        ("-3", "%", -3.0),
+        (" 42 ", None, 42.0),
+    ],
+)
+def test_parse_number_accepts(value, unit, expected):
+    assert parse_number(value, unit=unit) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit"),
+    [
+        ("约一千", None),
+        ("约一千", "万元"),
+        ("一千多", None),
+        ("1000余", None),
+        ("1,23", None),
+        ("1-2", None),
+        ("50%", None),  # % is only accepted in a % column
+        ("1.2万", "万元"),  # ambiguous: 1.2 万元 or 12000 万元
+        ("abc", None),
+        ("", None),
+        (math.nan, None),
+        (math.inf, None),
+        (True, None),
+    ],
+)
+def test_parse_number_rejects(value, unit):
+    with pytest.raises(ValueError):
+        parse_number(value, unit=unit)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2023-03-05",
+        "2023/3/5",
+        "2023.3.5",
+        "2023年3月5日",
+        "２０２３－０３－０５",
+        "2023-03-05 00:00:00",
+    ],
+)
+def test_parse_date_accepts(value):
+    assert parse_date(value) == dt.date(2023, 3, 5)
+
+
+def test_parse_date_accepts_datetime():
+    assert parse_date(dt.datetime(2023, 3, 5, 12)) == dt.date(2023, 3, 5)
+
+
+@pytest.mark.parametrize("value", ["2023-13-01", "2023-02-30", "3月5日", "yesterday", 45000])
+def test_parse_date_rejects(value):
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [("已完成", "done"), (" 推进中 ", "in_progress"), ("未启动", "not_started"), ("滞后", "late")],
+)
+def test_parse_status(word, code):
+    assert parse_status(word) == code
+
+
+# -- a valid template ---------------------------------------------------------------------
+
+
+def test_valid_template_round_trip(plan, template, tmp_path):
+    path = _fill(
+        template,
+        tmp_path,
+        {
+            "T110.01": {**DONE, "values": {1: 17600}},
+            "T024.01": {"status": "推进中", "values": {1: 300, 8: 2.5}, "note": "按计划推进"},
+        },
+    )
+    pf = read_progress_file(path, plan=plan)
+    assert (pf.unit, pf.quarter, pf.as_of_date) == ("财政局", "2023Q1", dt.date(2023, 3, 31))
+    assert pf.is_synthetic is False
+    reports = pf.reports.set_index("milestone_id")
+    assert sorted(reports.index) == ["T024.01", "T110.01"]  # blank rows are not reports
+    assert reports.loc["T110.01", "status"] == "done"
+    assert reports.loc["T110.01", "completed_date"] == pd.Timestamp("2023-03-20")
+    assert reports.loc["T024.01", "status"] == "in_progress"
+    assert pd.isna(reports.loc["T024.01", "completed_date"])
+    assert reports.loc["T024.01", "task_id"] == "T024"
+    values = pf.values.set_index(["milestone_id", "target_no"])
+    assert values.loc[("T110.01", 1), "value"] == 17600
+    assert values.loc[("T110.01", 1), "unit"] == "万元"
+    assert values.loc[("T024.01", 8), "unit"] == "%"
+    assert len(values) == 3
+    assert len(pf.sha256) == 64
+
+
+def test_as_of_override(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": {**DONE}})
+    pf = read_progress_file(path, plan=plan, as_of="2023-04-15")
+    assert pf.as_of_date == dt.date(2023, 4, 15)
+    with pytest.raises(TaskAnalyticsError, match="as_of"):
+        read_progress_file(path, plan=plan, as_of="soon")
+
+
+def test_reading_does_not_mutate_plan(plan, template, tmp_path):
+    before = [f.copy() for f in (plan.tasks, plan.milestones, plan.targets)]
+    read_progress_file(_fill(template, tmp_path, {"T110.01": DONE}), plan=plan)
+    for frame, copy in zip((plan.tasks, plan.milestones, plan.targets), before, strict=True):
+        pd.testing.assert_frame_equal(frame, copy)
+
+
+# -- row rules ----------------------------------------------------------------------------
+
+
+def test_all_problems_reported_together_with_row_and_column(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": DONE})
+    _edit(path, {("T003.01", COL["status"]): "大概", ("T003.02", COL["completed_date"]): "昨天"})
+    problems = _problems(path, plan)
+    found = {(p.column, p.value) for p in problems}
+    assert (COL["status"], "大概") in found
+    assert (COL["completed_date"], "昨天") in found
+    assert all(p.sheet == vp.DATA_SHEET and p.file == str(path) for p in problems)
+    wb = load_workbook(path)
+    assert {p.row for p in problems if p.column == COL["status"]} >= {
+        _row(wb[vp.DATA_SHEET], "T003.01")
+    }
+
+
+def test_status_required_when_row_has_content(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {})
+    _edit(path, {("T003.01", COL["note"]): "只写了说明"})
+    (problem,) = _problems(path, plan)
+    assert problem.column == COL["status"] and problem.expected == vp.EXPECTED["status_required"]
+
+
+def test_done_requires_completed_date(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T003.01": {"status": "已完成"}})
+    (problem,) = _problems(path, plan)
+    assert problem.column == COL["completed_date"]
+    assert problem.expected == vp.EXPECTED["completed_date_required"]
+
+
+def test_completed_date_only_for_done(plan, template, tmp_path):
+    path = _fill(
+        template, tmp_path, {"T003.01": {"status": "推进中", "completed_date": dt.date(2023, 3, 1)}}
+    )
+    (problem,) = _problems(path, plan)
+    assert problem.expected == vp.EXPECTED["completed_date_forbidden"]
+
+
+@pytest.mark.parametrize("when", [dt.date(2023, 4, 1), dt.date(2022, 12, 31)])
+def test_completed_date_within_year_and_as_of(plan, template, tmp_path, when):
+    path = _fill(template, tmp_path, {"T003.01": {**DONE, "completed_date": when}})
+    (problem,) = _problems(path, plan)
+    assert problem.column == COL["completed_date"] and "as-of date 2023-03-31" in problem.expected
+    if when > dt.date(2023, 3, 31):  # a later as-of date makes it acceptable
+        assert (
+            read_progress_file(path, plan=plan, as_of="2023-04-30").reports["status"][0] == "done"
+        )
+
+
+def test_bad_date_text(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T003.01": {**DONE, "completed_date": "2023-02-30"}})
+    (problem,) = _problems(path, plan)
+    assert problem.value == "2023-02-30" and problem.expected == vp.EXPECTED["date"]
+
+
+def test_note_length(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T003.01": {**DONE, "note": "长" * 501}})
+    (problem,) = _problems(path, plan)
+    assert problem.column == COL["note"] and problem.expected == vp.EXPECTED["note_length"]
+    ok = _fill(template, tmp_path, {"T003.01": {**DONE, "note": "长" * 500}}, name="ok.xlsx")
+    assert len(read_progress_file(ok, plan=plan).reports) == 1
+
+
+def test_words_instead_of_numbers_rejected(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": {**DONE, "values": {1: "约一千"}}})
+    (problem,) = _problems(path, plan)
+    assert problem.column == "实际值1（万元）" and problem.value == "约一千"
+
+
+def test_value_for_a_target_the_milestone_lacks(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": DONE})
+    _edit(path, {("T110.01", "实际值2（万元）"): 5})  # a locked, grey cell
+    (problem,) = _problems(path, plan)
+    assert problem.column == "实际值2（万元）" and problem.expected == vp.EXPECTED["target_exists"]
+
+
+def test_unknown_milestone(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": DONE})
+    _edit(path, {("T110.01", COL["milestone_id"]): "T999.01"})
+    (problem,) = _problems(path, plan)
+    assert problem.value == "T999.01" and problem.expected == vp.EXPECTED["milestone_known"]
+
+
+def test_milestone_of_another_units_task(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": DONE})
+    _edit(path, {("T110.01", COL["milestone_id"]): "T001.01"})  # led by 发改局
+    (problem,) = _problems(path, plan)
+    assert problem.value == "T001.01" and problem.expected == vp.EXPECTED["milestone_owned"]
+
+
+def test_duplicate_milestone(plan, tmp_path):
+    header = [COL["milestone_id"], COL["status"]]
+    path = _write_csv(tmp_path / "财政局_2023Q1.csv", header, [["T110.01", "推进中"]] * 2)
+    (problem,) = _problems(path, plan)
+    assert problem.row == 3 and problem.expected == vp.EXPECTED["milestone_unique"]
+
+
+# -- file rules ---------------------------------------------------------------------------
+
+
+def test_unit_must_be_a_lead_unit(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": DONE})
+    wb = load_workbook(path)
+    ws = wb[vp.README_SHEET]
+    next(r for r in ws.iter_rows(max_col=2) if r[0].value == "填报单位")[1].value = "隔壁区财政局"
+    wb.save(path)
+    problems = _problems(path, plan)
+    assert problems[0].row == 0 and problems[0].expected == vp.EXPECTED["unit_known"]
+
+
+def test_quarter_must_be_a_quarter(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": DONE})
+    wb = load_workbook(path)
+    ws = wb[vp.README_SHEET]
+    next(r for r in ws.iter_rows(max_col=2) if r[0].value == "填报季度")[1].value = "第一季度"
+    wb.save(path)
+    (problem,) = _problems(path, plan)
+    assert problem.value == "第一季度" and problem.expected == vp.EXPECTED["quarter"]
+
+
+def test_workbook_without_template_marker(plan, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = vp.DATA_SHEET
+    wb.active.append([COL["milestone_id"], COL["status"]])
+    wb.create_sheet(vp.README_SHEET)
+    wb.save(tmp_path / "x.xlsx")
+    problems = _problems(tmp_path / "x.xlsx", plan)
+    assert any(p.expected == vp.EXPECTED["template"] for p in problems)
+
+
+def test_workbook_without_the_sheets(plan, tmp_path):
+    from openpyxl import Workbook
+
+    Workbook().save(tmp_path / "x.xlsx")
+    (problem,) = _problems(tmp_path / "x.xlsx", plan)
+    assert problem.expected == vp.EXPECTED["template"]
+
+
+def test_template_with_a_column_removed(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": DONE})
+    _edit(path, {(1, COL["note"]): "备注列改名"})
+    (problem,) = _problems(path, plan)
+    assert problem.column == COL["note"] and problem.expected == vp.EXPECTED["columns"]
+
+
+@pytest.mark.parametrize(("name", "data"), [("bad.xlsx", b"not a zip"), ("notes.txt", b"x")])
+def test_unreadable_or_wrong_type(plan, tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    (problem,) = _problems(tmp_path / name, plan)
+    assert problem.row == 0 and problem.expected == vp.EXPECTED["readable"]
+
+
+# -- CSV ----------------------------------------------------------------------------------
+
+
+def test_csv_unit_and_quarter_from_file_name(plan, tmp_path):
+    header = [COL["milestone_id"], COL["status"], COL["completed_date"], "实际值1（万元）"]
+    rows = [["T110.01", "已完成", "2023/3/1", "１５，０００万元"]]
+    path = _write_csv(tmp_path / "财政局_2023Q2.csv", header, rows)
+    pf = read_progress_file(path, plan=plan)
+    assert (pf.unit, pf.quarter, pf.as_of_date) == ("财政局", "2023Q2", dt.date(2023, 6, 30))
+    assert pf.values["value"].tolist() == [15000.0]
+    assert pf.reports["completed_date"].tolist() == [pd.Timestamp("2023-03-01")]
+
+
+def test_csv_unit_from_column_gb18030(plan, tmp_path):
+    header = ["牵头单位", "季度", COL["milestone_id"], COL["status"], "实际值1（万元）"]
+    rows = [["财政局", "2023Q1", "T110.01", "推进中", "9,000"]]
+    path = _write_csv(tmp_path / "report.csv", header, rows, encoding="gb18030")
+    pf = read_progress_file(path, plan=plan)
+    assert (pf.unit, pf.quarter) == ("财政局", "2023Q1")
+    assert pf.values["value"].tolist() == [9000.0]
+
+
+def test_csv_with_two_units(plan, tmp_path):
+    header = ["unit", "quarter", COL["milestone_id"], COL["status"]]
+    rows = [["财政局", "2023Q1", "T110.01", "推进中"], ["发改局", "2023Q1", "T001.01", "推进中"]]
+    problems = _problems(_write_csv(tmp_path / "r.csv", header, rows), plan)
+    assert problems[0].expected == vp.EXPECTED["unit_single"]
+
+
+def test_csv_without_quarter_needs_as_of(plan, tmp_path):
+    header = ["unit", COL["milestone_id"], COL["status"]]
+    path = _write_csv(tmp_path / "report.csv", header, [["财政局", "T110.01", "推进中"]])
+    problems = _problems(path, plan)
+    assert problems[0].column == vp.META_LABELS["as_of_date"]
+    assert read_progress_file(path, plan=plan, as_of=dt.date(2023, 5, 1)).quarter is None
+
+
+def test_csv_missing_status_column(plan, tmp_path):
+    path = _write_csv(tmp_path / "财政局_2023Q1.csv", [COL["milestone_id"]], [["T110.01"]])
+    (problem,) = _problems(path, plan)
+    assert problem.column == COL["status"] and problem.expected == vp.EXPECTED["columns"]
+
+
+def test_csv_header_unit_must_match_target(plan, tmp_path):
+    header = [COL["milestone_id"], COL["status"], "实际值1（户）"]
+    path = _write_csv(tmp_path / "财政局_2023Q1.csv", header, [["T110.01", "推进中", "10"]])
+    (problem,) = _problems(path, plan)
+    assert problem.column == "实际值1（户）" and "万元" in problem.expected
