@@ -463,6 +463,8 @@ def _history(store: ProgressStore | str | Path) -> pd.DataFrame:
                 "SELECT report_id, target_no, value FROM actual_values", conn
             )
     wide = values.pivot(index="report_id", columns="target_no", values="value")
+    highest = int(values["target_no"].max()) if len(values) else 0
+    wide = wide.reindex(columns=range(1, highest + 1))  # actual_1 … actual_k, no gaps
     wide = wide.rename(columns=lambda n: f"actual_{int(n)}").astype(float)
     frame = reports.merge(wide, left_on="report_id", right_index=True, how="left")
     frame = frame.assign(
