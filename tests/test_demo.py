@@ -1,0 +1,94 @@
+"""Synthetic demo progress: real templates, real ingestion, deterministic, flagged synthetic."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+
+import pytest
+from openpyxl import load_workbook
+
+from taskanalytics import read_plan
+from taskanalytics import vocab_progress as vp
+from taskanalytics.config import DEFAULT_PLAN_PATH
+from taskanalytics.demo import build_demo_progress, demo_report
+from taskanalytics.store import load_progress, load_progress_history
+
+UNITS = ("财政局", "住建局", "发改局")
+
+
+@pytest.fixture(scope="module")
+def plan():
+    """The real plan, cut down to three lead units to keep the demo quick."""
+    full = read_plan(DEFAULT_PLAN_PATH)
+    tasks = full.tasks.assign(
+        lead_units=full.tasks["lead_units"].map(lambda us: [u for u in us if u in UNITS])
+    )
+    return dataclasses.replace(full, tasks=tasks)
+
+
+@pytest.fixture(scope="module")
+def demo(plan, tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "progress.sqlite"
+    result = build_demo_progress(plan, store=db, quarters=("2023Q1", "2023Q2"))
+    return db, result
+
+
+def test_one_file_per_unit_and_quarter(demo):
+    _, result = demo
+    assert sorted((f.unit, f.quarter) for f in result.ingested) == sorted(
+        (u, q) for u in UNITS for q in ("2023Q1", "2023Q2")
+    )
+    assert result.skipped == ()
+
+
+def test_everything_is_flagged_synthetic(demo):
+    db, result = demo
+    with sqlite3.connect(db) as conn:
+        flags = {r[0] for r in conn.execute("SELECT is_synthetic FROM source_files")}
+    assert flags == {1}
+    assert load_progress(db)["is_synthetic"].all()
+    wb = load_workbook(result.ingested[0].path)
+    meta = {r[0]: r[1] for r in wb[vp.README_SHEET].iter_rows(max_col=2, values_only=True)}
+    assert meta[vp.META_LABELS["is_synthetic"]] == vp.YES
+
+
+def test_reports_cover_the_units_milestones_with_valid_statuses(demo, plan):
+    db, _ = demo
+    progress = load_progress(db)
+    led = plan.tasks.loc[plan.tasks["lead_units"].map(bool), "task_id"]
+    owned = set(plan.milestones.loc[plan.milestones["task_id"].isin(led), "milestone_id"])
+    assert set(progress["milestone_id"]) <= owned
+    assert len(progress) >= 0.9 * len(owned)  # about 5% are left unreported each quarter
+    assert set(progress["status"]) <= set(vp.STATUS_LABELS)
+    assert {"done", "in_progress"} <= set(progress["status"])
+    assert progress.filter(like="actual_").notna().any().any()
+
+
+def test_quarters_are_consistent(demo):
+    db, _ = demo
+    history = load_progress_history(db)
+    wide = history.pivot(index="milestone_id", columns="quarter", values="status").dropna()
+    done_in_q1 = wide[wide["2023Q1"] == "done"]
+    assert len(done_in_q1) > 0
+    assert (done_in_q1["2023Q2"] == "done").all()
+    dates = history.pivot(index="milestone_id", columns="quarter", values="completed_date")
+    same = dates.loc[done_in_q1.index]
+    assert (same["2023Q1"] == same["2023Q2"]).all()
+
+
+def test_same_seed_same_bytes_and_rerun_ingests_nothing(demo, plan, tmp_path):
+    db, result = demo
+    again = build_demo_progress(plan, store=db, quarters=("2023Q1", "2023Q2"))
+    assert again.ingested == () and len(again.skipped) == len(result.ingested)
+    other = build_demo_progress(plan, store=tmp_path / "other.sqlite", quarters=("2023Q1",))
+    first_q1 = {f.sha256 for f in result.ingested if f.quarter == "2023Q1"}
+    assert {f.sha256 for f in other.ingested} == first_q1
+
+
+def test_other_seed_differs(plan):
+    milestones = plan.milestones.to_dict("records")
+    a = [demo_report(plan, m, "2023Q2", seed=7) for m in milestones[:60]]
+    b = [demo_report(plan, m, "2023Q2", seed=8) for m in milestones[:60]]
+    assert a == [demo_report(plan, m, "2023Q2", seed=7) for m in milestones[:60]]
+    assert a != b
