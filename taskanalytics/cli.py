@@ -28,6 +28,19 @@ PLAN_OPTION = click.option(
 )
 
 
+STORE_OPTION = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Progress store (default: ${config.STORE_ENV_VAR} or data/progress/progress.sqlite).",
+)
+
+
+def _store(store_path: Path | None) -> Path:
+    return store_path or config.default_store_path()
+
+
 def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -127,6 +140,82 @@ def run(name: str, params: tuple[tuple[str, str], ...], out_dir: Path | None) ->
 
 
 @main.command()
+@click.option("--quarter", "-q", required=True, help="Reporting quarter, e.g. 2023Q2.")
+@click.option("--unit", "units", multiple=True, help="Only this lead unit (repeatable).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory for the .xlsx files (default: data/progress/templates/QUARTER/).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace existing files of the same name.")
+@PLAN_OPTION
+@_handle_errors
+def template(
+    quarter: str, units: tuple[str, ...], out_dir: Path | None, overwrite: bool,
+    plan_path: Path | None,
+) -> None:  # fmt: skip
+    """Write the quarter's Excel reporting templates, one per lead unit."""
+    from .reporting import write_templates
+
+    plan = _load_plan(plan_path)
+    out_dir = out_dir or config.PROGRESS_DIR / "templates" / quarter
+    paths = write_templates(plan, quarter, out_dir, units=units or None, overwrite=overwrite)
+    click.echo(f"wrote {len(paths)} template(s) to {out_dir}")
+    for path in paths:
+        click.echo(f"  {path.name}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--as-of", "as_of", default=None, help="As-of date YYYY-MM-DD (default: from the file)."
+)
+@STORE_OPTION
+@PLAN_OPTION
+@_handle_errors
+def ingest(
+    files: tuple[Path, ...], as_of: str | None, store_path: Path | None, plan_path: Path | None
+) -> None:
+    """Validate filled templates (.xlsx or .csv) and add them to the progress store."""
+    from .store import ingest_files
+
+    plan = _load_plan(plan_path)
+    store = _store(store_path)
+    result = ingest_files(files, plan=plan, store=store, as_of=as_of)
+    for f in result.ingested:
+        click.echo(
+            f"ingested: {f.path.name} ({f.unit} {f.quarter}, {f.n_reports} reports, "
+            f"{f.n_values} values)"
+        )
+    for f in result.skipped:
+        click.echo(f"skipped (already in store, same content): {f.path.name}")
+    click.echo(f"store: {store}")
+
+
+@main.command("demo-progress")
+@click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same data).")
+@click.option("--quarter", "quarters", multiple=True, help="Quarter to fill (default 2023Q1..Q4).")
+@STORE_OPTION
+@PLAN_OPTION
+@_handle_errors
+def demo_progress(
+    seed: int, quarters: tuple[str, ...], store_path: Path | None, plan_path: Path | None
+) -> None:
+    """Fill the templates with synthetic progress (示例数据) and ingest them."""
+    from .demo import DEMO_QUARTERS, build_demo_progress
+
+    plan = _load_plan(plan_path)
+    store = _store(store_path)
+    result = build_demo_progress(plan, store=store, seed=seed, quarters=quarters or DEMO_QUARTERS)
+    click.echo(
+        f"synthetic progress (示例数据): {len(result.ingested)} file(s) ingested, "
+        f"{len(result.skipped)} already present -> {store}"
+    )
+
+
+@main.command()
 @click.option(
     "--out",
     "out_dir",
@@ -134,11 +223,25 @@ def run(name: str, params: tuple[tuple[str, str], ...], out_dir: Path | None) ->
     default=None,
     help="Output directory (default: reports/).",
 )
+@STORE_OPTION
 @_handle_errors
-def demo(out_dir: Path | None) -> None:
-    """Run the main job on the bundled document: the source audit briefing."""
+def demo(out_dir: Path | None, store_path: Path | None) -> None:
+    """The main job on the bundled data: demo progress if no real reports, then briefings."""
+    from .demo import DEMO_QUARTERS, build_demo_progress
     from .runner import run_notebook
+    from .store import load_progress_history
 
+    plan = _load_plan(None)
+    store = _store(store_path)
+    history = load_progress_history(store)
+    if history.empty or history["is_synthetic"].all():
+        result = build_demo_progress(plan, store=store, quarters=DEMO_QUARTERS)
+        click.echo(
+            f"no real reports in {store}: synthetic progress (示例数据) "
+            f"{len(result.ingested)} file(s) ingested, {len(result.skipped)} already present"
+        )
+    else:
+        click.echo(f"real reports found in {store}: no synthetic data added")
     html = run_notebook("source_audit", output_dir=out_dir)
     click.echo(f"wrote {html}")
 

@@ -1,9 +1,10 @@
 """Synthetic progress for demos: fill the real templates and ingest them through the real path.
 
-Nothing here is real data. Every file is marked 演示数据 = 是 on its 说明 sheet, so the store flags
+Nothing here is real data. Every file is marked 示例数据 = 是 on its 说明 sheet, so the store flags
 it ``is_synthetic`` and briefings can say so.
 
-Each milestone gets one fate, drawn from ``random.Random(f"{seed}:{milestone_id}")``: finished
+A few lead units send nothing each quarter (:func:`silent_units`), and two indicators follow a
+scripted storyline (:data:`SCRIPTED_RATIOS`). Each milestone gets one fate, drawn from ``random.Random(f"{seed}:{milestone_id}")``: finished
 on time (70%), finished late (15%) or not finished this year (15%). Its status at each quarter end
 follows from that fate, so quarters are consistent with one another (done stays done). The same
 plan and seed give byte-identical files, hence the same SHA-256s: running the demo twice on one
@@ -27,6 +28,7 @@ from taskanalytics.reporting import (
     lead_units,
     quarter_end,
     save_workbook,
+    template_rows,
     unit_or_none,
     write_templates,
 )
@@ -34,8 +36,19 @@ from taskanalytics.store import IngestResult, ProgressStore, ingest_files, open_
 
 __all__ = ["DEMO_QUARTERS", "build_demo_progress", "demo_report", "fill_template"]
 
-#: Quarters filled by default: the first three of 2023 (a briefing written in the fourth).
-DEMO_QUARTERS: tuple[str, ...] = ("2023Q1", "2023Q2", "2023Q3")
+#: Quarters filled by default: the whole plan year.
+DEMO_QUARTERS: tuple[str, ...] = ("2023Q1", "2023Q2", "2023Q3", "2023Q4")
+
+#: Units that send nothing in a quarter: this many, drawn per (seed, quarter).
+SILENT_UNITS_PER_QUARTER = 2
+
+#: Scripted storylines for the indicators readers look at first: (metric, quarter) -> actual as
+#: a share of the target of the milestone due that quarter; quarter None means every quarter.
+#: 化解政府性债务 falls slightly behind in Q2 and catches up; 回迁安置 runs ahead all year.
+SCRIPTED_RATIOS: dict[tuple[str, str | None], float] = {
+    ("化解政府性债务", "2023Q2"): 0.94,
+    ("回迁安置", None): 1.08,
+}
 
 _NOTES = {
     "done": ("已按期完成。", "已完成，相关材料已归档。", "提前完成节点任务。"),
@@ -97,10 +110,25 @@ def demo_report(
     else:
         status, progress = "not_started", 0.0
     targets = plan.targets[plan.targets["milestone_id"] == mid]
+    due_quarter = f"{due.year}Q{(due.month - 1) // 3 + 1}"
+    scripted = [
+        r
+        for t in targets.itertuples(index=False)
+        for q in (quarter, None)
+        if (r := SCRIPTED_RATIOS.get((t.metric, q))) is not None and due_quarter == quarter
+    ]
+    if scripted:  # the storyline decides: behind is late, on or above target is done
+        progress = scripted[0]
+        status = "done" if progress >= 1 else "late"
+        if status == "done":
+            finished = min(finished or due, due)
     values = {}
     if progress > 0:
         for t in targets.itertuples(index=False):
-            ratio = progress * (rng.uniform(1.0, 1.15) if status == "done" else 1.0)
+            if scripted:
+                ratio = progress
+            else:
+                ratio = progress * (rng.uniform(1.0, 1.15) if status == "done" else 1.0)
             whole = unit_or_none(t.unit) not in ("%", "万元", None)
             values[int(t.target_no)] = round(t.value * ratio, 0 if whole else 1)
     return {
@@ -130,7 +158,7 @@ def fill_template(
         ``{milestone_id: {"status", "completed_date", "values": {target_no: value}, "note"}}``;
         milestones not in it are left blank.
     synthetic
-        Mark the file as demo data (演示数据 = 是).
+        Mark the file as demo data (示例数据 = 是).
 
     Returns
     -------
@@ -164,6 +192,21 @@ def fill_template(
             if cells[0].value == vp.META_LABELS["is_synthetic"]:
                 cells[1].value = vp.YES
     return save_workbook(wb, out_path)
+
+
+def silent_units(plan: PlanLike, quarter: str, *, seed: int = 7) -> set[str]:
+    """Return the lead units that send no report in a quarter of the demo (a few, by seed).
+
+    The units with the scripted storylines (化解政府性债务, 回迁安置) always report.
+    """
+    scripted = set(plan.targets.loc[plan.targets["metric"].isin({m for m, _ in SCRIPTED_RATIOS}),
+                                    "task_id"])  # fmt: skip
+    keep = {u for units in plan.tasks.loc[plan.tasks["task_id"].isin(scripted), "lead_units"]
+            for u in units}  # fmt: skip
+    candidates = sorted(u for u in lead_units(plan) if u not in keep)
+    rng = random.Random(f"{seed}:silent:{quarter}")
+    # a few: at most one unit in ten, so a small plan is not left silent
+    return set(rng.sample(candidates, min(SILENT_UNITS_PER_QUARTER, len(candidates) // 10)))
 
 
 def build_demo_progress(
@@ -210,10 +253,14 @@ def build_demo_progress(
     target = store if isinstance(store, ProgressStore) else open_store(store)
     base = Path(inbox) if inbox is not None else target.path.parent / "demo_inbox"
     milestones = plan.milestones.to_dict("records")
-    units = lead_units(plan)
     ingested, skipped = [], []
     for quarter in quarters:
         folder = base / quarter
+        silent = silent_units(plan, quarter, seed=seed)
+        units = [
+            u for u in lead_units(plan)
+            if u not in silent and not template_rows(plan, u, quarter).empty
+        ]  # fmt: skip
         paths = write_templates(plan, quarter, folder, units=units, overwrite=True)
         reports = {
             m["milestone_id"]: report

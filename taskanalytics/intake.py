@@ -77,7 +77,7 @@ class ProgressFile:
     as_of_date : datetime.date
         The date the report speaks for.
     is_synthetic : bool
-        True when the workbook is marked as demo data (演示数据 = 是).
+        True when the workbook is marked as demo data (示例数据 = 是).
     reports : pandas.DataFrame
         `REPORT_COLUMNS`; ``status`` is a code (done, in_progress, not_started, late),
         ``completed_date`` datetime64, ``row`` the row number in the file.

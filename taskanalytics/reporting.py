@@ -2,7 +2,7 @@
 
 A template holds the milestones of every task the unit leads (a unit owns a milestone when it is
 a lead unit of the milestone's task). Pre-filled columns are locked and the sheet is protected;
-the unit fills 状态 (drop-down list), 完成日期, one 实际值 column per target and 情况说明.
+the unit fills 状态 (drop-down list), 完成日期, one 实际值 column per target and 进展说明.
 
 Actual-value columns are keyed by ``(target_no, unit)``: a unit whose milestones have a first
 target in 万元 and another first target in 户 gets the columns ``实际值1（万元）`` and
@@ -159,7 +159,7 @@ def _target_label(target: Mapping[str, Any]) -> str:
     return f"{target['metric']} {comparator} {_format_number(target['value'])}{unit}"
 
 
-def template_rows(plan: PlanLike, unit: str) -> pd.DataFrame:
+def template_rows(plan: PlanLike, unit: str, quarter: str | None = None) -> pd.DataFrame:
     """Return the milestones a unit reports on, one row each, in plan order.
 
     Parameters
@@ -168,6 +168,8 @@ def template_rows(plan: PlanLike, unit: str) -> pd.DataFrame:
         A parsed plan; not modified.
     unit
         A lead unit of the plan.
+    quarter
+        If given, keep only milestones due by the quarter's last day, or recurring ones.
 
     Returns
     -------
@@ -187,6 +189,9 @@ def template_rows(plan: PlanLike, unit: str) -> pd.DataFrame:
     if rows.empty:
         known = "、".join(lead_units(plan))
         raise TaskAnalyticsError(f"unit {unit!r} leads no task with milestones; known: {known}")
+    if quarter is not None:
+        end = pd.Timestamp(quarter_end(quarter))
+        rows = rows[(rows["due_date"] <= end) | (rows["due_kind"] == "recurring")]
     targets = plan.targets.sort_values(["milestone_id", "target_no"])
     by_milestone: dict[str, tuple[dict[str, Any], ...]] = {}
     for record in targets.to_dict("records"):
@@ -331,7 +336,7 @@ def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: str) -> None
 
 
 def _build_workbook(plan: PlanLike, unit: str, quarter: str) -> Workbook:
-    rows = template_rows(plan, unit)
+    rows = template_rows(plan, unit, quarter)
     actual_keys = actual_columns(rows)
     names = [n for n in vp.COLUMN_HEADERS if n != "note"]
     headers = [vp.COLUMN_HEADERS[n] for n in names]
@@ -483,7 +488,8 @@ def write_templates(
     out_dir
         Folder to write into (created if missing).
     units
-        The units to write; default every lead unit (see `lead_units`).
+        The units to write; default every lead unit (see `lead_units`) that has a milestone
+        due by the quarter's end or a recurring one.
     overwrite
         Replace existing files instead of refusing.
 
@@ -504,6 +510,11 @@ def write_templates(
     unknown = [u for u in chosen if u not in known]
     if unknown:
         raise TaskAnalyticsError(f"not lead units of the plan: {', '.join(unknown)}")
+    due = {u for u in chosen if not template_rows(plan, u, quarter).empty}
+    if units is not None and len(due) < len(chosen):
+        idle = "、".join(u for u in chosen if u not in due)
+        raise TaskAnalyticsError(f"nothing due by the end of {quarter} for: {idle}")
+    chosen = [u for u in chosen if u in due]  # units with nothing due yet get no file
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [safe_template_path(out, template_filename(u, quarter)) for u in chosen]

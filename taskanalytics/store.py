@@ -331,34 +331,42 @@ def _insert_reports(conn: sqlite3.Connection, file_id: int, pf: ProgressFile) ->
             )
 
 
-def _write_file(store: ProgressStore, pf: ProgressFile) -> IngestedFile | None:
-    """Write one file in one transaction; return None when its hash is already stored."""
+def _write_files(
+    store: ProgressStore, files: list[ProgressFile]
+) -> tuple[list[IngestedFile], list[IngestedFile]]:
+    """Write every new file of one ingest in one transaction: all of them, or none.
+
+    Files whose hash is already stored (or repeated in ``files``) are skipped. On any failure
+    the transaction rolls back and the archive copies made for it are removed.
+    """
+    ingested: list[IngestedFile] = []
+    skipped: list[IngestedFile] = []
+    created: list[Path] = []
     with _connect(store.path) as conn:
         conn.execute("BEGIN IMMEDIATE")
-        created = False
         try:
-            if conn.execute("SELECT 1 FROM source_files WHERE sha256 = ?", (pf.sha256,)).fetchone():
-                conn.execute("ROLLBACK")
-                return None
-            archived, created = _archive(store, pf)
-            file_id = _insert_source_file(conn, store, pf, archived)
-            _insert_reports(conn, file_id, pf)
+            for pf in files:
+                if conn.execute("SELECT 1 FROM source_files WHERE sha256 = ?", (pf.sha256,)).fetchone():
+                    skipped.append(_skipped(pf))
+                    continue
+                archived, new = _archive(store, pf)
+                if new:
+                    created.append(archived)
+                file_id = _insert_source_file(conn, store, pf, archived)
+                _insert_reports(conn, file_id, pf)
+                ingested.append(
+                    IngestedFile(
+                        pf.path, pf.sha256, pf.unit, pf.quarter, pf.as_of_date,
+                        len(pf.reports), len(pf.values), archived,
+                    )  # fmt: skip
+                )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
-            if created:
-                archived.unlink(missing_ok=True)
+            for path in created:
+                path.unlink(missing_ok=True)
             raise
-    return IngestedFile(
-        pf.path,
-        pf.sha256,
-        pf.unit,
-        pf.quarter,
-        pf.as_of_date,
-        len(pf.reports),
-        len(pf.values),
-        archived,
-    )
+    return ingested, skipped
 
 
 def _skipped(pf: ProgressFile) -> IngestedFile:
@@ -381,13 +389,12 @@ def ingest_files(
     store: ProgressStore | str | Path,
     as_of: dt.date | str | None = None,
 ) -> IngestResult:
-    """Validate progress reports, then append them to the store, one transaction per file.
+    """Validate progress reports, then append them to the store in one transaction.
 
     Every file is read and validated before the store is touched: if any file has a problem,
     nothing is written and the store file stays byte-for-byte unchanged. A file whose bytes are
     already stored is skipped, so ingesting the same folder twice is harmless. A failure while
-    writing a file rolls that file back completely (no partial rows, no archive copy); files
-    committed before it stay.
+    writing rolls the whole ingest back (no partial rows, no archive copies).
 
     Parameters
     ----------
@@ -431,15 +438,9 @@ def ingest_files(
             problems, f"{rejected} of {len(paths)} file(s) rejected; nothing was ingested"
         )
     target = _as_store(store)
-    ingested, skipped, seen = [], [], set()
-    for pf in parsed:
-        written = None if pf.sha256 in seen else _write_file(target, pf)
-        seen.add(pf.sha256)
-        if written is None:
-            skipped.append(_skipped(pf))
-        else:
-            ingested.append(written)
-            logger.info("ingested %s: %d reports", pf.path.name, written.n_reports)
+    ingested, skipped = _write_files(target, parsed)
+    for written in ingested:
+        logger.info("ingested %s: %d reports", written.path.name, written.n_reports)
     return IngestResult(tuple(ingested), tuple(skipped))
 
 

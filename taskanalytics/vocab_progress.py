@@ -45,7 +45,7 @@ COLUMN_HEADERS: Final[dict[str, str]] = {
     "targets_text": "量化指标（目标值）",
     "status": "状态",
     "completed_date": "完成日期",
-    "note": "情况说明",
+    "note": "进展说明",
 }
 
 #: Columns a unit fills in; every other column is pre-filled and locked.
@@ -105,7 +105,7 @@ META_LABELS: Final[dict[str, str]] = {
     "as_of_date": "截至日期",
     "plan_title": "任务来源",
     "doc_number": "文号",
-    "is_synthetic": "演示数据",
+    "is_synthetic": "示例数据",
 }
 
 #: Marker written in the 模板标识 cell; intake refuses workbooks without it.
@@ -128,7 +128,7 @@ README_LINES: Final[tuple[str, ...]] = (
     "四、“实际值”列按表头括号内的单位填写数字，可写 1234、1,234、1.2万；"
     "请勿填写“约一千”“一千多”等文字。每个单元格的批注注明对应指标。",
     "五、白底单元格为填报区；不适用的实际值单元格为灰色且锁定。",
-    "六、“情况说明”简要填写进展、问题及下步措施，不超过 500 字。",
+    "六、“进展说明”简要填写进展、问题及下步措施，不超过 500 字。",
     "七、请勿修改文件中的“填报单位”“填报季度”等信息，也请勿增删行列；"
     "文件名可以更改，但每个单位每季度只报送一个文件。",
 )

@@ -38,3 +38,43 @@ def test_python_dash_m_entry_point():
         [sys.executable, "-m", "taskanalytics", "--help"], capture_output=True, text=True, check=True
     )
     assert "audit" in out.stdout and "run" in out.stdout
+
+
+def test_template_then_ingest_round_trip_and_idempotence(tmp_path):
+    from openpyxl import load_workbook
+
+    from taskanalytics import vocab_progress as vp
+
+    runner = CliRunner()
+    out = tmp_path / "tpl"
+    result = runner.invoke(main, ["template", "-q", "2023Q1", "--unit", "财政局", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    path = out / "财政局_2023Q1.xlsx"
+    wb = load_workbook(path)
+    ws = wb[vp.DATA_SHEET]
+    header = [c.value for c in ws[1]]
+    ws.cell(2, header.index(vp.COLUMN_HEADERS["status"]) + 1, "推进中")
+    wb.save(path)
+    store = tmp_path / "s" / "p.sqlite"
+    first = runner.invoke(main, ["ingest", str(path), "--store", str(store)])
+    assert first.exit_code == 0, first.output
+    assert "ingested: 财政局_2023Q1.xlsx" in first.output
+    again = runner.invoke(main, ["ingest", str(path), "--store", str(store)])
+    assert again.exit_code == 0 and "skipped" in again.output
+
+
+def test_ingest_bad_file_exit_1_lists_row_and_column(tmp_path):
+    bad = tmp_path / "财政局_2023Q1.csv"
+    bad.write_text("节点编号,状态\nT110.01,差不多\nT999.01,推进中\n", encoding="utf-8")
+    store = tmp_path / "p.sqlite"
+    result = CliRunner().invoke(main, ["ingest", str(bad), "--store", str(store)])
+    assert result.exit_code == 1
+    assert "差不多" in result.output and "T999.01" in result.output and "row 2" in result.output
+    assert not store.exists()  # validated before the store is created: nothing written
+
+
+def test_store_env_var_is_the_default(tmp_path, monkeypatch):
+    from taskanalytics import config
+
+    monkeypatch.setenv(config.STORE_ENV_VAR, str(tmp_path / "env.sqlite"))
+    assert config.default_store_path() == tmp_path / "env.sqlite"

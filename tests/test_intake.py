@@ -28,7 +28,7 @@ def plan():
 
 @pytest.fixture
 def template(plan, tmp_path):
-    return write_template(plan, "财政局", "2023Q1", tmp_path / "blank")
+    return write_template(plan, "财政局", "2023Q4", tmp_path / "blank")
 
 
 def _fill(template, tmp_path, reports, name="财政局_2023Q1.xlsx"):
@@ -164,7 +164,7 @@ def test_valid_template_round_trip(plan, template, tmp_path):
         },
     )
     pf = read_progress_file(path, plan=plan)
-    assert (pf.unit, pf.quarter, pf.as_of_date) == ("财政局", "2023Q1", dt.date(2023, 3, 31))
+    assert (pf.unit, pf.quarter, pf.as_of_date) == ("财政局", "2023Q4", dt.date(2023, 12, 31))
     assert pf.is_synthetic is False
     reports = pf.reports.set_index("milestone_id")
     assert sorted(reports.index) == ["T024.01", "T110.01"]  # blank rows are not reports
@@ -236,8 +236,9 @@ def test_completed_date_only_for_done(plan, template, tmp_path):
 
 
 @pytest.mark.parametrize("when", [dt.date(2023, 4, 1), dt.date(2022, 12, 31)])
-def test_completed_date_within_year_and_as_of(plan, template, tmp_path, when):
-    path = _fill(template, tmp_path, {"T003.01": {**DONE, "completed_date": when}})
+def test_completed_date_within_year_and_as_of(plan, tmp_path, when):
+    q1 = write_template(plan, "财政局", "2023Q1", tmp_path / "q1")
+    path = _fill(q1, tmp_path, {"T003.01": {**DONE, "completed_date": when}})
     (problem,) = _problems(path, plan)
     assert problem.column == COL["completed_date"] and "as-of date 2023-03-31" in problem.expected
     if when > dt.date(2023, 3, 31):  # a later as-of date makes it acceptable

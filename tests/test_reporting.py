@@ -34,7 +34,7 @@ def plan():
 @pytest.fixture
 def finance(plan, tmp_path):
     """财政局's Q1 template, opened."""
-    path = write_template(plan, "财政局", "2023Q1", tmp_path)
+    path = write_template(plan, "财政局", "2023Q4", tmp_path)
     return path, load_workbook(path)
 
 
@@ -153,8 +153,8 @@ def test_readme_sheet_carries_unit_quarter_and_as_of(finance):
     ws = wb[vp.README_SHEET]
     meta = {r[0]: r[1] for r in ws.iter_rows(max_col=2, values_only=True) if r[0]}
     assert meta[vp.META_LABELS["unit"]] == "财政局"
-    assert meta[vp.META_LABELS["quarter"]] == "2023Q1"
-    assert meta[vp.META_LABELS["as_of_date"]] == dt.datetime(2023, 3, 31)
+    assert meta[vp.META_LABELS["quarter"]] == "2023Q4"
+    assert meta[vp.META_LABELS["as_of_date"]] == dt.datetime(2023, 12, 31)
     assert meta[vp.META_LABELS["template"]] == vp.TEMPLATE_MARKER
     assert meta[vp.META_LABELS["is_synthetic"]] == vp.NO
     text = "".join(str(v) for v in ws["A"] if v is not None for v in [v.value])
@@ -163,10 +163,30 @@ def test_readme_sheet_carries_unit_quarter_and_as_of(finance):
 
 
 def test_write_templates_one_file_per_lead_unit(plan, tmp_path):
-    paths = write_templates(plan, "2023Q2", tmp_path)
+    paths = write_templates(plan, "2023Q4", tmp_path)
     units = lead_units(plan)
-    assert [p.name for p in paths] == [f"{u}_2023Q2.xlsx" for u in units]
+    assert [p.name for p in paths] == [f"{u}_2023Q4.xlsx" for u in units]
     assert all(p.parent == tmp_path.resolve() for p in paths)
+
+
+def test_templates_hold_what_is_due_by_the_quarter_end_or_recurring(plan, tmp_path):
+    rows = template_rows(plan, "财政局", "2023Q1")
+    assert "T110.01" in set(rows["milestone_id"]) and "T110.02" not in set(rows["milestone_id"])
+    assert "T111.01" in set(rows["milestone_id"])  # recurring (每月)
+    ms = plan.milestones.set_index("milestone_id").loc[rows["milestone_id"]]
+    assert (ms["due_date"].le(pd.Timestamp("2023-03-31")) | ms["due_kind"].eq("recurring")).all()
+    paths = write_templates(plan, "2023Q1", tmp_path)
+    led_with_due = [u for u in lead_units(plan) if not template_rows(plan, u, "2023Q1").empty]
+    assert [p.name for p in paths] == [f"{u}_2023Q1.xlsx" for u in led_with_due]
+    assert len(led_with_due) < len(lead_units(plan))  # some units have nothing due in Q1
+    ws = load_workbook(tmp_path / "财政局_2023Q1.xlsx")[vp.DATA_SHEET]
+    assert ws.max_row - 1 == len(rows)
+
+
+def test_asking_for_a_unit_with_nothing_due_is_an_error(plan, tmp_path):
+    idle = next(u for u in lead_units(plan) if template_rows(plan, u, "2023Q1").empty)
+    with pytest.raises(TaskAnalyticsError, match="nothing due"):
+        write_template(plan, idle, "2023Q1", tmp_path)
 
 
 def test_same_input_gives_same_bytes(plan, tmp_path):

@@ -178,14 +178,18 @@ def test_crash_mid_ingest_leaves_no_partial_rows(db, plan, report, monkeypatch):
     monkeypatch.setattr(store, "_insert_reports", crash_on_second)
     with pytest.raises(RuntimeError, match="power cut"):
         ingest_files([first, second], plan=plan, store=db)
-    assert _count(db, "source_files") == 1  # the first file committed, the second not at all
-    assert _count(db, "reports") == 1
-    archived = sorted(p.name for p in (db.parent / "archive").iterdir())
-    assert archived == [f"{_sha(first)}.xlsx"]
+    # one transaction per ingest: the first file's rows, already inserted, are rolled back too
+    assert _count(db, "source_files") == 0
+    assert _count(db, "reports") == 0
+    archive = db.parent / "archive"
+    assert not archive.exists() or not list(archive.iterdir())
     monkeypatch.setattr(store, "_insert_reports", real)
     result = ingest_files([first, second], plan=plan, store=db)  # a retry completes the job
-    assert len(result.ingested) == 1 and len(result.skipped) == 1
+    assert len(result.ingested) == 2 and len(result.skipped) == 0
     assert _count(db, "reports") == 2
+    assert sorted(p.name for p in archive.iterdir()) == sorted(
+        f"{_sha(p)}.xlsx" for p in (first, second)
+    )
 
 
 def test_crash_after_first_insert_of_a_single_file(db, plan, report, monkeypatch):
@@ -243,7 +247,7 @@ def test_corrected_file_for_same_quarter_wins(db, plan, report):
 
 
 def test_load_progress_columns_and_types(db, plan, report):
-    path = report("2023Q1", {"T024.01": {"status": "推进中", "values": {1: 300, 8: 2.5}}})
+    path = report("2023Q4", {"T024.01": {"status": "推进中", "values": {1: 300, 8: 2.5}}})
     ingest_files([path], plan=plan, store=db)
     frame = load_progress(db)
     assert list(frame.columns) == [
