@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import logging
 
+from .assess import Assessment, assess, assess_all
 from .audit import audit, audit_check_names
 from .errors import PlanParseError, TaskAnalyticsError
 from .plan import Plan, read_plan
 
 __all__ = [
+    "Assessment",
     "Plan",
     "PlanParseError",
     "TaskAnalyticsError",
+    "assess",
+    "assess_all",
     "audit",
     "audit_check_names",
     "read_plan",

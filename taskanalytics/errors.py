@@ -78,3 +78,27 @@ class StoreError(TaskAnalyticsError):
 
 class NotebookRunError(TaskAnalyticsError):
     """A report notebook failed to execute or to export."""
+
+
+class AssessmentError(TaskAnalyticsError):
+    """An assessment cannot be made from the inputs given.
+
+    Parameters
+    ----------
+    message
+        What is wrong, naming the argument or column.
+    found
+        The offending value(s), if any.
+    expected
+        What is accepted.
+    """
+
+    def __init__(self, message: str, *, found: object = None, expected: str | None = None) -> None:
+        self.found = found
+        self.expected = expected
+        text = message
+        if found is not None:
+            text += f"; found {found!r}"
+        if expected is not None:
+            text += f"; expected {expected}"
+        super().__init__(text)

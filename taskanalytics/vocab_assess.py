@@ -1,0 +1,74 @@
+"""The Chinese vocabulary of assessment, in one place: statuses, bands, lights, watch reasons.
+
+Codes are English and stable (use them in code); labels are what tables and briefings show. The
+order of each mapping is the display order. ``taskanalytics.assess`` and ``taskanalytics.rollup``
+spell no Chinese string of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: Milestone status (schedule verdict computed from dates and reports), code -> label.
+#: The integer code used internally is the position in this mapping.
+STATUS_LABELS: Final[dict[str, str]] = {
+    "on_time": "按期完成",
+    "done_late": "逾期完成",
+    "overdue": "逾期未完成",
+    "not_reported": "未报送",
+    "due_soon": "临期",
+    "in_progress": "推进中",
+    "not_started": "未启动",
+}
+
+#: How bad a status is, for "a task's status is its worst milestone" (higher is worse).
+STATUS_SEVERITY: Final[dict[str, int]] = {
+    "on_time": 0,
+    "in_progress": 1,
+    "not_started": 2,
+    "done_late": 3,
+    "due_soon": 4,
+    "not_reported": 5,
+    "overdue": 6,
+}
+
+#: Indicator achievement band, code -> label.
+BAND_LABELS: Final[dict[str, str]] = {
+    "met": "达标",
+    "nearly_met": "基本达标",
+    "behind": "滞后",
+    "no_data": "无数据",
+}
+
+#: Traffic light of a row (milestone or roll-up group), code -> label; worse comes later.
+LIGHT_LABELS: Final[dict[str, str]] = {
+    "green": "绿",
+    "yellow": "黄",
+    "red": "红",
+}
+
+#: Why an item is on the watch list (督办清单), code -> label, most severe first.
+WATCH_REASONS: Final[dict[str, str]] = {
+    "overdue": "逾期未完成",
+    "behind": "欠进度",
+    "not_reported": "未报送",
+}
+
+#: Watch-list severity of each reason (higher is more severe).
+WATCH_SEVERITY: Final[dict[str, int]] = {"overdue": 3, "behind": 2, "not_reported": 1}
+
+#: Separator used when a list (units, leaders, reasons) is written as one text cell.
+LIST_SEPARATOR: Final = "、"
+REASON_SEPARATOR: Final = "；"
+
+#: Words of the HTML summary (``Assessment._repr_html_``).
+HTML_WORDS: Final[dict[str, str]] = {
+    "title": "季度评估",
+    "as_of": "截至",
+    "milestones": "时间节点",
+    "due": "应完成",
+    "indicators": "量化指标",
+    "watchlist": "督办清单",
+    "units": "牵头单位",
+    "items": "项",
+}
