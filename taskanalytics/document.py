@@ -23,10 +23,15 @@ _CELL_START = re.compile(r"^[ \u3000]*\t")
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell: its text (lines joined by newlines) and the line it starts on."""
+    """One table cell: its text (lines joined by newlines) and the line it starts on.
+
+    ``merged`` is True for a cell that continues a merged cell above, filled from it (read from
+    a ``.docx`` or ``.xlsx``); findings about the cell are reported at its anchor only.
+    """
 
     text: str
     line: int
+    merged: bool = False
 
     @cached_property
     def lines(self) -> list[str]:
@@ -54,11 +59,27 @@ class RawRow:
     lead: Cell
     responsible: Cell
     leaders: Cell
+    #: The task's number from a column of its own (序号), when the table has one.
+    number: Cell | None = None
+
+
+#: The contract columns of the text export's table, in order.
+EXPORT_COLUMNS = frozenset(vocab.TABLE_HEADERS.values())
 
 
 @dataclass
 class Table:
-    """A task table: where its header starts and the counts its note declares."""
+    """A task table: where its header starts, the counts its note declares, and its rows.
+
+    ``columns`` are the contract columns the table has (a 序号/民生实事/责任单位/完成时限
+    table has no milestones, lead or leaders column; its rows hold blank cells there).
+    ``merges_known`` is True when the source records merged cells (``.docx``, ``.xlsx``): the
+    reader has filled every merged cell from its anchor, so a blank cell is really empty; in
+    the text export and CSV a merged cell comes out blank and the builder has to guess.
+    ``line_unit`` is ``"line"`` when ``Cell.line`` counts text lines (each line of a cell is
+    one more), ``"row"`` when it is a table row number. ``headers`` maps contract columns to the
+    headers as printed; ``title`` is the text just above the table (a title row, a sheet name).
+    """
 
     index: int
     header_line: int
@@ -66,6 +87,12 @@ class Table:
     declared_milestones: int | None = None
     declared_line: int | None = None
     rows: list[RawRow] = field(default_factory=list)
+    columns: frozenset[str] = EXPORT_COLUMNS
+    merges_known: bool = False
+    line_unit: str = "line"
+    headers: dict[str, str] = field(default_factory=dict)
+    #: Text printed just above the table (a title row, a sheet name), for telling sections.
+    title: str = ""
 
 
 def decode(path: Path) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import document, vocab
+from . import readers, vocab
 from .document import Cell, RawRow, Table
 from .errors import PlanParseError
-from .milestones import parse_due, split_leaves
+from .milestones import Due, Leaf, _month_end, parse_due, split_leaves
 from .targets import extract_targets
 
 SECTIONS = ("work_report", "livelihood")
@@ -90,13 +91,29 @@ class Plan:
         )
 
 
-def read_plan(path: str | Path) -> Plan:
-    """Read a work-plan document (text export of the Word table) into a :class:`Plan`.
+def read_plan(
+    path: str | Path,
+    *,
+    year: int | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+) -> Plan:
+    """Read a work-plan document into a :class:`Plan`.
 
     Parameters
     ----------
     path
-        The ``.txt`` export; UTF-8 (with or without BOM) or GB18030.
+        The plan, by file type: ``.txt`` (the text export of the Word table; UTF-8 with or
+        without BOM, or GB18030), ``.docx`` (merged cells read from the document, tables
+        continued across pages joined), ``.xlsx`` (a ledger; merged cells filled from their
+        anchor cell; every sheet with a header row is a table) or ``.csv``.
+    year
+        The plan's year. By default it is read from the document (its title, document number
+        or issue date); an explicit year wins.
+    mapping
+        Headers the synonym table (``vocab.HEADER_SYNONYMS``) does not know, or should read
+        differently: header as printed -> contract column (``task``, ``milestones``,
+        ``deadline``, ``lead_units``, ``responsible_units``, ``leaders``, ``number``,
+        ``category``, ``subcategory``) or None to skip the column. Not used for ``.txt``.
 
     Returns
     -------
@@ -105,9 +122,10 @@ def read_plan(path: str | Path) -> Plan:
     Raises
     ------
     PlanParseError
-        Naming the file, the line and what was expected: empty or undecodable file, no task
-        table, a malformed header, a task without milestones, a malformed deadline, a category
-        that cannot be resolved.
+        Naming the file, the line (or table row) and what was expected: empty or undecodable
+        file, unsupported file type, no task table, a malformed or unknown header, a task
+        without milestones, a malformed deadline, a category that cannot be resolved, no plan
+        year in the document and none given.
 
     Examples
     --------
@@ -118,23 +136,21 @@ def read_plan(path: str | Path) -> Plan:
     ['发改局']
     """
     path = Path(path)
-    text = document.decode(path)
-    preamble, cells = document.split_cells(text)
-    tables = document.read_tables(path, cells)
-    meta = document.read_letter(preamble)
-    year = _plan_year(path, meta)
+    source = readers.read_source(path, mapping=mapping)
+    meta = dict(source.meta)
+    year = _plan_year(path, meta, year)
     meta["year"] = year
     meta["source"] = str(path)
     notes: list[dict[str, Any]] = []
     tasks: list[dict[str, Any]] = []
     milestone_lines: dict[str, list[tuple[int, str]]] = {}
     declared: dict[str, dict[str, int | None]] = {}
-    for table in tables:
+    for table in source.tables:
+        if not table.rows:
+            continue
         section = _section(table)
         if section in declared:
-            raise PlanParseError(
-                path, table.header_line, f"one {section} table", "a second one"
-            )
+            raise PlanParseError(path, table.header_line, f"one {section} table", "a second one")
         declared[section] = {
             "tasks": table.declared_tasks,
             "milestones": table.declared_milestones,
@@ -155,19 +171,32 @@ def read_plan(path: str | Path) -> Plan:
     )
 
 
-def _plan_year(path: Path, meta: dict[str, Any]) -> int:
+def _plan_year(path: Path, meta: dict[str, Any], given: int | None) -> int:
+    if given is not None:
+        if not isinstance(given, int) or isinstance(given, bool) or not 1900 < given < 2200:
+            raise PlanParseError(path, None, "year= as a four-digit integer", repr(given))
+        return given
     for key in ("table_title", "doc_number", "title"):
         m = re.search(r"(20\d{2})", str(meta.get(key) or ""))
         if m:
             return int(m.group(1))
     if isinstance(meta.get("issued_date"), dt.date):
         return meta["issued_date"].year
-    raise PlanParseError(path, None, "the plan year in the title or document number (2023年…)")
+    raise PlanParseError(
+        path,
+        None,
+        "the plan year in the title or document number (2023年…), or read_plan(..., year=2023)",
+    )
 
 
 def _section(table: Table) -> str:
+    """十件民生实事 when the first row's category, the task column's header or the table's
+    title says 民生实事; else the work report."""
     first = "".join(table.rows[0].prefix[0].lines) if table.rows[0].prefix else ""
-    return "livelihood" if vocab.LIVELIHOOD_MARK in first else "work_report"
+    marked = (first, table.headers.get("task", ""), table.headers.get("category", ""))
+    if "category" not in table.columns or not first:
+        marked += (table.title,)
+    return "livelihood" if any(vocab.LIVELIHOOD_MARK in s for s in marked) else "work_report"
 
 
 def _units(cell: Cell) -> list[str]:
@@ -178,18 +207,71 @@ def _leaders(cell: Cell) -> list[str]:
     return list(dict.fromkeys(re.sub(r"\s+", "", s) for s in cell.lines))
 
 
-def _deadline(path: Path, cell: Cell, year: int) -> dt.date:
-    m = vocab.DEADLINE_RE.match("".join(cell.lines))
+def _deadline(path: Path, cell: Cell, year: int, header: str = "完成时限") -> dt.date:
+    """A deadline cell: ``12月31日`` (optionally with the year), or one date phrase such as
+    ``12月底前`` and nothing else."""
+    text = "".join(cell.lines)
+    m = vocab.DEADLINE_RE.match(text)
     if not m:
+        bare = text
+        for suffix in vocab.DEADLINE_SUFFIXES:
+            bare = bare.removesuffix(suffix)
+        due = parse_due(bare, year=year, task_deadline=dt.date(year, 12, 31)) if bare else None
+        if due is not None and due.kind == "date" and due.phrase == bare:
+            return due.date
         raise PlanParseError(
-            path, cell.line, "a deadline such as 12月31日 in the 完成时限 column", cell.text.strip()
+            path,
+            cell.line,
+            f"a deadline such as 12月31日 in the {header} column",
+            cell.text.strip(),
         )
     try:
         return dt.date(int(m.group(1) or year), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
         raise PlanParseError(
-            path, cell.line, "a real calendar date in the 完成时限 column", cell.text.strip()
+            path, cell.line, f"a real calendar date in the {header} column", cell.text.strip()
         ) from exc
+
+
+def _phrase_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
+    """Due date of a phrase from a deadline column: as a milestone's, and a bare month
+    (``9月投入使用``) is due at the end of that month."""
+    due = parse_due(text, year=year, task_deadline=task_deadline)
+    if due.kind == "task_deadline":
+        m = vocab.BARE_MONTH_RE.search(text)
+        if m and 1 <= int(m.group("month")) <= 12:
+            end = _month_end(year, int(m.group("month")))
+            return Due(end, "date", None, m.group(0), None)
+    return due
+
+
+def _phrases(cell: Cell, line_unit: str) -> list[tuple[int, str]]:
+    """A deadline cell's phrases (``5月底前动工，9月投入使用``), one milestone each."""
+    out = []
+    for number, text in _cell_lines(cell, line_unit):
+        out += [(number, p.strip()) for p in vocab.DEADLINE_PHRASE_SPLIT_RE.split(text)]
+    return [(n, p) for n, p in out if p]
+
+
+def _phrase_deadline(path: Path, cell: Cell, year: int, header: str, line_unit: str) -> dt.date:
+    """The latest date among a deadline cell's phrases."""
+    m = vocab.DEADLINE_RE.match("".join(cell.lines))
+    if m:
+        return _deadline(path, cell, year, header)
+    year_end = dt.date(year, 12, 31)
+    dates = [
+        due.date
+        for _, text in _phrases(cell, line_unit)
+        if (due := _phrase_due(text, year=year, task_deadline=year_end)).kind in ("date", "range")
+    ]
+    if not dates:
+        raise PlanParseError(
+            path,
+            cell.line,
+            f"a date or date phrase (12月31日, 5月底前动工, 9月投入使用) in the {header} column",
+            cell.text.strip(),
+        )
+    return max(dates)
 
 
 def _category(path: Path, cell: Cell, names: dict[str, str]) -> str | None:
@@ -241,8 +323,13 @@ def _build_tasks(
     sub_names: dict[tuple[str | None, str], str] = {}
     prev: dict[str, Any] | None = None
     row: RawRow
+    has = table.columns
+    dl_header = table.headers.get("deadline", "完成时限")
+    if "category" not in has:
+        # a table without a category column (序号/民生实事/责任单位/完成时限): the task header
+        category = table.headers.get("task") or None
     for row in table.rows:
-        number, title = _task_number_title(row.task)
+        number, title = _task_number_title(path, table, row, prev)
         task_id = _task_id(section, number)
         new_cat = _category(path, row.prefix[0], cat_names) if row.prefix else None
         if new_cat is not None and new_cat != category:
@@ -252,7 +339,7 @@ def _build_tasks(
             if sub_no is not None:
                 key = (category, sub_no)
                 first = sub_names.setdefault(key, sub_name or "")
-                if sub_name and sub_name != first:
+                if sub_name and sub_name != first and not row.prefix[1].merged:
                     notes.append(_note("inconsistent_header", task_id, row.prefix[1].line,
                                        f"（{sub_no}）的标题前后不一致：“{first}”与“{sub_name}”，按首次出现的“{first}”计"))  # fmt: skip
                 subcategory = first or None
@@ -263,29 +350,47 @@ def _build_tasks(
         if category is None:
             raise PlanParseError(path, row.task.line, "a category for the first task of the table")
 
+        if "milestones" in has:
+            lines = _cell_lines(row.milestones, table.line_unit)
+        elif "deadline" in has:
+            lines = _phrases(row.deadline, table.line_unit)
+        else:
+            lines = []
         if prev is not None and number == prev["number"]:
             # the same task printed over several rows (task 26): one task
             for col, cell in (("lead_units", row.lead), ("responsible_units", row.responsible)):
                 prev[col] = list(dict.fromkeys(prev[col] + _units(cell)))
             prev["leaders"] = list(dict.fromkeys(prev["leaders"] + _leaders(row.leaders)))
-            milestone_lines[prev["task_id"]] += _cell_lines(row.milestones)
+            milestone_lines[prev["task_id"]] += lines
             continue
         if prev is not None and number != prev["number"] + 1:
             notes.append(_note("numbering_gap", task_id, row.task.line,
                                f"任务序号从{prev['number']}跳到{number}"))  # fmt: skip
-        lead, responsible, leaders = _units(row.lead), _units(row.responsible), _leaders(row.leaders)
-        if prev is not None and not (lead or responsible or leaders):
+        lead, responsible, leaders = (
+            _units(row.lead),
+            _units(row.responsible),
+            _leaders(row.leaders),
+        )
+        if table.merges_known:
+            pass  # merged cells were filled from their anchor: a blank cell is empty
+        elif prev is not None and not (lead or responsible or leaders):
             # vertically merged cells: the row continues the units of the task above
             lead, responsible, leaders = (list(prev[c]) for c in ("lead_units", "responsible_units", "leaders"))  # fmt: skip
         else:
-            if not lead and prev is not None:
+            if not lead and prev is not None and "lead_units" in has:
                 lead = list(prev["lead_units"])
-            if not leaders and prev is not None:
+            if not leaders and prev is not None and "leaders" in has:
                 leaders = list(prev["leaders"])
-        if row.deadline.blank and prev is not None:
+        if "deadline" not in has:
+            deadline = None  # from the milestones, see _build_milestones
+        elif row.deadline.blank and prev is not None:
             deadline = prev["deadline"]
+        elif "milestones" in has:
+            deadline = _deadline(path, row.deadline, year, dl_header)
+        elif row.deadline.blank:
+            deadline = dt.date(year, 12, 31)
         else:
-            deadline = _deadline(path, row.deadline, year)
+            deadline = _phrase_deadline(path, row.deadline, year, dl_header, table.line_unit)
         prev = {
             "task_id": task_id,
             "section": section,
@@ -298,11 +403,14 @@ def _build_tasks(
             "responsible_units": responsible,
             "leaders": leaders,
             "line": row.task.line,
+            # not columns: how _build_milestones reads this task's milestone lines
+            "_milestones": "cell" if "milestones" in has else "phrases",
+            "_milestones_header": table.headers.get("milestones", "时间节点"),
         }
         if any(t["task_id"] == task_id for t in tasks):
             raise PlanParseError(path, row.task.line, f"task number {number} only once", title)
         tasks.append(prev)
-        milestone_lines[task_id] = _cell_lines(row.milestones)
+        milestone_lines[task_id] = lines
 
 
 def _task_id(section: str, number: int) -> str:
@@ -310,15 +418,50 @@ def _task_id(section: str, number: int) -> str:
     return f"T{number:03d}" if section == "work_report" else f"L{number:02d}"
 
 
-def _task_number_title(cell: Cell) -> tuple[int, str]:
-    m = vocab.TASK_RE.match("\n".join(cell.lines))
-    assert m is not None  # read_tables only makes rows from task cells
-    title = "".join(s.strip() for s in m.group(2).split("\n")).strip()
-    return int(m.group(1)), title
+def _task_number_title(
+    path: Path, table: Table, row: RawRow, prev: dict[str, Any] | None
+) -> tuple[int, str]:
+    """The row's task number and title.
+
+    The number comes from a 序号 column when the table has one, else from the task text
+    (``12.…``); an unnumbered task text is the next number (or the task above when it repeats
+    that task's text); a row with a blank task cell continues the task above.
+    """
+    text = "\n".join(row.task.lines)
+    m = vocab.TASK_RE.match(text)
+    if row.number is not None and not row.number.blank:
+        raw = "".join(row.number.lines)
+        digits = re.fullmatch(r"(\d{1,3})\s*[.．、]?", raw)
+        if digits is None:
+            header = table.headers.get("number", "序号")
+            raise PlanParseError(
+                path, row.number.line, f"a task number in the {header} column", raw
+            )
+        number = int(digits.group(1))
+        title = m.group(2) if m and int(m.group(1)) == number else text
+    elif m:
+        number, title = int(m.group(1)), m.group(2)
+    elif text and prev is not None:
+        repeated = _flat(text) == prev["title"]
+        number, title = (prev["number"] if repeated else prev["number"] + 1), text
+    elif text:
+        number, title = 1, text
+    elif prev is not None:
+        return prev["number"], prev["title"]
+    else:
+        header = table.headers.get("task", "指标任务")
+        raise PlanParseError(path, row.task.line, f"a task in the {header} column", "an empty cell")
+    return number, _flat(title)
 
 
-def _cell_lines(cell: Cell) -> list[tuple[int, str]]:
-    return [(cell.line + k, s) for k, s in enumerate(cell.text.split("\n"))]
+def _flat(text: str) -> str:
+    return "".join(s.strip() for s in text.split("\n")).strip()
+
+
+def _cell_lines(cell: Cell, line_unit: str = "line") -> list[tuple[int, str]]:
+    """The cell's lines with their line numbers; every line of a table cell has its row's."""
+    step = 1 if line_unit == "line" else 0
+    return [(cell.line + k * step, s) for k, s in enumerate(cell.text.split("\n"))]
 
 
 def _note(check: str, task_id: str | None, line: int | None, detail: str) -> dict[str, Any]:
@@ -344,16 +487,34 @@ def _build_milestones(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     milestones: list[tuple[Any, ...]] = []
     targets: list[tuple[Any, ...]] = []
+    year_end = dt.date(year, 12, 31)
     for task in tasks:
         task_id = task["task_id"]
-        leaves = split_leaves(milestone_lines[task_id])
-        if not leaves:
-            raise PlanParseError(
-                path, task["line"], f"milestones for task {task['number']} in the 时间节点 column",
-                "an empty cell",
-            )  # fmt: skip
+        if task["_milestones"] == "cell":
+            leaves = split_leaves(milestone_lines[task_id])
+            due_of = parse_due
+            if not leaves:
+                raise PlanParseError(
+                    path, task["line"],
+                    f"milestones for task {task['number']} in the {task['_milestones_header']} column",
+                    "an empty cell",
+                )  # fmt: skip
+        else:
+            # phrases of the deadline column (5月底前动工，9月投入使用), one milestone each
+            leaves = [
+                Leaf("", None, text, line)
+                for line, raw in milestone_lines[task_id]
+                if (text := raw.strip().strip(vocab.TRAILING_PUNCT).strip())
+            ]
+            due_of = _phrase_due
+        if task["deadline"] is None:
+            # no deadline column: the latest dated milestone, else the end of the plan year
+            dues = (due_of(leaf.text, year=year, task_deadline=year_end) for leaf in leaves)
+            task["deadline"] = max(
+                (d.date for d in dues if d.kind in ("date", "range")), default=year_end
+            )
         for position, leaf in enumerate(leaves, start=1):
-            due = parse_due(leaf.text, year=year, task_deadline=task["deadline"])
+            due = due_of(leaf.text, year=year, task_deadline=task["deadline"])
             milestone_id = f"{task_id}.{position:02d}"
             if due.vague:
                 notes.append(_note("unknown_date_phrase", task_id, leaf.line,

@@ -204,3 +204,59 @@ TRAILING_FILLERS = (
 INNER_FILLERS = ("累计", "至少", "不低于", "不少于")
 #: Quote marks are dropped from names ("“专精特新”中小企业" -> 专精特新中小企业).
 QUOTES = "“”\"‘’'《》"
+
+# --- column headers of other tables (.docx, Excel ledgers, other districts) ---------------
+#: The one synonym table of column headers: header as printed (whitespace removed) -> contract
+#: column. ``None`` marks a column that is known and deliberately not read (remarks).
+#: ``subcategory`` is also the second grid column under a ``类别`` header that spans two columns.
+HEADER_SYNONYMS: dict[str, str | None] = {
+    # the category the task sits under
+    "类别": "category", "分类": "category", "类型": "category", "领域": "category",
+    "板块": "category", "大类": "category", "工作类别": "category", "任务类别": "category",
+    "子类": "subcategory", "小类": "subcategory", "子类别": "subcategory",
+    # the task's number, when it has a column of its own
+    "序号": "number", "编号": "number", "任务编号": "number", "序列": "number",
+    # the task
+    "指标任务": "task", "任务": "task", "工作任务": "task", "重点任务": "task",
+    "重点工作": "task", "任务内容": "task", "目标任务": "task", "具体任务": "task",
+    "工作内容": "task", "工作事项": "task", "事项": "task", "指标": "task",
+    "民生实事": "task", "民生实事项目": "task", "项目名称": "task", "实事项目": "task",
+    # the staged milestones
+    "主要时间节点或阶段性量化指标": "milestones", "时间节点或阶段性量化指标": "milestones",
+    "主要时间节点": "milestones", "时间节点": "milestones", "阶段性目标": "milestones",
+    "阶段性指标": "milestones", "阶段性量化指标": "milestones", "进度安排": "milestones",
+    "推进计划": "milestones", "节点目标": "milestones", "工作措施": "milestones",
+    "具体措施": "milestones", "主要措施": "milestones", "计划进度": "milestones",
+    # the deadline
+    "完成时限": "deadline", "完成时间": "deadline", "时限": "deadline",
+    "时限要求": "deadline", "完成期限": "deadline", "截止时间": "deadline",
+    # units and leaders
+    "牵头单位": "lead_units", "牵头部门": "lead_units", "主责单位": "lead_units",
+    "主办单位": "lead_units", "牵头责任单位": "lead_units",
+    "责任单位": "responsible_units", "责任部门": "responsible_units",
+    "配合单位": "responsible_units", "配合部门": "responsible_units",
+    "协办单位": "responsible_units", "参与单位": "responsible_units",
+    "协同单位": "responsible_units",
+    "分管领导": "leaders", "责任领导": "leaders", "主管领导": "leaders",
+    "分管区领导": "leaders", "牵头领导": "leaders", "包保领导": "leaders",
+    "分管县领导": "leaders", "责任区领导": "leaders",
+    # known, not read
+    "备注": None, "说明": None,
+}  # fmt: skip
+#: Headers that name the lead units when the table has no lead column of its own: in a
+#: 序号/民生实事/责任单位/完成时限 table the 责任单位 are the ones who lead; next to a
+#: 牵头单位 column they are the units who carry the task out.
+LEAD_WHEN_NO_LEAD_COLUMN = ("责任单位", "责任部门")
+#: Contract columns a header may be mapped to (``mapping=`` values are checked against them).
+CONTRACT_COLUMNS = (
+    "category", "subcategory", "number", "task", "milestones", "deadline",
+    "lead_units", "responsible_units", "leaders",
+)  # fmt: skip
+#: Characters dropped from a header before it is looked up ("完成\n时限", "序 号", "分管领导：").
+HEADER_NOISE_RE = re.compile(r"[\s\u3000:：*＊]+")
+#: A bare month in a deadline column ("9月投入使用") is due at the end of that month.
+BARE_MONTH_RE = re.compile(r"(?<![\d年])(?P<month>\d{1,2})\s*月份?(?![\d底末初中旬日至到])")
+#: Where a deadline cell's phrases are split into milestones ("5月底前动工，9月投入使用").
+DEADLINE_PHRASE_SPLIT_RE = re.compile(r"[，,；;。\n]+")
+#: Words after a date phrase that still make a deadline cell a plain date ("12月底前").
+DEADLINE_SUFFIXES = ("之前", "以前", "前")
