@@ -281,7 +281,8 @@ def _category(path: Path, cell: Cell, names: dict[str, str]) -> str | None:
     lines = cell.lines
     numeral = None
     m = vocab.CATEGORY_NUMERAL_RE.match(lines[0])
-    if m and (len(lines) > 1 or m.end() == len(lines[0])):
+    # 二 on its own line, or 二、 with its delimiter; never the 十 of 十件民生实事
+    if m and (len(lines) > 1 or m.end() == len(lines[0]) or m.group(0).strip()[-1] in "、.．"):
         numeral = m.group(1)
         lines = [lines[0][m.end() :], *lines[1:]]
     name = "".join(lines).strip()

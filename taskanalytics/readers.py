@@ -273,7 +273,7 @@ def _read_xlsx(path: Path, *, mapping: Mapping[str, str | None] | None = None) -
         above = [_row_text(row) for row in grid[:header]]
         sheet.title = _title([*above, ws.title])
         if not preamble:
-            preamble = [(n, s) for n, s in enumerate(above, start=1) if s]
+            preamble = [(n, s) for n, s in enumerate(above or [ws.title], start=1) if s]
         tables.append(_grid_table(path, sheet, len(tables), lookup, merges_known=True))
     return _source(path, preamble, tables)
 
@@ -408,6 +408,15 @@ def _map_columns(
     spans: dict[tuple[int, int], list[int]] = {}
     for c, slot in enumerate(row):
         spans.setdefault(slot.anchor, []).append(c)
+    # 责任单位 alone names the lead units; beside a 牵头单位 column, those who carry out the task
+    keys = [header_key(s.text) for s in [*row, *(below or [])]]
+    lead_alone = not any(k in lookup and lookup[k] == "lead_units" for k in keys)
+
+    def column_of(key: str) -> str | None:
+        if lead_alone and key in vocab.LEAD_WHEN_NO_LEAD_COLUMN and key not in lookup.explicit:
+            return "lead_units"
+        return lookup[key]
+
     for _anchor, cols in spans.items():
         slot = row[cols[0]]
         key = header_key(slot.text)
@@ -425,7 +434,7 @@ def _map_columns(
                 f"or read_plan(..., mapping={{'{slot.text.strip()}': column}})",
                 slot.text.strip(),
             )
-        column = lookup[key]
+        column = column_of(key)
         if len(cols) == 1 or column is None:
             names = [column] * len(cols)
         elif column == "category" and len(cols) == 2:
@@ -443,10 +452,10 @@ def _map_columns(
                     f"one header per column, or headers in the row below {slot.text.strip()}",
                     slot.text.strip(),
                 )
-            names = [lookup[k] for k in sub_keys]
+            names = [column_of(k) for k in sub_keys]
             data_start = r + 2
             for k, s in zip(sub_keys, subs, strict=True):
-                headers.setdefault(str(lookup[k]), s.text.strip())
+                headers.setdefault(str(column_of(k)), s.text.strip())
         for c, name in zip(cols, names, strict=True):
             if name is None:
                 continue
@@ -460,15 +469,6 @@ def _map_columns(
                 )
             columns[c] = name
             headers.setdefault(name, slot.text.strip())
-    # 责任单位 alone names the lead units; beside a 牵头单位 column it names those who carry out
-    if "lead_units" not in columns.values():
-        for c, name in columns.items():
-            key = header_key(headers.get(name, ""))
-            if name == "responsible_units" and key in vocab.LEAD_WHEN_NO_LEAD_COLUMN:
-                if key not in lookup.explicit:
-                    columns[c] = "lead_units"
-                    headers["lead_units"] = headers.pop("responsible_units")
-                break
     if "task" not in columns.values():
         raise PlanParseError(
             path,
