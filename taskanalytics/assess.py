@@ -482,11 +482,11 @@ def _milestone_table(p: _Plan, r: _Reports, snaps: list[_Snapshot]) -> pd.DataFr
 
     def reported(column: str, kind: str = "object") -> np.ndarray:
         if column not in frame.columns or not len(r.row):
-            return np.full(len(sel), None if kind == "object" else np.datetime64("NaT"))
+            return np.full(len(sel), None if kind == "object" else np.datetime64("NaT", "ns"))
         values = frame[column].to_numpy()[rows]
         if kind == "date":
             values = _from_days(_to_days(pd.Series(values)))
-            values[~has] = np.datetime64("NaT")
+            values[~has] = np.datetime64("NaT", "ns")
         else:
             values = values.astype(object)
             values[~has] = None

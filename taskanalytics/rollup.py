@@ -140,7 +140,7 @@ def build_groupings(tasks: pd.DataFrame, ms_task: np.ndarray) -> dict[str, Group
         "unit": _grouping("unit", pd.DataFrame({"unit": units}), u_ms, u_code),
         "leader": _grouping("leader", pd.DataFrame({"leader": leaders}), l_ms, l_code),
         "category": _grouping(
-            "category", cat_keys.to_frame(index=False), ms_all, cat_codes[ms_task]
+            "category", cat_keys.to_frame(index=False, name=["section", "category"]), ms_all, cat_codes[ms_task]
         ),
         "section": _grouping(
             "section", pd.DataFrame({"section": sec_keys}), ms_all, sec_codes[ms_task]
