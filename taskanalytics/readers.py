@@ -99,7 +99,12 @@ def read_source(path: Path, *, mapping: Mapping[str, str | None] | None = None) 
     }
     reader = readers.get(path.suffix.lower())
     if reader is None:
-        raise PlanParseError(path, None, "a file of type " + ", ".join(SUFFIXES), path.suffix)
+        legacy = {".doc": ".docx", ".xls": ".xlsx", ".wps": ".docx", ".et": ".xlsx"}
+        hint = legacy.get(path.suffix.lower())
+        expected = "a file of type " + ", ".join(SUFFIXES)
+        if hint:
+            expected += f" (save the {path.suffix} file as {hint} in Word, WPS or LibreOffice)"
+        raise PlanParseError(path, None, expected, path.suffix)
     if not path.is_file():
         raise PlanParseError(path, None, "a readable file", "no such file")
     return reader(path, mapping=mapping)
