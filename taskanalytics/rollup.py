@@ -140,7 +140,10 @@ def build_groupings(tasks: pd.DataFrame, ms_task: np.ndarray) -> dict[str, Group
         "unit": _grouping("unit", pd.DataFrame({"unit": units}), u_ms, u_code),
         "leader": _grouping("leader", pd.DataFrame({"leader": leaders}), l_ms, l_code),
         "category": _grouping(
-            "category", cat_keys.to_frame(index=False, name=["section", "category"]), ms_all, cat_codes[ms_task]
+            "category",
+            cat_keys.to_frame(index=False, name=["section", "category"]),
+            ms_all,
+            cat_codes[ms_task],
         ),
         "section": _grouping(
             "section", pd.DataFrame({"section": sec_keys}), ms_all, sec_codes[ms_task]
@@ -233,7 +236,10 @@ def rollup_frame(
 
 
 def watchlist_frame(
-    milestones: pd.DataFrame, indicators: pd.DataFrame, task_streak: pd.DataFrame
+    milestones: pd.DataFrame,
+    indicators: pd.DataFrame,
+    indicator_rows: np.ndarray,
+    task_streak: pd.DataFrame,
 ) -> pd.DataFrame:
     """Build the watch list (督办清单) from stacked milestone and indicator tables.
 
@@ -245,6 +251,8 @@ def watchlist_frame(
     ----------
     milestones, indicators
         The ``Assessment`` tables; not modified.
+    indicator_rows
+        For each row of ``indicators``, the position of its milestone's row in ``milestones``.
     task_streak
         ``quarter, task_id, red_streak`` of the task table.
 
@@ -253,33 +261,39 @@ def watchlist_frame(
     pandas.DataFrame
         ``quarter, as_of, severity, reason, milestone_id, task_id, task_title, text, due_date,
         status, days_overdue, lead_units, leaders, behind, achievement, note, reporting_unit,
-        report_as_of, red_streak``; ``lead_units`` and ``leaders`` joined with 、.
+        report_as_of, red_streak``; ``lead_units`` and ``leaders`` joined with 、, ``behind``
+        lists the indicators behind as ``metric actual/target unit``.
     """
-    labels = va.STATUS_LABELS
-    overdue = (milestones["status"] == labels["overdue"]).to_numpy()
-    unreported = (
-        (milestones["status"] == labels["not_reported"]) & milestones["is_due"]
-    ).to_numpy()
-    behind_ind = indicators[indicators["band"] == va.BAND_LABELS["behind"]]
-    behind_text = behind_ind.assign(
-        _text=behind_ind["metric"].astype(str)
+    codes = milestones["status_code"].to_numpy()
+    overdue = codes == "overdue"
+    unreported = (codes == "not_reported") & milestones["is_due"].to_numpy()
+    behind = milestones["indicators_behind"].to_numpy() > 0
+    keep = overdue | unreported | behind
+    if not keep.any():
+        return _empty_watchlist()
+    is_behind = (indicators["band"] == va.BAND_LABELS["behind"]).to_numpy()
+    behind_ind = indicators.loc[is_behind]
+    text = (
+        behind_ind["metric"].astype(str)
         + " "
         + behind_ind["actual"].map("{:,.6g}".format)
         + "/"
         + behind_ind["target"].map("{:,.6g}".format)
         + behind_ind["unit"].fillna("").astype(str)
-    )
-    per_ms = behind_text.groupby(["quarter", "milestone_id"], sort=False).agg(
-        behind=("_text", va.REASON_SEPARATOR.join), achievement=("achievement", "min")
-    )
-    keyed = pd.MultiIndex.from_frame(milestones[["quarter", "milestone_id"]])
-    pos = per_ms.index.get_indexer(keyed)
-    behind = pos >= 0
-    keep = overdue | unreported | behind
-    if not keep.any():
-        return _empty_watchlist()
+        + va.REASON_SEPARATOR
+    ).to_numpy(dtype=object)
+    rows = indicator_rows[is_behind]
+    order = np.argsort(rows, kind="stable")
+    rows, text = rows[order], text[order]
+    ach = behind_ind["achievement"].to_numpy(dtype=float)[order]
+    behind_text = np.full(len(milestones), None, dtype=object)
+    achievement = np.full(len(milestones), np.nan)
+    if len(rows):
+        owners, starts = np.unique(rows, return_index=True)
+        joined = np.add.reduceat(text, starts)  # string concatenation per milestone
+        behind_text[owners] = [t[: -len(va.REASON_SEPARATOR)] for t in joined]
+        achievement[owners] = np.fmin.reduceat(ach, starts)
     m = milestones.loc[keep]
-    pos = pos[keep]
     severity = np.maximum.reduce(
         [
             np.where(overdue[keep], va.WATCH_SEVERITY["overdue"], 0),
@@ -287,47 +301,37 @@ def watchlist_frame(
             np.where(unreported[keep], va.WATCH_SEVERITY["not_reported"], 0),
         ]
     )
-    parts = [
-        np.where(flag[keep], va.WATCH_REASONS[code] + va.REASON_SEPARATOR, "")
-        for code, flag in (("overdue", overdue), ("behind", behind), ("not_reported", unreported))
-    ]
-    reason = pd.Series(np.char.add(np.char.add(parts[0], parts[1]), parts[2])).str.rstrip(
-        va.REASON_SEPARATOR
-    )
-    have = pos >= 0
-    behind_col = np.full(len(m), None, dtype=object)
-    achievement = np.full(len(m), np.nan)
-    behind_col[have] = per_ms["behind"].to_numpy()[pos[have]]
-    achievement[have] = per_ms["achievement"].to_numpy()[pos[have]]
+    reason = np.full(keep.sum(), "", dtype=object)
+    for code, flag in (("overdue", overdue), ("behind", behind), ("not_reported", unreported)):
+        reason = reason + np.where(flag[keep], va.WATCH_REASONS[code] + va.REASON_SEPARATOR, "")
     join = va.LIST_SEPARATOR.join
     out = pd.DataFrame(
         {
             "quarter": m["quarter"].to_numpy(),
             "as_of": m["as_of"].to_numpy(),
             "severity": severity.astype(np.int64),
-            "reason": reason.to_numpy(),
-            "milestone_id": m["milestone_id"].to_numpy(),
-            "task_id": m["task_id"].to_numpy(),
-            "task_title": m["task_title"].to_numpy(),
-            "text": m["text"].to_numpy(),
+            "reason": [r[: -len(va.REASON_SEPARATOR)] for r in reason],
+            "milestone_id": m["milestone_id"].array,
+            "task_id": m["task_id"].array,
+            "task_title": m["task_title"].array,
+            "text": m["text"].array,
             "due_date": m["due_date"].to_numpy(),
-            "status": m["status"].to_numpy(),
+            "status": m["status"].array,
             "days_overdue": m["days_overdue"].to_numpy(),
-            "lead_units": m["lead_units"].map(join).to_numpy(),
-            "leaders": m["leaders"].map(join).to_numpy(),
-            "behind": behind_col,
-            "achievement": achievement,
-            "note": m["note"].to_numpy(),
-            "reporting_unit": m["reporting_unit"].to_numpy(),
+            "lead_units": [join(u) for u in m["lead_units"]],
+            "leaders": [join(u) for u in m["leaders"]],
+            "behind": behind_text[keep],
+            "achievement": achievement[keep],
+            "note": m["note"].array,
+            "reporting_unit": m["reporting_unit"].array,
             "report_as_of": m["report_as_of"].to_numpy(),
         }
     )
-    out["status"] = out["status"].astype(_STATUS_CATEGORIES)
     out = out.merge(task_streak, on=["quarter", "task_id"], how="left")
     out["red_streak"] = out["red_streak"].fillna(0).astype(np.int64)
     order = np.lexsort(
         (
-            out["milestone_id"].to_numpy(dtype=object).astype(str),
+            pd.factorize(out["milestone_id"], sort=True)[0],
             np.nan_to_num(out["achievement"].to_numpy(), nan=np.inf),
             -out["days_overdue"].to_numpy(),
             -out["severity"].to_numpy(),
