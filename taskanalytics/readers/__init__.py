@@ -1,0 +1,88 @@
+"""Reading the plan's sources into tables of raw rows: ``.txt``, ``.docx``, ``.xlsx``, ``.csv``.
+
+Every reader returns a :class:`Source`: the letter's metadata and :class:`~document.Table`
+objects of :class:`~document.RawRow`; ``plan.py`` is the one place that interprets rows.
+
+- ``.txt``, the text export of the Word table: :mod:`taskanalytics.document`;
+- ``.docx``: python-docx's XML objects; vertical (``w:vMerge``) and horizontal
+  (``w:gridSpan``) merges are read from the document, so a merged cell is filled from its
+  anchor and a blank cell is really empty; a Word table without a header row, or repeating the
+  previous table's header, continues that table (a table split at a page break);
+- ``.xlsx``: openpyxl, merged ranges filled from their anchor cell; every sheet with a header
+  row is a table;
+- ``.csv``: UTF-8 (with or without BOM) or GB18030; merges are lost, as in the text export.
+
+Tables read from grids find their header row by the synonym table
+:data:`taskanalytics.vocab.HEADER_SYNONYMS`; ``mapping=`` adds or overrides headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from .. import document
+from ..errors import PlanParseError
+from .grid import Source, header_key
+from .sheets import read_csv, read_xlsx
+from .word import read_docx
+
+__all__ = ["SUFFIXES", "Source", "header_key", "read_source"]
+
+#: File types ``read_plan`` reads.
+SUFFIXES = (".txt", ".docx", ".xlsx", ".xlsm", ".csv")
+
+
+def read_source(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
+    """Read a plan document of any supported type into metadata and raw tables.
+
+    Parameters
+    ----------
+    path
+        ``.txt`` (the text export), ``.docx``, ``.xlsx``/``.xlsm`` or ``.csv``.
+    mapping
+        Extra or overriding headers: header as printed -> contract column (``task``,
+        ``milestones``, ``deadline``, ``lead_units``, …) or None to skip the column. Not used
+        for ``.txt``, whose header is fixed.
+
+    Returns
+    -------
+    Source
+
+    Raises
+    ------
+    PlanParseError
+        Unsupported file type, unreadable file, no task table, a header the reader cannot map.
+    """
+    readers: dict[str, Callable[..., Source]] = {
+        ".txt": _read_text,
+        ".docx": read_docx,
+        ".xlsx": read_xlsx,
+        ".xlsm": read_xlsx,
+        ".csv": read_csv,
+    }
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        legacy = {".doc": ".docx", ".xls": ".xlsx", ".wps": ".docx", ".et": ".xlsx"}
+        hint = legacy.get(path.suffix.lower())
+        expected = "a file of type " + ", ".join(SUFFIXES)
+        if hint:
+            expected += f" (save the {path.suffix} file as {hint} in Word, WPS or LibreOffice)"
+        raise PlanParseError(path, None, expected, path.suffix)
+    if not path.is_file():
+        raise PlanParseError(path, None, "a readable file", "no such file")
+    return reader(path, mapping=mapping)
+
+
+def _read_text(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
+    text = document.decode(path)
+    preamble, cells = document.split_cells(text)
+    tables = document.read_tables(path, cells)
+    return Source(document.read_letter(preamble), tables)
+
+
+def _read_text(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
+    text = document.decode(path)
+    preamble, cells = document.split_cells(text)
+    tables = document.read_tables(path, cells)
+    return Source(document.read_letter(preamble), tables)

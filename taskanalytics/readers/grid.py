@@ -1,0 +1,317 @@
+"""Tables read as grids (.docx, .xlsx, .csv): headers by the synonym table, raw rows.
+
+A :class:`Grid` is a rectangular table whose merged cells are filled from their anchor (every
+position of one merged cell shares its ``anchor``). :func:`grid_table` finds the header row,
+maps headers to contract columns through :data:`taskanalytics.vocab.HEADER_SYNONYMS` (plus
+``mapping=``) and turns the rows below into :class:`~taskanalytics.document.RawRow` objects,
+the same ones the text export gives; ``plan.py`` interprets them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import document, vocab
+from ..document import Cell, RawRow, Table
+from ..errors import PlanParseError
+
+#: How many rows above a table's header may hold titles.
+MAX_HEADER_ROW = 15
+#: Columns of a row that carry a task; a row with none of them filled is a heading row.
+_TASK_BODY = ("number", "task", "milestones", "deadline", "lead_units", "responsible_units", "leaders")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a reader found: the letter's metadata and the task tables, in document order."""
+
+    meta: dict[str, Any]
+    tables: list[Table]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One grid position: its text (merged cells filled from the anchor) and the anchor's
+    position, which grid positions of one merged cell share."""
+
+    text: str
+    anchor: tuple[int, int]
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip(" \u3000\t\n")
+
+
+@dataclass
+class Grid:
+    """A rectangular table read from a file: slots by row, and each row's number for errors."""
+
+    rows: list[list[Slot]]
+    numbers: list[int]
+    title: str = ""
+
+
+def make_source(path: Path, preamble: list[tuple[int, str]], tables: list[Table]) -> Source:
+    """The letter read from the preamble lines, and the tables; raises when none has a task."""
+    if not any(t.rows for t in tables):
+        raise PlanParseError(
+            path,
+            None,
+            "a task table: a header row naming at least the task column "
+            f"({'/'.join(_accepted('task'))}) and task rows below it",
+        )
+    return Source(document.read_letter(preamble), tables)
+
+
+# --- headers ----------------------------------------------------------------------------
+
+
+def header_key(text: str) -> str:
+    """A header as looked up: whitespace, colons and asterisks removed (``完成\\n时限``)."""
+    return vocab.HEADER_NOISE_RE.sub("", text)
+
+
+@dataclass(frozen=True)
+class Headers:
+    """Header key -> contract column (synonyms plus ``mapping=``), and the keys the caller
+    mapped explicitly (never re-read as lead units)."""
+
+    table: dict[str, str | None]
+    explicit: frozenset[str]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.table
+
+    def __getitem__(self, key: str) -> str | None:
+        return self.table[key]
+
+
+def lookup_headers(path: Path, mapping: Mapping[str, str | None] | None) -> Headers:
+    """The synonym table with ``mapping`` laid over it; raises on a value that is not a
+    contract column."""
+    table: dict[str, str | None] = dict(vocab.HEADER_SYNONYMS)
+    for header, column in (mapping or {}).items():
+        if column is not None and column not in vocab.CONTRACT_COLUMNS:
+            raise PlanParseError(
+                path,
+                None,
+                f"mapping values among {', '.join(vocab.CONTRACT_COLUMNS)} or None",
+                f"{header}: {column}",
+            )
+        table[header_key(header)] = column
+    return Headers(table, frozenset(header_key(h) for h in mapping or {}))
+
+
+def _accepted(column: str) -> list[str]:
+    return [h for h, c in vocab.HEADER_SYNONYMS.items() if c == column]
+
+
+def _accepted_all() -> str:
+    return "; ".join(f"{col}: {'/'.join(_accepted(col))}" for col in vocab.CONTRACT_COLUMNS)
+
+
+def find_header(grid: Grid, lookup: Headers) -> int | None:
+    """The first row in which at least two distinct cells are known headers."""
+    for r, row in enumerate(grid.rows[:MAX_HEADER_ROW]):
+        keys = {s.anchor: header_key(s.text) for s in row if not s.blank}
+        if sum(1 for k in keys.values() if k in lookup) >= 2:
+            return r
+    return None
+
+
+def _map_columns(
+    path: Path, grid: Grid, r: int, lookup: Headers
+) -> tuple[dict[int, str], dict[str, str], int]:
+    """Grid column -> contract column, contract column -> header as printed, first data row.
+
+    A header spanning two columns over a second header row (责任单位 over 牵头/配合) takes the
+    second row's headers; 类别 spanning two columns is category and subcategory.
+    """
+    row = grid.rows[r]
+    line = grid.numbers[r]
+    below = grid.rows[r + 1] if r + 1 < len(grid.rows) else None
+    columns: dict[int, str] = {}
+    headers: dict[str, str] = {}
+    data_start = r + 1
+    spans: dict[tuple[int, int], list[int]] = {}
+    for c, slot in enumerate(row):
+        spans.setdefault(slot.anchor, []).append(c)
+    # 责任单位 alone names the lead units; beside a 牵头单位 column, those who carry out the task
+    keys = [header_key(s.text) for s in [*row, *(below or [])]]
+    lead_alone = not any(k in lookup and lookup[k] == "lead_units" for k in keys)
+
+    def column_of(key: str) -> str | None:
+        if lead_alone and key in vocab.LEAD_WHEN_NO_LEAD_COLUMN and key not in lookup.explicit:
+            return "lead_units"
+        return lookup[key]
+
+    for _anchor, cols in spans.items():
+        slot = row[cols[0]]
+        key = header_key(slot.text)
+        if not key:
+            if any(not grid.rows[k][c].blank for k in range(r + 1, len(grid.rows)) for c in cols):
+                raise PlanParseError(
+                    path, line, f"a header over column {cols[0] + 1}", "a blank header cell"
+                )
+            continue
+        if key not in lookup:
+            raise PlanParseError(
+                path,
+                line,
+                f"a known column header (accepted: {_accepted_all()}), "
+                f"or read_plan(..., mapping={{'{slot.text.strip()}': column}})",
+                slot.text.strip(),
+            )
+        column = column_of(key)
+        if len(cols) == 1 or column is None:
+            names = [column] * len(cols)
+        elif column == "category" and len(cols) == 2:
+            names = ["category", "subcategory"]
+        else:
+            subs = [below[c] for c in cols] if below is not None else []
+            sub_keys = [header_key(s.text) for s in subs]
+            if not subs or any(
+                k not in lookup or s.anchor == slot.anchor
+                for k, s in zip(sub_keys, subs, strict=True)
+            ):
+                raise PlanParseError(
+                    path,
+                    line,
+                    f"one header per column, or headers in the row below {slot.text.strip()}",
+                    slot.text.strip(),
+                )
+            names = [column_of(k) for k in sub_keys]
+            data_start = r + 2
+            for k, s in zip(sub_keys, subs, strict=True):
+                headers.setdefault(str(column_of(k)), s.text.strip())
+        for c, name in zip(cols, names, strict=True):
+            if name is None:
+                continue
+            if name in columns.values():
+                other = headers[name]
+                raise PlanParseError(
+                    path,
+                    line,
+                    f"one column for {name} (headers {'/'.join(_accepted(name))})",
+                    f"{other} and {slot.text.strip()}",
+                )
+            columns[c] = name
+            headers.setdefault(name, slot.text.strip())
+    if "task" not in columns.values():
+        raise PlanParseError(
+            path,
+            line,
+            f"a task column ({'/'.join(_accepted('task'))})",
+            "/".join(dict.fromkeys(s.text.strip() for s in row if not s.blank)),
+        )
+    return columns, headers, data_start
+
+
+# --- grid -> raw rows -------------------------------------------------------------------
+
+
+def grid_table(path: Path, grid: Grid, index: int, lookup: Headers, *, merges_known: bool) -> Table:
+    """Turn a grid into a :class:`Table` of raw rows; ``plan.py`` interprets them."""
+    header = find_header(grid, lookup)
+    assert header is not None  # callers only pass grids with a header
+    columns, headers, start = _map_columns(path, grid, header, lookup)
+    by_name: dict[str, list[int]] = {}
+    for c, name in sorted(columns.items()):
+        by_name.setdefault(name, []).append(c)
+    table = Table(
+        index=index,
+        header_line=grid.numbers[header],
+        columns=frozenset(by_name),
+        merges_known=merges_known,
+        line_unit="row",
+        headers=headers,
+        title=grid.title,
+    )
+    mapped = sorted(columns)
+    pending: list[Cell] = []
+    for r in range(start, len(grid.rows)):
+        row, line = grid.rows[r], grid.numbers[r]
+        if all(row[c].blank for c in mapped):
+            continue
+
+        def cell(name: str, row: list[Slot] = row, line: int = line, r: int = r) -> Cell:
+            cols = by_name.get(name)
+            return _cell(row[cols[0]], line, r) if cols else Cell("", line)
+
+        anchors = {row[c].anchor for c in mapped if not row[c].blank}
+        task_col = by_name["task"][0]
+        if len(anchors) == 1 and sum(row[c].anchor in anchors for c in mapped) > 1:
+            # one cell across the table: a note of declared counts, or a heading row
+            text = row[task_col].text if not row[task_col].blank else row_text(row)
+            flat = text.replace("\n", "")
+            declared = vocab.DECLARED_RE.search(flat)
+            if declared and not table.rows and not vocab.TASK_RE.match(flat):
+                table.declared_tasks = int(declared.group(1))
+                table.declared_milestones = int(declared.group(2))
+                table.declared_line = line
+            else:
+                pending.append(Cell(text, line))
+            continue
+        if all(row[c].blank for n in _TASK_BODY for c in by_name.get(n, [])):
+            pending.extend(cell(n) for n in ("category", "subcategory") if not cell(n).blank)
+            continue
+        table.rows.append(
+            RawRow(
+                table.index,
+                _prefix(pending, row, by_name, line, r),
+                cell("task"),
+                cell("milestones"),
+                cell("deadline"),
+                cell("lead_units"),
+                cell("responsible_units"),
+                cell("leaders"),
+                number=cell("number") if "number" in by_name else None,
+            )
+        )
+        pending = []
+    return table
+
+
+def _prefix(
+    pending: list[Cell], row: list[Slot], by_name: dict[str, list[int]], line: int, r: int
+) -> tuple[Cell, ...]:
+    """Category cells of a row as the text export prints them: (category,) or (category,
+    subcategory); heading rows above the task (一、…, （一）…) count as category cells."""
+    category = next((c for c in pending if not _is_subheading(c)), None)
+    sub = next((c for c in reversed(pending) if _is_subheading(c)), None)
+    cat_cols = by_name.get("category", [])
+    sub_cols = by_name.get("subcategory", [])
+    if category is None and cat_cols:
+        category = _cell(row[cat_cols[0]], line, r)
+    if sub is None and sub_cols:
+        if not (cat_cols and row[sub_cols[0]].anchor == row[cat_cols[0]].anchor):
+            sub = _cell(row[sub_cols[0]], line, r)
+    if sub is not None:
+        return (category or Cell("", line), sub)
+    return (category,) if category is not None else ()
+
+
+def _cell(slot: Slot, line: int, r: int) -> Cell:
+    """A grid slot as a cell of row ``r``; merged when its anchor is in a row above."""
+    return Cell(slot.text, line, merged=slot.anchor[0] < r)
+
+
+def _is_subheading(cell: Cell) -> bool:
+    return bool(vocab.SUBCATEGORY_NUMBER_RE.match("".join(cell.lines)))
+
+
+def row_text(row: list[Slot]) -> str:
+    """The distinct texts of a row, joined by spaces (a title row above a header)."""
+    seen: dict[tuple[int, int], str] = {}
+    for s in row:
+        if not s.blank:
+            seen.setdefault(s.anchor, s.text.strip())
+    return " ".join(seen.values())
+
+
+def title_of(lines: list[str]) -> str:
+    """Non-blank lines joined by spaces."""
+    return " ".join(s.strip() for s in lines if s.strip())
