@@ -208,6 +208,20 @@ def test_xlsx_two_row_header_and_category_columns(tmp_path):
     assert plan.notes.query("check == 'inconsistent_header'").empty
 
 
+def test_xlsx_header_cells_merged_over_two_rows(tmp_path):
+    rows = [
+        ["类别", None, "指标任务", "完成时限"],
+        [None, None, None, None],
+        ["一、目标", None, "1.修路。", "5月底前"],
+    ]
+    merges = ["A1:B2", "C1:C2", "D1:D2", "A3:B3"]
+    path = _ledger(tmp_path / "tall.xlsx", rows, merges, sheet="2023年")
+    plan = read_plan(path)
+    assert plan.tasks["category"].tolist() == ["目标"]
+    assert plan.milestones["text"].tolist() == ["5月底前"]
+    assert plan.tasks["line"].tolist() == [3]
+
+
 def test_xlsx_sheets_for_both_sections(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

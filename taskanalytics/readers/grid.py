@@ -231,11 +231,12 @@ def grid_table(path: Path, grid: Grid, index: int, lookup: Headers, *, merges_kn
         title=grid.title,
     )
     mapped = sorted(columns)
+    head = grid.rows[header]
     pending: list[Cell] = []
     for r in range(start, len(grid.rows)):
         row, line = grid.rows[r], grid.numbers[r]
-        if all(row[c].blank for c in mapped):
-            continue
+        if all(row[c].blank or row[c].anchor == head[c].anchor for c in mapped):
+            continue  # blank, or the lower half of header cells merged over two rows
 
         def cell(name: str, row: list[Slot] = row, line: int = line, r: int = r) -> Cell:
             cols = by_name.get(name)

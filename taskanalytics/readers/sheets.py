@@ -45,6 +45,8 @@ def read_xlsx(path: Path, *, mapping: Mapping[str, str | None] | None = None) ->
     preamble: list[tuple[int, str]] = []
     for ws in wb.worksheets:
         values = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        while values and not any(values[-1]):
+            values.pop()  # formatted but empty rows at the bottom of a ledger
         width = max((len(r) for r in values), default=0)
         grid = [
             [Slot(row[c] if c < len(row) else "", (r, c)) for c in range(width)]
