@@ -10,6 +10,7 @@ Where each column is born:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import html
 import re
@@ -24,7 +25,7 @@ import pandas as pd
 from . import readers, vocab
 from .document import Cell, RawRow, Table
 from .errors import PlanParseError
-from .milestones import Due, Leaf, _month_end, parse_due, split_leaves
+from .milestones import Due, Leaf, parse_due, split_leaves
 from .targets import extract_targets
 
 SECTIONS = ("work_report", "livelihood")
@@ -240,7 +241,8 @@ def _phrase_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
     if due.kind == "task_deadline":
         m = vocab.BARE_MONTH_RE.search(text)
         if m and 1 <= int(m.group("month")) <= 12:
-            end = _month_end(year, int(m.group("month")))
+            month = int(m.group("month"))
+            end = dt.date(year, month, calendar.monthrange(year, month)[1])
             return Due(end, "date", None, m.group(0), None)
     return due
 
