@@ -135,6 +135,8 @@ class _Plan:
     t_points: np.ndarray
     groupings: dict[str, rollup.Grouping]
     first_year: int
+    ms_task: np.ndarray
+    owners_text: tuple[np.ndarray, np.ndarray]
 
 
 def _lookup(index: pd.Index, values: pd.Series) -> np.ndarray:
@@ -222,6 +224,11 @@ def _prepare_plan(plan: PlanLike) -> _Plan:
         t_points=(tg["unit"] == "%").to_numpy(dtype=bool),
         groupings=rollup.build_groupings(tasks, ms_task),
         first_year=year,
+        ms_task=ms_task,
+        owners_text=tuple(
+            np.array([va.LIST_SEPARATOR.join(v) for v in tasks[c]], dtype=object)[ms_task]
+            for c in ("lead_units", "leaders")
+        ),
     )
 
 
@@ -869,7 +876,8 @@ def _run(
         milestones,
         indicators,
         indicator_rows,
-        tables["by_task"][["quarter", "task_id", "red_streak"]],
+        np.concatenate([streaks["task"][index[q]][p.ms_task] for q in quarters]),
+        p.owners_text,
     )
     return Assessment(
         quarters=tuple(quarters),

@@ -239,7 +239,8 @@ def watchlist_frame(
     milestones: pd.DataFrame,
     indicators: pd.DataFrame,
     indicator_rows: np.ndarray,
-    task_streak: pd.DataFrame,
+    task_streak: np.ndarray,
+    owners_text: tuple[np.ndarray, np.ndarray],
 ) -> pd.DataFrame:
     """Build the watch list (督办清单) from stacked milestone and indicator tables.
 
@@ -254,7 +255,10 @@ def watchlist_frame(
     indicator_rows
         For each row of ``indicators``, the position of its milestone's row in ``milestones``.
     task_streak
-        ``quarter, task_id, red_streak`` of the task table.
+        For each row of ``milestones``, its task's consecutive quarters red.
+    owners_text
+        Lead units and leaders of each plan milestone, joined with 、 (``milestones`` holds the
+        plan's milestones once per quarter, in plan order).
 
     Returns
     -------
@@ -276,9 +280,9 @@ def watchlist_frame(
     text = (
         behind_ind["metric"].astype(str)
         + " "
-        + behind_ind["actual"].map("{:,.6g}".format)
+        + [f"{v:,.6g}" for v in behind_ind["actual"].to_numpy()]
         + "/"
-        + behind_ind["target"].map("{:,.6g}".format)
+        + [f"{v:,.6g}" for v in behind_ind["target"].to_numpy()]
         + behind_ind["unit"].fillna("").astype(str)
         + va.REASON_SEPARATOR
     ).to_numpy(dtype=object)
@@ -301,16 +305,25 @@ def watchlist_frame(
             np.where(unreported[keep], va.WATCH_SEVERITY["not_reported"], 0),
         ]
     )
-    reason = np.full(keep.sum(), "", dtype=object)
-    for code, flag in (("overdue", overdue), ("behind", behind), ("not_reported", unreported)):
-        reason = reason + np.where(flag[keep], va.WATCH_REASONS[code] + va.REASON_SEPARATOR, "")
-    join = va.LIST_SEPARATOR.join
+    # one label per combination of (overdue, behind, unreported)
+    combos = [
+        va.REASON_SEPARATOR.join(
+            va.WATCH_REASONS[c] for c, on in zip(va.WATCH_REASONS, (o, b, u), strict=True) if on
+        )
+        for o in (0, 1)
+        for b in (0, 1)
+        for u in (0, 1)
+    ]
+    combo = overdue[keep] * 4 + behind[keep] * 2 + unreported[keep]
+    reason = np.array(combos, dtype=object)[combo]
+    pos = np.flatnonzero(keep)
+    plan_pos = pos % len(owners_text[0])
     out = pd.DataFrame(
         {
             "quarter": m["quarter"].to_numpy(),
             "as_of": m["as_of"].to_numpy(),
             "severity": severity.astype(np.int64),
-            "reason": [r[: -len(va.REASON_SEPARATOR)] for r in reason],
+            "reason": reason,
             "milestone_id": m["milestone_id"].array,
             "task_id": m["task_id"].array,
             "task_title": m["task_title"].array,
@@ -318,20 +331,19 @@ def watchlist_frame(
             "due_date": m["due_date"].to_numpy(),
             "status": m["status"].array,
             "days_overdue": m["days_overdue"].to_numpy(),
-            "lead_units": [join(u) for u in m["lead_units"]],
-            "leaders": [join(u) for u in m["leaders"]],
+            "lead_units": owners_text[0][plan_pos],
+            "leaders": owners_text[1][plan_pos],
             "behind": behind_text[keep],
             "achievement": achievement[keep],
             "note": m["note"].array,
             "reporting_unit": m["reporting_unit"].array,
             "report_as_of": m["report_as_of"].to_numpy(),
+            "red_streak": task_streak[keep].astype(np.int64),
         }
     )
-    out = out.merge(task_streak, on=["quarter", "task_id"], how="left")
-    out["red_streak"] = out["red_streak"].fillna(0).astype(np.int64)
     order = np.lexsort(
         (
-            pd.factorize(out["milestone_id"], sort=True)[0],
+            plan_pos,
             np.nan_to_num(out["achievement"].to_numpy(), nan=np.inf),
             -out["days_overdue"].to_numpy(),
             -out["severity"].to_numpy(),
