@@ -103,8 +103,12 @@ def audit_check_names() -> dict[str, str]:
 def _count_items(milestones: pd.DataFrame) -> int:
     """Numbered items ``（n）`` (per task) plus milestones with no numbering."""
     labels = milestones["label"].astype(str)
-    numbered = milestones[labels != ""].assign(item=labels.str.extract(r"^\((\d+)\)")[0])
-    return int(numbered[["task_id", "item"]].drop_duplicates().shape[0] + (labels == "").sum())
+    numbered = labels != ""
+    items = pd.DataFrame({
+        "task_id": milestones.loc[numbered, "task_id"],
+        "item": labels[numbered].str.extract(r"^\((\d+)\)", expand=False),
+    })  # fmt: skip
+    return int(len(items.drop_duplicates()) + (~numbered).sum())
 
 
 def _num(value: int | None) -> str:

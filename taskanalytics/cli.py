@@ -7,9 +7,7 @@ shown as one clear message on stderr with exit code 1; usage errors exit with 2.
 from __future__ import annotations
 
 import functools
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,35 +64,36 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("source", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @PLAN_OPTION
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Directory for the tidy CSV files (default: data/processed/).",
+    help="Directory for the tidy tables (default: data/processed/).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="csv: one UTF-8 (BOM) file per table; xlsx: one workbook; parquet needs pyarrow.",
+)
+@click.option("--year", type=int, default=None, help="Plan year, for ledgers that do not say.")
 @_handle_errors
-def parse(plan_path: Path | None, out_dir: Path | None) -> None:
-    """Parse the plan and write tasks/milestones/targets/owners as UTF-8 CSV."""
-    plan = _load_plan(plan_path)
+def parse(
+    source: Path | None, plan_path: Path | None, out_dir: Path | None, fmt: str, year: int | None
+) -> None:
+    """Parse a plan (.txt export, .docx, .xlsx, .csv) and write its tidy tables."""
+    from .export import write_tables
+    from .plan import read_plan
+
+    plan = read_plan(source or plan_path or config.DEFAULT_PLAN_PATH, year=year)
     out_dir = out_dir or config.DATA_DIR / "processed"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("tasks", "milestones", "targets", "owners"):
-        frame = getattr(plan, name).copy()
-        for col in ("lead_units", "responsible_units", "leaders"):
-            if col in frame:
-                frame[col] = frame[col].map("、".join)
-        target = out_dir / f"{name}.csv"
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".csv")
-        os.close(fd)
-        try:
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        click.echo(f"{target}: {len(frame)} rows")
+    for path in write_tables(plan, out_dir, fmt=fmt):
+        click.echo(f"wrote {path}")
 
 
 @main.command()

@@ -13,7 +13,8 @@ from taskanalytics.cli import main
 def test_parse_writes_tidy_csv(tmp_path):
     result = CliRunner().invoke(main, ["parse", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "milestones.csv: 463 rows" in result.output
+    assert "milestones.csv" in result.output
+    assert len((tmp_path / "milestones.csv").read_text(encoding="utf-8-sig").splitlines()) == 464
     tasks = (tmp_path / "tasks.csv").read_text(encoding="utf-8-sig")
     assert "T110" in tasks and "发改局" in tasks
     assert not list(tmp_path.glob(".*"))  # no temp files left behind
@@ -78,3 +79,16 @@ def test_store_env_var_is_the_default(tmp_path, monkeypatch):
 
     monkeypatch.setenv(config.STORE_ENV_VAR, str(tmp_path / "env.sqlite"))
     assert config.default_store_path() == tmp_path / "env.sqlite"
+
+
+def test_parse_source_argument_and_xlsx_format(tmp_path):
+    from openpyxl import load_workbook
+
+    from taskanalytics.config import DEFAULT_PLAN_PATH
+
+    result = CliRunner().invoke(
+        main, ["parse", str(DEFAULT_PLAN_PATH), "--out", str(tmp_path), "--format", "xlsx"]
+    )
+    assert result.exit_code == 0, result.output
+    (book,) = tmp_path.glob("*.xlsx")
+    assert {"tasks", "milestones"} <= set(load_workbook(book, read_only=True).sheetnames)
