@@ -12,6 +12,8 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import nbformat
 from taskanalytics import config
 from taskanalytics.errors import NotebookRunError
 
-__all__ = ["OFFLINE_TEMPLATE", "export_html", "run_notebook"]
+__all__ = ["OFFLINE_TEMPLATE", "export_html", "run_notebook", "shared_kernel"]
 
 logger = logging.getLogger("taskanalytics")
 
@@ -40,6 +42,8 @@ def run_notebook(
     output_dir: Path | None = None,
     kernel_name: str = "python3",
     notebooks_dir: Path | None = None,
+    output_name: str | None = None,
+    kernel: Any = None,
 ) -> Path:
     """Execute ``notebooks/<name>.ipynb`` with papermill and export it to offline HTML.
 
@@ -58,6 +62,13 @@ def run_notebook(
     notebooks_dir
         Directory holding the notebooks; default :data:`config.NOTEBOOKS_DIR`. The notebook
         runs with this as its working directory.
+    output_name
+        Stem of the output files; default ``name``. A quarterly run writes one notebook many
+        times (``unit_财政局``, ``unit_住建局`` …).
+    kernel
+        A started ``jupyter_client`` kernel manager to run in (see :func:`shared_kernel`);
+        default a new kernel for this notebook. Reusing one kernel for a batch saves the
+        kernel start and the imports (about 2 s) on every notebook after the first.
 
     Returns
     -------
@@ -85,7 +96,9 @@ def run_notebook(
         raise NotebookRunError(f"no notebook {source}; available: {available}")
     out_dir = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
-    executed = out_dir / f"{name}.ipynb"
+    stem = output_name or name
+    executed = out_dir / f"{stem}.ipynb"
+    extra = {"km": kernel} if kernel is not None else {}
 
     started = time.perf_counter()
     try:
@@ -96,6 +109,7 @@ def run_notebook(
             kernel_name=kernel_name,
             progress_bar=False,
             cwd=str(nb_dir),
+            **extra,
         )
     except PapermillExecutionError as exc:
         raise NotebookRunError(
@@ -108,7 +122,35 @@ def run_notebook(
             f"notebook {source.name} could not be run: {type(exc).__name__}: {exc}"
         ) from exc
     logger.info("executed %s in %.1f s", source.name, time.perf_counter() - started)
-    return export_html(executed, out_dir / f"{name}.html")
+    return export_html(executed, out_dir / f"{stem}.html")
+
+
+@contextmanager
+def shared_kernel(
+    *, kernel_name: str = "python3", cwd: Path | None = None
+) -> Iterator[Any]:
+    """Start one kernel for a batch of notebooks and shut it down afterwards.
+
+    Every notebook run in it still goes through papermill (parameters injected, outputs
+    recorded); only the kernel process, and with it the imported modules, is shared. Notebooks
+    must therefore define everything they use (they do: a parameters cell, then library calls).
+
+    Examples
+    --------
+    >>> with shared_kernel() as kernel:  # doctest: +SKIP
+    ...     run_notebook("unit_briefing", parameters={"unit": "财政局"}, kernel=kernel)
+    """
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name=kernel_name)
+    try:
+        manager.start_kernel(cwd=str(cwd or config.NOTEBOOKS_DIR))
+    except Exception as exc:
+        raise NotebookRunError(f"could not start kernel {kernel_name!r}: {exc}") from exc
+    try:
+        yield manager
+    finally:
+        manager.shutdown_kernel(now=True)
 
 
 def export_html(notebook_path: Path, html_path: Path | None = None) -> Path:
