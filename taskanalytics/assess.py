@@ -440,7 +440,7 @@ def _evaluate(
     status[overdue] = _S["overdue"]
     status[unreported_due] = _S["not_reported"]
     status[soon] = _S["due_soon"]
-    status[rest & ~has] = _S["not_reported"]
+    status[rest & ~has] = _S["not_due"]
     status[rest & has & (rstat == _NOT_STARTED)] = _S["not_started"]
     days[late_done] = (comp - p.due)[late_done]
     late_open = overdue | unreported_due
@@ -893,7 +893,7 @@ def _run(
     )
 
 
-_BY_SEVERITY = np.argsort(_SEVERITY)  # severity -> status code (severities are 0..6)
+_BY_SEVERITY = np.argsort(_SEVERITY)  # severity -> status code (severities are 0..7)
 
 
 def _status_from_severity(severity: np.ndarray) -> np.ndarray:

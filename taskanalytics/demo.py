@@ -101,6 +101,13 @@ def demo_report(
     if rng.random() < 0.05:
         return None
     finished = _fate(seed, mid, due)
+    if milestone.get("due_kind") == "recurring" and due > as_of:
+        # a recurring duty (每月调度, 每季度报表) is reported per period: mostly done this quarter
+        if rng.random() < 0.85:
+            finished = as_of - dt.timedelta(days=rng.randint(0, 20))
+        else:
+            finished = None
+            due = as_of  # not done this period: behind
     if finished is not None and finished <= as_of:
         status, progress = "done", 1.0
     elif due <= as_of:

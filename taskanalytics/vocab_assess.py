@@ -19,17 +19,21 @@ STATUS_LABELS: Final[dict[str, str]] = {
     "due_soon": "临期",
     "in_progress": "推进中",
     "not_started": "未启动",
+    # not yet due and nothing reported: listed, never counted against anyone
+    "not_due": "未到期",
 }
 
 #: How bad a status is, for "a task's status is its worst milestone" (higher is worse).
 STATUS_SEVERITY: Final[dict[str, int]] = {
-    "on_time": 0,
-    "in_progress": 1,
-    "not_started": 2,
-    "done_late": 3,
-    "due_soon": 4,
-    "not_reported": 5,
-    "overdue": 6,
+    # a permutation of 0..7: assess maps severities back to statuses
+    "not_due": 0,
+    "on_time": 1,
+    "in_progress": 2,
+    "not_started": 3,
+    "done_late": 4,
+    "due_soon": 5,
+    "not_reported": 6,
+    "overdue": 7,
 }
 
 #: Indicator achievement band, code -> label.

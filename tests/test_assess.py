@@ -204,7 +204,7 @@ def test_thresholds_are_configurable(plan, progress):
     strict = AssessmentRules(due_soon_days=5, nearly_met_ratio=0.96, nearly_met_points=0.5)
     a = assess(plan, progress, "2023Q2", rules=strict)
     m = _by_id(a.milestones)["status_code"]
-    assert m["T001.03"] == "not_reported"  # 10 days away is no longer 临期
+    assert m["T001.03"] == "not_due"  # 10 days away is no longer 临期; unreported, not yet due
     ind = _by_id(a.indicators)["band"]
     assert ind["T001.01"] == B["behind"]
     assert ind["T002.02"] == B["behind"]
