@@ -1,0 +1,281 @@
+"""The explorer's altair charts: statuses by lead unit, milestones due per month, indicator
+achievement, one indicator's trajectory.
+
+Each builder takes a frame of a :class:`taskanalytics.explore.Selection` (or
+:meth:`Assessment.series` output), counts in pandas, and returns a new chart with Chinese titles
+and tooltips; inputs are never modified. They are meant for ``alt.JupyterChart`` in JupyterLab
+(tooltips, a click on a unit's bar), but render statically too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import altair as alt
+import pandas as pd
+
+from . import vocab_assess as va
+from .charts import cjk_theme
+
+__all__ = [
+    "BAND_COLORS",
+    "STATUS_COLORS",
+    "UNIT_SELECTION",
+    "chart_achievement",
+    "chart_due_by_month",
+    "chart_indicator_series",
+    "chart_status_by_unit",
+]
+
+#: Name of the point selection (a click on a bar) of :func:`chart_status_by_unit`.
+UNIT_SELECTION: Final = "unit_pick"
+#: Bar colours by milestone status, in :data:`vocab_assess.STATUS_LABELS` order.
+STATUS_COLORS: Final[dict[str, str]] = {
+    "on_time": "#2e8b57",
+    "done_late": "#9acd85",
+    "overdue": "#d62728",
+    "not_reported": "#ff9f40",
+    "due_soon": "#f2c12e",
+    "in_progress": "#4e79a7",
+    "not_started": "#a0c4e8",
+    "not_due": "#d9d9d9",
+}
+BAND_COLORS: Final[dict[str, str]] = {
+    "met": "#2e8b57",
+    "nearly_met": "#f2c12e",
+    "behind": "#d62728",
+    "no_data": "#bbbbbb",
+}
+_ACHIEVEMENT_CAP = 2.0  # the achievement axis stops at 200 %; larger values sit on the edge
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _styled(chart: alt.TopLevelMixin) -> Any:
+    return chart.configure(**cjk_theme()["config"])
+
+
+def _scale(labels: dict[str, str], colors: dict[str, str]) -> alt.Scale:
+    return alt.Scale(domain=list(labels.values()), range=[colors[k] for k in labels])
+
+
+def _status_scale() -> alt.Scale:
+    return _scale(va.STATUS_LABELS, STATUS_COLORS)
+
+
+def _joined_names(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: "、".join(v) if isinstance(v, list | tuple) else "")
+
+
+def chart_status_by_unit(milestones: pd.DataFrame, *, selected: str | None = None) -> Any:
+    """Stacked bars of milestone statuses per lead unit; a click selects a unit.
+
+    Parameters
+    ----------
+    milestones
+        Assessed milestones (``Selection.milestones``); needs ``lead_units`` and ``status``.
+        A milestone counts for each of its task's lead units.
+    selected
+        The selected unit: highlighted, the others faded (the selection's initial value).
+
+    Returns
+    -------
+    altair.Chart
+        With a point selection named :data:`UNIT_SELECTION` on the field ``unit``; in
+        ``alt.JupyterChart`` its value is the clicked unit. A double-click clears it.
+    """
+    rows = pd.DataFrame(
+        {"unit": milestones["lead_units"], "status": milestones["status"].astype("object")}
+    ).explode("unit")
+    rows = rows.dropna(subset=["unit"])
+    counts = rows.groupby(["unit", "status"], as_index=False).size()
+    totals = counts.groupby("unit")["size"].sum().sort_values(ascending=False)
+    # The selected unit is the selection's initial value: the chart redrawn after a click (or a
+    # choice in the drop-down) shows it highlighted, and a double-click clears it.
+    initial = {"value": [{"unit": selected}]} if selected else {}
+    pick = alt.selection_point(
+        name=UNIT_SELECTION, fields=["unit"], on="click", clear="dblclick", **initial
+    )
+    opacity = alt.condition(pick, alt.value(1.0), alt.value(0.3))
+    chart = (
+        alt.Chart(counts, title=alt.Title("各牵头单位节点状态", subtitle="点击条形按单位筛选"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("unit:N", sort=list(totals.index), title=None, axis=alt.Axis(labelLimit=180)),
+            x=alt.X("sum(size):Q", title="节点数（个）", axis=alt.Axis(format="d")),
+            color=alt.Color("status:N", title="状态", scale=_status_scale()),
+            opacity=opacity,
+            tooltip=[
+                alt.Tooltip("unit:N", title="牵头单位"),
+                alt.Tooltip("status:N", title="状态"),
+                alt.Tooltip("size:Q", title="节点数"),
+            ],
+        )
+        .add_params(pick)
+        .properties(width=360, height=alt.Step(16))
+    )
+    return _styled(chart)
+
+
+def chart_due_by_month(milestones: pd.DataFrame) -> Any:
+    """Milestones due per month, one stacked block per milestone, coloured by status.
+
+    Parameters
+    ----------
+    milestones
+        Assessed milestones; needs ``due_date``, ``status``, ``milestone_id``, ``text``,
+        ``lead_units``. Milestones without a due date are left out.
+
+    Returns
+    -------
+    altair.Chart
+        Tooltips give each milestone's id, text, due date, status and lead units.
+    """
+    dated = milestones.dropna(subset=["due_date"])
+    rows = pd.DataFrame(
+        {
+            "month": pd.to_datetime(dated["due_date"]).dt.strftime("%Y-%m"),
+            "milestone_id": dated["milestone_id"].astype("object"),
+            "text": dated["text"].astype("object").str.slice(0, 80),
+            "due": pd.to_datetime(dated["due_date"]).dt.strftime("%Y-%m-%d"),
+            "status": dated["status"].astype("object"),
+            "lead": _joined_names(dated["lead_units"]),
+            "one": 1,
+        }
+    )
+    chart = (
+        alt.Chart(rows, title=alt.Title("各月到期节点", subtitle="每一小段是一个节点"))
+        .mark_bar(stroke="white", strokeWidth=0.3)
+        .encode(
+            x=alt.X("month:O", title="到期月份"),
+            y=alt.Y("sum(one):Q", title="节点数（个）", axis=alt.Axis(format="d")),
+            color=alt.Color("status:N", title="状态", scale=_status_scale()),
+            detail="milestone_id:N",
+            tooltip=[
+                alt.Tooltip("milestone_id:N", title="节点"),
+                alt.Tooltip("text:N", title="内容"),
+                alt.Tooltip("due:N", title="时限"),
+                alt.Tooltip("status:N", title="状态"),
+                alt.Tooltip("lead:N", title="牵头单位"),
+            ],
+        )
+        .properties(width=alt.Step(34), height=220)
+    )
+    return _styled(chart)
+
+
+def chart_achievement(targets: pd.DataFrame) -> Any:
+    """Achievement (actual / target) of each measured target, one dot each, by band.
+
+    Parameters
+    ----------
+    targets
+        ``Selection.targets``; rows without an achievement (not due, no data) are left out and
+        counted in the subtitle.
+
+    Returns
+    -------
+    altair.Chart
+        Dots on a 0–200 % axis (larger values sit at the edge), with the metric, milestone
+        text, actual and target in the tooltip.
+    """
+    measured = targets.dropna(subset=["achievement"])
+    rows = pd.DataFrame(
+        {
+            "metric": measured["metric"].astype("object"),
+            "milestone_id": measured["milestone_id"].astype("object"),
+            "text": measured["text"].astype("object").str.slice(0, 80),
+            "band": measured["band"].astype("object"),
+            "shown": measured["achievement"].clip(upper=_ACHIEVEMENT_CAP).astype(float),
+            "achievement": measured["achievement"].astype(float),
+            "actual": measured["actual"].astype(float),
+            "target": measured["target"].astype(float),
+            "unit": measured["unit"].astype("object"),
+            "category": measured["category"].astype("object").str.slice(0, 14),
+        }
+    )
+    subtitle = f"{len(rows)} 个已到期且有实际值的指标；未到期或无数据的 {len(targets) - len(rows)} 个未画出"
+    chart = (
+        alt.Chart(rows, title=alt.Title("指标完成率", subtitle=subtitle))
+        .mark_circle(size=60, opacity=0.8)
+        .encode(
+            x=alt.X(
+                "shown:Q",
+                title="完成率（实际/目标）",
+                scale=alt.Scale(domain=[0, _ACHIEVEMENT_CAP]),
+                axis=alt.Axis(format="%"),
+            ),
+            y=alt.Y("category:N", title=None),
+            yOffset=alt.YOffset("jitter:Q"),
+            color=alt.Color("band:N", title="完成情况", scale=_scale(va.BAND_LABELS, BAND_COLORS)),
+            tooltip=[
+                alt.Tooltip("metric:N", title="指标"),
+                alt.Tooltip("milestone_id:N", title="节点"),
+                alt.Tooltip("text:N", title="内容"),
+                alt.Tooltip("actual:Q", title="实际"),
+                alt.Tooltip("target:Q", title="目标"),
+                alt.Tooltip("unit:N", title="单位"),
+                alt.Tooltip("achievement:Q", title="完成率", format=".0%"),
+            ],
+        )
+        .transform_calculate(jitter="random() * 12 - 6")
+        .properties(width=360, height=alt.Step(28))
+    )
+    return _styled(chart)
+
+
+def chart_indicator_series(series: pd.DataFrame, *, title: str | None = None) -> Any:
+    """Target trajectory (dashed) against reported actuals (solid) by due quarter.
+
+    Parameters
+    ----------
+    series
+        :func:`indicator_series` output.
+    title
+        Chart title; default the metric names.
+
+    Returns
+    -------
+    altair.LayerChart
+        One colour per task when a metric belongs to several tasks.
+    """
+    name = title or "、".join(dict.fromkeys(series["metric"].astype(str)))
+    unit = "、".join(dict.fromkeys(series["unit"].dropna().astype(str)))
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "quarter": series["quarter"].astype("object"),
+                    "task": series["task_id"].astype("object"),
+                    "kind": kind,
+                    "value": series[column].astype(float),
+                    "milestone_id": series["milestone_id"].astype("object"),
+                }
+            )
+            for kind, column in (("目标", "target"), ("实际", "actual"))
+        ],
+        ignore_index=True,
+    ).dropna(subset=["value"])
+    base = alt.Chart(long, title=alt.Title(name, subtitle=f"单位：{unit}" if unit else ""))
+    chart = (
+        base.mark_line(point=True)
+        .encode(
+            x=alt.X("quarter:O", title="到期季度"),
+            y=alt.Y("value:Q", title=unit or None),
+            color=alt.Color("task:N", title="任务"),
+            strokeDash=alt.StrokeDash(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=["目标", "实际"], range=[[5, 4], [1, 0]]),
+            ),
+            tooltip=[
+                alt.Tooltip("kind:N", title="类别"),
+                alt.Tooltip("quarter:O", title="季度"),
+                alt.Tooltip("value:Q", title="数值"),
+                alt.Tooltip("milestone_id:N", title="节点"),
+            ],
+        )
+        .properties(width=360, height=200)
+    )
+    return _styled(chart)
