@@ -112,7 +112,13 @@ def audit(plan_path: Path | None) -> None:
 
 
 @main.command()
-@click.option("--notebook", "-n", "name", required=True, help="Notebook name in notebooks/.")
+@click.option("--quarter", "-q", default=None, help="Run every briefing of this quarter (2023Q2).")
+@click.option(
+    "--as-of", "as_of", default=None, help="Data as-of date YYYY-MM-DD (default: quarter end)."
+)
+@click.option(
+    "--notebook", "-n", "name", default=None, help="Run only this notebook of notebooks/."
+)
 @click.option(
     "--parameter",
     "-p",
@@ -120,22 +126,67 @@ def audit(plan_path: Path | None) -> None:
     nargs=2,
     multiple=True,
     metavar="NAME VALUE",
-    help="Parameter passed to papermill (repeatable). Values are strings.",
+    help="With --notebook: a parameter passed to papermill (repeatable). Values are strings.",
 )
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Output directory (default: reports/).",
+    help="Reports root (default: reports/); a quarter goes to <out>/<quarter>/.",
 )
+@click.option("--workers", default=2, show_default=True, help="Kernels run in parallel.")
+@STORE_OPTION
+@PLAN_OPTION
 @_handle_errors
-def run(name: str, params: tuple[tuple[str, str], ...], out_dir: Path | None) -> None:
-    """Execute a report notebook with papermill and export a code-free HTML page."""
-    from .runner import run_notebook
+def run(
+    quarter: str | None, as_of: str | None, name: str | None,
+    params: tuple[tuple[str, str], ...], out_dir: Path | None, workers: int,
+    store_path: Path | None, plan_path: Path | None,
+) -> None:  # fmt: skip
+    """Execute report notebooks with papermill and export offline HTML briefings.
 
-    html = run_notebook(name, parameters=dict(params), output_dir=out_dir)
-    click.echo(f"wrote {html}")
+    With --quarter: the overview, one briefing per lead unit, per leader and per indicator,
+    and the source audit, published together to <out>/<quarter>/ with an index.html, or not at
+    all. With --notebook: one briefing alone.
+    """
+    if name is not None:
+        from .runner import run_notebook
+
+        html = run_notebook(name, parameters=dict(params), output_dir=out_dir)
+        click.echo(f"wrote {html}")
+        return
+    if quarter is None:
+        raise click.UsageError("give --quarter (the whole quarterly run) or --notebook NAME")
+    _run_quarter(quarter, as_of=as_of, out_dir=out_dir, workers=workers,
+                 store=store_path, plan_path=plan_path)  # fmt: skip
+
+
+def _run_quarter(
+    quarter: str, *, as_of: str | None, out_dir: Path | None, workers: int,
+    store: Path | None, plan_path: Path | None,
+) -> None:  # fmt: skip
+    from tqdm import tqdm
+
+    from .plan import read_plan
+    from .quarterly import quarterly_briefings, run_quarter
+
+    jobs = quarterly_briefings(
+        read_plan(plan_path or config.DEFAULT_PLAN_PATH), quarter, as_of=as_of,
+        plan_path=plan_path, store=store,
+    )  # fmt: skip
+    with tqdm(total=len(jobs), desc=f"{quarter} briefings", unit="份") as bar:
+        result = run_quarter(
+            quarter, as_of=as_of, plan_path=plan_path, store=store, out_dir=out_dir,
+            workers=workers, briefings=jobs, on_done=lambda job: bar.update(1),
+        )  # fmt: skip
+    t = result.timings
+    click.echo(
+        f"{len(result.briefings)} briefings written to {result.out_dir} in {result.seconds:.1f} s "
+        f"(execute {t['execute_s'].sum():.1f} s, export {t['export_s'].sum():.1f} s, "
+        f"{workers} kernel(s)); 0 failures"
+    )
+    click.echo(f"index: {result.index}")
 
 
 @main.command()
@@ -225,9 +276,9 @@ def demo_progress(
 @STORE_OPTION
 @_handle_errors
 def demo(out_dir: Path | None, store_path: Path | None) -> None:
-    """The main job on the bundled data: demo progress if no real reports, then briefings."""
+    """The main job on the bundled data: demo progress if no real reports, then the latest
+    quarter's briefings (reports/2023Q4/index.html)."""
     from .demo import DEMO_QUARTERS, build_demo_progress
-    from .runner import run_notebook
     from .store import load_progress_history
 
     plan = _load_plan(None)
@@ -241,8 +292,8 @@ def demo(out_dir: Path | None, store_path: Path | None) -> None:
         )
     else:
         click.echo(f"real reports found in {store}: no synthetic data added")
-    html = run_notebook("source_audit", output_dir=out_dir)
-    click.echo(f"wrote {html}")
+    _run_quarter(DEMO_QUARTERS[-1], as_of=None, out_dir=out_dir, workers=2, store=store_path,
+                 plan_path=None)  # fmt: skip
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,7 +22,13 @@ import nbformat
 from taskanalytics import config
 from taskanalytics.errors import NotebookRunError
 
-__all__ = ["OFFLINE_TEMPLATE", "export_html", "run_notebook", "shared_kernel"]
+__all__ = [
+    "OFFLINE_TEMPLATE",
+    "execute_notebook",
+    "export_html",
+    "run_notebook",
+    "shared_kernel",
+]
 
 logger = logging.getLogger("taskanalytics")
 
@@ -35,7 +41,7 @@ def _first_line(source: str) -> str:
     return line if len(line) <= 80 else line[:77] + "..."
 
 
-def run_notebook(
+def execute_notebook(
     name: str,
     *,
     parameters: dict[str, Any] | None = None,
@@ -45,7 +51,7 @@ def run_notebook(
     output_name: str | None = None,
     kernel: Any = None,
 ) -> Path:
-    """Execute ``notebooks/<name>.ipynb`` with papermill and export it to offline HTML.
+    """Execute ``notebooks/<name>.ipynb`` with papermill into ``<output_dir>/<output_name>.ipynb``.
 
     Parameters
     ----------
@@ -73,18 +79,13 @@ def run_notebook(
     Returns
     -------
     pathlib.Path
-        The HTML briefing, ``<output_dir>/<name>.html``.
+        The executed notebook.
 
     Raises
     ------
     NotebookRunError
-        If the notebook does not exist, a cell raises (the message names the notebook, the
-        cell and the exception), or the export fails.
-
-    Examples
-    --------
-    >>> run_notebook("source_audit", parameters={"source_path": None})  # doctest: +SKIP
-    PosixPath('.../reports/source_audit.html')
+        If the notebook does not exist or a cell raises (the message names the notebook, the
+        cell and the exception); the partly executed notebook is kept for debugging.
     """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -122,13 +123,52 @@ def run_notebook(
             f"notebook {source.name} could not be run: {type(exc).__name__}: {exc}"
         ) from exc
     logger.info("executed %s in %.1f s", source.name, time.perf_counter() - started)
-    return export_html(executed, out_dir / f"{stem}.html")
+    return executed
+
+
+def run_notebook(
+    name: str,
+    *,
+    parameters: dict[str, Any] | None = None,
+    output_dir: Path | None = None,
+    kernel_name: str = "python3",
+    notebooks_dir: Path | None = None,
+    output_name: str | None = None,
+    kernel: Any = None,
+) -> Path:
+    """Execute a report notebook (:func:`execute_notebook`) and export it (:func:`export_html`).
+
+    Parameters are those of :func:`execute_notebook`.
+
+    Returns
+    -------
+    pathlib.Path
+        The HTML briefing, ``<output_dir>/<output_name or name>.html``.
+
+    Raises
+    ------
+    NotebookRunError
+        If the notebook does not exist, a cell raises, or the export fails.
+
+    Examples
+    --------
+    >>> run_notebook("source_audit", parameters={"source_path": None})  # doctest: +SKIP
+    PosixPath('.../reports/source_audit.html')
+    """
+    executed = execute_notebook(
+        name,
+        parameters=parameters,
+        output_dir=output_dir,
+        kernel_name=kernel_name,
+        notebooks_dir=notebooks_dir,
+        output_name=output_name,
+        kernel=kernel,
+    )
+    return export_html(executed, executed.with_suffix(".html"))
 
 
 @contextmanager
-def shared_kernel(
-    *, kernel_name: str = "python3", cwd: Path | None = None
-) -> Iterator[Any]:
+def shared_kernel(*, kernel_name: str = "python3", cwd: Path | None = None) -> Iterator[Any]:
     """Start one kernel for a batch of notebooks and shut it down afterwards.
 
     Every notebook run in it still goes through papermill (parameters injected, outputs
@@ -142,15 +182,20 @@ def shared_kernel(
     """
     from jupyter_client.manager import KernelManager
 
-    manager = KernelManager(kernel_name=kernel_name)
-    try:
-        manager.start_kernel(cwd=str(cwd or config.NOTEBOOKS_DIR))
-    except Exception as exc:
-        raise NotebookRunError(f"could not start kernel {kernel_name!r}: {exc}") from exc
-    try:
-        yield manager
-    finally:
-        manager.shutdown_kernel(now=True)
+    # ipc: local socket files (absolute paths, as the kernel runs in another directory) instead
+    # of TCP on loopback, which also avoids the kernel's "TCP without encryption" warning
+    with tempfile.TemporaryDirectory(prefix="ta-kernel-") as sockets:
+        manager = KernelManager(
+            kernel_name=kernel_name, transport="ipc", ip=str(Path(sockets) / "k")
+        )
+        try:
+            manager.start_kernel(cwd=str(cwd or config.NOTEBOOKS_DIR))
+        except Exception as exc:
+            raise NotebookRunError(f"could not start kernel {kernel_name!r}: {exc}") from exc
+        try:
+            yield manager
+        finally:
+            manager.shutdown_kernel(now=True)
 
 
 def export_html(notebook_path: Path, html_path: Path | None = None) -> Path:

@@ -1,0 +1,396 @@
+"""The scheduled quarterly run: every briefing of a quarter, an index page, all or nothing.
+
+``run_quarter("2023Q2")`` executes, with papermill, the overview, one briefing per lead unit, one
+per leader, one per indicator series (section 一 and the livelihood projects) and the source audit;
+exports each to offline HTML; writes ``index.html`` linking them; and only then replaces
+``reports/2023Q2/``. On a failure the previous reports stay untouched and the failing executed
+notebook is kept in ``reports/.2023Q2.failed-<time>/`` for debugging.
+
+Speed: notebooks run in a few shared kernels (one per worker thread), so the kernel start and the
+imports are paid once per worker rather than once per briefing; the kernels run in parallel
+processes while this process exports HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import os
+import queue
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import config
+from .errors import NotebookRunError
+from .reporting import lead_units, parse_quarter, quarter_end
+from .runner import execute_notebook, export_html, shared_kernel
+
+__all__ = ["Briefing", "RunResult", "quarterly_briefings", "run_quarter", "write_index"]
+
+logger = logging.getLogger("taskanalytics")
+
+#: Index groups, in page order, with their Chinese headings.
+GROUPS: dict[str, str] = {
+    "overview": "全区总览",
+    "unit": "牵头单位简报",
+    "leader": "分管领导简报",
+    "indicator": "指标专题",
+    "audit": "源文件质量检查",
+}
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def _stem(prefix: str, key: str) -> str:
+    """A file name stem that keeps Chinese and can never leave its folder."""
+    safe = _UNSAFE.sub("_", key).strip(" .") or "_"
+    return f"{prefix}-{safe}"
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """One briefing of a run: which notebook, with which parameters, written where."""
+
+    group: str
+    key: str | None
+    title: str
+    notebook: str
+    parameters: dict[str, Any]
+    stem: str
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a quarterly run wrote and how long each part took.
+
+    ``timings`` has one row per briefing: ``stem``, ``worker``, ``execute_s``, ``export_s``,
+    ``first_in_kernel`` (the first notebook of a kernel also pays the imports); ``kernel_start_s``
+    lists each worker's kernel start.
+    """
+
+    quarter: str
+    as_of: dt.date
+    out_dir: Path
+    index: Path
+    briefings: tuple[Briefing, ...]
+    seconds: float
+    timings: pd.DataFrame = field(repr=False)
+    kernel_start_s: tuple[float, ...] = ()
+
+
+def quarterly_briefings(
+    plan: Any,
+    quarter: str,
+    *,
+    as_of: dt.date | str | None = None,
+    plan_path: Path | str | None = None,
+    store: Path | str | None = None,
+) -> list[Briefing]:
+    """Return the briefings of a quarterly run, in index order.
+
+    Parameters
+    ----------
+    plan
+        The plan (for its lead units, leaders and indicator series).
+    quarter
+        ``2023Q2``.
+    as_of, plan_path, store
+        Passed to every notebook as parameters (None: the notebook's defaults).
+
+    Returns
+    -------
+    list of Briefing
+        The overview, one per lead unit, one per leader, one per indicator series, the audit.
+    """
+    from .briefing import indicator_keys
+
+    common = {
+        "quarter": quarter,
+        "as_of": None if as_of is None else str(as_of),
+        "plan_path": None if plan_path is None else str(plan_path),
+        "store": None if store is None else str(store),
+    }
+    out = [Briefing("overview", None, f"{quarter} 全区重点任务推进情况", "quarterly_overview",
+                    common, "overview")]  # fmt: skip
+    for unit in lead_units(plan):
+        out.append(Briefing("unit", unit, unit, "unit_briefing", {"unit": unit, **common},
+                            _stem("unit", unit)))  # fmt: skip
+    leaders = sorted({name for names in plan.tasks["leaders"] for name in names})
+    for leader in leaders:
+        out.append(Briefing("leader", leader, leader, "leader_briefing",
+                            {"leader": leader, **common}, _stem("leader", leader)))  # fmt: skip
+    for key in indicator_keys(plan):
+        out.append(Briefing("indicator", key, key, "indicator_briefing",
+                            {"indicator": key, **common}, _stem("indicator", key)))  # fmt: skip
+    out.append(Briefing("audit", None, "源文件质量检查", "source_audit",
+                        {"source_path": common["plan_path"]}, "source_audit"))  # fmt: skip
+    stems = [b.stem for b in out]
+    if len(set(stems)) != len(stems):
+        raise NotebookRunError("two briefings would write the same file: " + ", ".join(stems))
+    return out
+
+
+def run_quarter(
+    quarter: str,
+    *,
+    as_of: dt.date | str | None = None,
+    plan_path: Path | str | None = None,
+    store: Path | str | None = None,
+    out_dir: Path | str | None = None,
+    workers: int = 2,
+    briefings: Sequence[Briefing] | None = None,
+    notebooks_dir: Path | None = None,
+    on_done: Callable[[Briefing], None] | None = None,
+) -> RunResult:
+    """Run every briefing of a quarter and publish them together, or not at all.
+
+    Parameters
+    ----------
+    quarter
+        ``2023Q2``.
+    as_of
+        Data as-of date (default the quarter's end).
+    plan_path, store
+        The plan document and the progress store (defaults: the bundled plan, the default store).
+    out_dir
+        Reports root; the quarter's folder is ``<out_dir>/<quarter>/`` (default ``reports/``).
+    workers
+        Kernels run in parallel (the machine has 2 cores).
+    briefings
+        The briefings to run (default :func:`quarterly_briefings`); tests pass a few.
+    notebooks_dir
+        Where the notebooks are (default ``notebooks/``).
+    on_done
+        Called after each briefing is exported (the CLI advances a progress bar).
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    NotebookRunError
+        Naming the notebook, the cell and the error of the first failure; the previous
+        ``<out_dir>/<quarter>/`` is left as it was and the failed run is kept beside it.
+    """
+    from .plan import read_plan
+
+    started = time.perf_counter()
+    year, number = parse_quarter(quarter)
+    quarter = f"{year}Q{number}"
+    as_of_date = pd.Timestamp(as_of).date() if as_of is not None else quarter_end(quarter)
+    plan_file = Path(plan_path) if plan_path is not None else config.DEFAULT_PLAN_PATH
+    store_file = Path(store) if store is not None else config.default_store_path()
+    plan = read_plan(plan_file)
+    jobs = list(briefings) if briefings is not None else quarterly_briefings(
+        plan, quarter, as_of=as_of, plan_path=plan_path, store=store
+    )  # fmt: skip
+    root = Path(out_dir) if out_dir is not None else config.REPORTS_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    staging = root / f".{quarter}.tmp-{stamp}-{os.getpid()}"
+    (staging / "notebooks").mkdir(parents=True)
+
+    timings, kernel_starts, failure = _execute_all(
+        jobs, staging, workers=workers, notebooks_dir=notebooks_dir, on_done=on_done
+    )
+    if failure is not None:
+        failed = root / f".{quarter}.failed-{stamp}"
+        staging.rename(failed)
+        raise NotebookRunError(
+            f"{failure}; the run is kept in {failed}; {root / quarter} unchanged"
+        )
+
+    index = write_index(
+        staging, jobs, quarter=quarter, as_of=as_of_date, plan_file=plan_file,
+        store_file=store_file,
+    )  # fmt: skip
+    final = root / quarter
+    _replace_dir(staging, final)
+    index = final / index.name
+    return RunResult(
+        quarter=quarter,
+        as_of=as_of_date,
+        out_dir=final,
+        index=index,
+        briefings=tuple(jobs),
+        seconds=time.perf_counter() - started,
+        timings=pd.DataFrame(timings),
+        kernel_start_s=tuple(kernel_starts),
+    )
+
+
+def _execute_all(
+    jobs: Sequence[Briefing],
+    staging: Path,
+    *,
+    workers: int,
+    notebooks_dir: Path | None,
+    on_done: Callable[[Briefing], None] | None,
+) -> tuple[list[dict[str, Any]], list[float], str | None]:
+    """Run the jobs on ``workers`` threads, each with its own kernel; stop at the first failure."""
+    todo: queue.Queue[Briefing] = queue.Queue()
+    for job in jobs:
+        todo.put(job)
+    timings: list[dict[str, Any]] = []
+    kernel_starts: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def work(worker: int) -> None:
+        try:
+            t0 = time.perf_counter()
+            with shared_kernel(cwd=notebooks_dir) as kernel:
+                with lock:
+                    kernel_starts.append(time.perf_counter() - t0)
+                first = True
+                while not stop.is_set():
+                    try:
+                        job = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    t1 = time.perf_counter()
+                    executed = execute_notebook(
+                        job.notebook,
+                        parameters=job.parameters,
+                        output_dir=staging / "notebooks",
+                        output_name=job.stem,
+                        notebooks_dir=notebooks_dir,
+                        kernel=kernel,
+                    )
+                    t2 = time.perf_counter()
+                    export_html(executed, staging / f"{job.stem}.html")
+                    t3 = time.perf_counter()
+                    with lock:
+                        timings.append({
+                            "stem": job.stem, "group": job.group, "worker": worker,
+                            "execute_s": t2 - t1, "export_s": t3 - t2, "first_in_kernel": first,
+                        })  # fmt: skip
+                    first = False
+                    if on_done is not None:
+                        on_done(job)
+        except Exception as exc:  # the first failure stops every worker
+            stop.set()
+            with lock:
+                failures.append(str(exc))
+
+    threads = [
+        threading.Thread(target=work, args=(w,), daemon=True) for w in range(max(1, workers))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings, kernel_starts, (failures[0] if failures else None)
+
+
+def _replace_dir(new: Path, final: Path) -> None:
+    """Put ``new`` in place of ``final``: readers see the old folder or the new one."""
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    try:
+        new.rename(final)
+    except BaseException:
+        if old.exists() and not final.exists():
+            old.rename(final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_index(
+    folder: Path,
+    briefings: Sequence[Briefing],
+    *,
+    quarter: str,
+    as_of: dt.date,
+    plan_file: Path,
+    store_file: Path,
+) -> Path:
+    """Write ``index.html``: every briefing grouped, the run and data dates, the sources used.
+
+    Parameters
+    ----------
+    folder
+        The folder holding the briefings (links are relative to it).
+    briefings
+        The briefings written there.
+    quarter, as_of
+        The quarter and the data's as-of date.
+    plan_file, store_file
+        The plan document and the progress store; the store's source files with an as-of date
+        up to ``as_of`` are listed with their hashes, and a 示例数据 banner shows when any is
+        synthetic.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from .store import load_progress_history
+
+    history = load_progress_history(store_file)
+    used = history[history["as_of_date"] <= pd.Timestamp(as_of)]
+    files = (
+        used.groupby(["source_file", "sha256"], as_index=False)
+        .agg(
+            unit=("unit", "first"), quarter=("quarter", "first"), synthetic=("is_synthetic", "max")
+        )
+        .sort_values(["quarter", "unit"])
+    )
+    synthetic = bool(files["synthetic"].any()) if len(files) else False
+    e = html.escape
+    sections = []
+    for group, heading in GROUPS.items():
+        items = [b for b in briefings if b.group == group]
+        if not items:
+            continue
+        links = "".join(f'<li><a href="{e(b.stem)}.html">{e(b.title)}</a></li>' for b in items)
+        sections.append(f"<section><h2>{e(heading)}（{len(items)}）</h2><ul>{links}</ul></section>")
+    rows = "".join(
+        f"<tr><td>{e(str(r.quarter))}</td><td>{e(str(r.unit))}</td><td>{e(str(r.source_file))}</td>"
+        f"<td><code>{e(str(r.sha256)[:12])}</code></td><td>{'是' if r.synthetic else '否'}</td></tr>"
+        for r in files.itertuples(index=False)
+    )
+    banner = (
+        '<div class="banner" role="alert">⚠ 示例数据：本期进度数据为程序生成的示例，'
+        "不是各单位报送的真实进度，不得作为工作依据。</div>"
+        if synthetic
+        else ""
+    )
+    now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(quarter)} 政府工作报告任务推进简报</title>
+<style>
+body {{ font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
+       max-width: 960px; margin: 0 auto; padding: 16px; color: #1f2d3d; line-height: 1.6; }}
+h1 {{ font-size: 1.5em; margin: 0.2em 0; }} h2 {{ font-size: 1.15em; border-bottom: 2px solid #2f6db5; }}
+.meta {{ color: #5a6b7d; }} ul {{ columns: 3 12em; padding-left: 1.2em; }}
+.banner {{ background: #fdecea; color: #a61b1b; border: 2px solid #d93025; padding: 8px 12px;
+          font-weight: 600; margin: 12px 0; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 0.9em; }}
+td, th {{ border-bottom: 1px solid #dde3ea; padding: 4px 6px; text-align: left; }}
+@media print {{ ul {{ columns: 2; }} a {{ color: inherit; text-decoration: none; }} }}
+</style></head><body>
+<h1>{e(quarter)} 政府工作报告任务推进简报</h1>
+<p class="meta">数据截至 {as_of:%Y-%m-%d}　·　生成时间 {e(now)}　·　任务来源 {e(plan_file.name)}</p>
+{banner}
+{"".join(sections)}
+<section><h2>本期使用的报送文件（{len(files)}）</h2>
+<table><tr><th>季度</th><th>报送单位</th><th>文件</th><th>SHA-256</th><th>示例数据</th></tr>{rows}</table>
+</section></body></html>
+"""
+    target = folder / "index.html"
+    target.write_text(page, encoding="utf-8")
+    return target

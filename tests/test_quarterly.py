@@ -1,0 +1,100 @@
+"""The quarterly run: all briefings published together, or none; index; failure handling.
+
+These tests use tiny notebooks written into tmp_path, so they check the orchestration itself;
+tests/test_briefings_notebooks.py runs the real briefing notebooks.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from taskanalytics import read_plan
+from taskanalytics.config import DEFAULT_PLAN_PATH
+from taskanalytics.errors import NotebookRunError
+from taskanalytics.quarterly import Briefing, quarterly_briefings, run_quarter
+
+pytestmark = pytest.mark.slow
+
+
+def _notebook(path, body: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell('key = "x"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(body),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def notebooks(tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    _notebook(folder / "tiny.ipynb", 'from IPython.display import HTML\nHTML(f"<p>简报 {key}</p>")')
+    _notebook(folder / "broken.ipynb", 'raise ValueError(f"坏了 {key}")')
+    return folder
+
+
+def _jobs(*keys, notebook="tiny"):
+    return [
+        Briefing("unit", k, f"单位{k}", notebook, {"key": k}, f"unit-{k}") for k in keys
+    ]
+
+
+def test_run_publishes_every_briefing_and_an_index(tmp_path, notebooks):
+    out = tmp_path / "reports"
+    done = []
+    result = run_quarter(
+        "2023Q2", out_dir=out, store=tmp_path / "none.sqlite", briefings=_jobs("甲", "乙", "丙"),
+        notebooks_dir=notebooks, workers=2, on_done=done.append,
+    )  # fmt: skip
+    folder = out / "2023Q2"
+    assert result.out_dir == folder and len(done) == 3
+    for key in ("甲", "乙", "丙"):
+        page = (folder / f"unit-{key}.html").read_text(encoding="utf-8")
+        assert f"简报 {key}" in page and 'class="jp-InputArea' not in page
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', index)
+    assert sorted(links) == ["unit-丙.html", "unit-乙.html", "unit-甲.html"]
+    assert all((folder / link).is_file() for link in links)
+    assert "数据截至 2023-06-30" in index
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging left
+    assert set(result.timings["worker"]) <= {0, 1} and len(result.timings) == 3
+
+
+def test_failure_leaves_previous_reports_untouched(tmp_path, notebooks):
+    out = tmp_path / "reports"
+    store = tmp_path / "none.sqlite"
+    run_quarter("2023Q2", out_dir=out, store=store, briefings=_jobs("甲"), notebooks_dir=notebooks)
+    before = {p.name: p.read_bytes() for p in (out / "2023Q2").rglob("*") if p.is_file()}
+    jobs = _jobs("乙") + [Briefing("unit", "丁", "单位丁", "broken", {"key": "丁"}, "unit-丁")]
+    with pytest.raises(NotebookRunError) as info:
+        run_quarter("2023Q2", out_dir=out, store=store, briefings=jobs, notebooks_dir=notebooks,
+                    workers=1)  # fmt: skip
+    message = str(info.value)
+    assert "broken.ipynb" in message and "cell 2" in message and "坏了 丁" in message
+    after = {p.name: p.read_bytes() for p in (out / "2023Q2").rglob("*") if p.is_file()}
+    assert after == before
+    (failed,) = [p for p in out.iterdir() if p.name.startswith(".2023Q2.failed-")]
+    assert (failed / "notebooks" / "unit-丁.ipynb").is_file()  # kept for debugging
+
+
+def test_bad_quarter_is_an_error(tmp_path, notebooks):
+    with pytest.raises(Exception, match="2023Q5"):
+        run_quarter("2023Q5", out_dir=tmp_path, briefings=[], notebooks_dir=notebooks)
+
+
+def test_quarterly_briefings_for_the_seed():
+    plan = read_plan(DEFAULT_PLAN_PATH)
+    jobs = quarterly_briefings(plan, "2023Q2")
+    groups = [j.group for j in jobs]
+    assert groups[0] == "overview" and groups[-1] == "audit"
+    assert groups.count("unit") == 33 and groups.count("leader") == 8
+    keys = {j.key for j in jobs if j.group == "indicator"}
+    assert {"回迁安置", "一般公共预算收入", "地区生产总值增长"} <= keys
+    assert 45 <= len(jobs) <= 60
+    assert len({j.stem for j in jobs}) == len(jobs)
+    assert all("/" not in j.stem and not j.stem.startswith(".") for j in jobs)
