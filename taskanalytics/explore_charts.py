@@ -133,9 +133,15 @@ def chart_due_by_month(milestones: pd.DataFrame) -> Any:
         Tooltips give each milestone's id, text, due date, status and lead units.
     """
     dated = milestones.dropna(subset=["due_date"])
+    due = pd.to_datetime(dated["due_date"])
+    # 3月 … 12月 when every month is in one year (a label that fits horizontally), else 2023年3月
+    one_year = due.dt.year.nunique() <= 1
+    month = due.dt.month.astype(str) + "月"
+    month = month if one_year else due.dt.year.astype(str) + "年" + month
+    order = list(dict.fromkeys(month.iloc[due.argsort()])) if len(due) else []
     rows = pd.DataFrame(
         {
-            "month": pd.to_datetime(dated["due_date"]).dt.strftime("%Y-%m"),
+            "month": month,
             "milestone_id": dated["milestone_id"].astype("object"),
             "text": dated["text"].astype("object").str.slice(0, 80),
             "due": pd.to_datetime(dated["due_date"]).dt.strftime("%Y-%m-%d"),
@@ -148,7 +154,7 @@ def chart_due_by_month(milestones: pd.DataFrame) -> Any:
         alt.Chart(rows, title=alt.Title("各月到期节点", subtitle="每一小段是一个节点"))
         .mark_bar(stroke="white", strokeWidth=0.3)
         .encode(
-            x=alt.X("month:O", title="到期月份"),
+            x=alt.X("month:O", title="到期月份", sort=order, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(one):Q", title="节点数（个）", axis=alt.Axis(format="d")),
             color=alt.Color("status:N", title="状态", scale=_status_scale()),
             detail="milestone_id:N",

@@ -25,6 +25,7 @@ import pandas as pd
 import traitlets
 from altair.utils.selection import PointSelection
 
+from . import vocab_progress as vp
 from .errors import TaskAnalyticsError
 from .explore import (
     ExploreData,
@@ -65,6 +66,8 @@ TABLE_COLUMNS: Final[dict[str, dict[str, str]]] = {
     },
 }  # fmt: skip
 _PERCENT_COLUMNS = {"on_time_rate", "achievement"}
+#: Columns holding codes that readers should see in Chinese.
+_CODE_LABELS: Final = {"reported_status": vp.STATUS_LABELS}
 _FILTER_LABELS: Final = {
     "quarter": "评估季度",
     "section": "部分",
@@ -117,7 +120,8 @@ _TABLE_CSS = """
 .ta-table th { position: sticky; top: 0; background: #f3f5f8; cursor: pointer;
   text-align: left; padding: 4px 6px; white-space: nowrap; border-bottom: 1px solid #d0d7de; }
 .ta-table td { padding: 3px 6px; border-top: 1px solid #eee; vertical-align: top;
-  max-width: 420px; }
+  max-width: 420px; min-width: 2.5em; }
+.ta-table td:nth-child(-n+1) { white-space: nowrap; }
 .ta-table tr:hover td { background: #fafbe6; }
 """
 
@@ -132,6 +136,8 @@ def _cell(value: Any, column: str) -> str:
         return value.strftime("%Y-%m-%d")
     if column in _PERCENT_COLUMNS:
         return f"{float(value):.0%}"
+    if column in _CODE_LABELS:
+        return _CODE_LABELS[column].get(str(value), str(value))
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -346,6 +346,8 @@ def test_tables_sort_on_header_click(explorer):
     finally:
         table.sort_by, table.ascending = "", True
     assert [c["key"] for c in table.columns] == list(TABLE_COLUMNS["milestones"])
+    reported = {r["milestone_id"]: r["reported_status"] for r in explorer.tables["milestones"].rows}
+    assert reported["T003.01"] == "推进中" and reported["T001.02"] == ""  # labels, not codes
     row = next(r for r in explorer.tables["targets"].rows if r["milestone_id"] == "T110.01")
     assert row["achievement"] == "100%" and row["lead_units"] == "财政局"
 
