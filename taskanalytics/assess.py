@@ -802,7 +802,10 @@ class Assessment:
         )
         light_text = " ".join(f"{html.escape(str(k))} {int(v)}" for k, v in lights.items())
         watch = self.watchlist[self.watchlist["quarter"] == self.quarter]
-        top = watch.head(5)[["reason", "milestone_id", "lead_units", "days_overdue"]]
+        top = watch.head(5)[["reason", "milestone_id", "lead_units", "days_overdue"]].rename(
+            columns={"reason": "督办原因", "milestone_id": "节点编号", "lead_units": "牵头单位",
+                     "days_overdue": "逾期天数"}
+        )  # fmt: skip
         return (
             f"<div><strong>{w['title']} {html.escape(self.quarter)}</strong> "
             f"（{w['as_of']} {self.as_of}）<br>"

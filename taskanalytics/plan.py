@@ -76,19 +76,21 @@ class Plan:
         )
 
     def _repr_html_(self) -> str:
-        by_section = self.tasks.groupby("section", sort=False).size()
-        ms = self.milestones.merge(self.tasks[["task_id", "section"]], on="task_id")
-        ms_by = ms.groupby("section", sort=False).size()
+        names = {"work_report": "政府工作报告", "livelihood": "十件民生实事"}
+        sections = self.tasks[["task_id", "section"]]
+        ms = self.milestones.merge(sections, on="task_id").groupby("section", sort=False).size()
+        tg = self.targets.merge(sections, on="task_id").groupby("section", sort=False).size()
         rows = "".join(
-            f"<tr><td>{html.escape(str(s))}</td><td>{by_section[s]}</td>"
-            f"<td>{ms_by.get(s, 0)}</td></tr>"
-            for s in by_section.index
+            f"<tr><td>{html.escape(names.get(s, s))}</td><td>{n}</td><td>{ms.get(s, 0)}</td>"
+            f"<td>{tg.get(s, 0)}</td></tr>"
+            for s, n in self.tasks.groupby("section", sort=False).size().items()
         )
         title = html.escape(str(self.meta.get("table_title") or self.meta.get("title") or ""))
+        doc = html.escape(str(self.meta.get("doc_number") or ""))
         return (
-            f"<div><strong>{title}</strong> {html.escape(str(self.meta.get('doc_number')))}"
-            f"<table><tr><th>section</th><th>tasks</th><th>milestones</th></tr>{rows}</table>"
-            f"<small>{len(self.targets)} quantitative targets</small></div>"
+            f"<div><strong>{title}</strong> {doc}"
+            "<table><tr><th>部分</th><th>任务</th><th>末级节点</th><th>量化指标</th></tr>"
+            f"{rows}</table></div>"
         )
 
 

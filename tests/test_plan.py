@@ -182,7 +182,8 @@ def test_seed_owners_long_form(seed):
 def test_plan_is_frozen(seed):
     with pytest.raises(AttributeError):
         seed.tasks = None  # type: ignore[misc]
-    assert "<table>" in seed._repr_html_()
+    page = seed._repr_html_()
+    assert "<table>" in page and "十件民生实事" in page and "work_report" not in page
 
 
 # --- synthetic documents: one rule each ------------------------------------------------
