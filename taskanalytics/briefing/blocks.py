@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
 
 import pandas as pd
 from IPython.display import HTML
 
 __all__ = [
+    "BADGE_CLASSES",
     "COLUMNS_ZH",
     "SECTION_LABELS",
-    "count_plan",
     "heading",
     "key_facts",
-    "plan_key_facts",
     "synthetic_banner",
     "table_html",
 ]
@@ -66,20 +64,48 @@ COLUMNS_ZH: dict[str, str] = {
 
 _LIST_SEPARATOR = "、"
 
-# Scoped class names (ta-*) so the styles cannot clash with JupyterLab's.
+#: Status words -> CSS class of their coloured badge. The word itself is always shown, so the
+#: colour is never the only signal (colour-blind readers, black-and-white print).
+BADGE_CLASSES: dict[str, str] = {
+    "红": "ta-red",
+    "黄": "ta-yellow",
+    "绿": "ta-green",
+    "逾期未完成": "ta-red",
+    "滞后": "ta-red",
+    "欠进度": "ta-yellow",
+    "未报送": "ta-yellow",
+    "临期": "ta-yellow",
+    "基本达标": "ta-yellow",
+    "逾期完成": "ta-grey",
+    "无数据": "ta-grey",
+    "未到期": "ta-grey",
+    "未启动": "ta-grey",
+    "推进中": "ta-blue",
+    "按期完成": "ta-green",
+    "达标": "ta-green",
+}
+
+#: Columns whose values are shown as badges by :func:`table_html` unless told otherwise.
+BADGE_COLUMNS: tuple[str, ...] = ("light", "status", "band", "reason")
+
+# Scoped class names (ta-*) so the styles cannot clash with JupyterLab's. Page layout (phone
+# width, A4 print) lives in the offline nbconvert template; these are the components' styles.
 _STYLE = """
 <style>
 .ta-h { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
         color: #1f2d3d; margin: 0.6em 0 0.3em; }
 .ta-sub { color: #5a6b7d; font-size: 0.95em; margin: 0 0 0.8em; }
-.ta-answer { font-size: 1.15em; font-weight: 600; color: #1f2d3d; margin: 0.4em 0 0.8em;
+.ta-answer { font-size: 1.1em; font-weight: 600; color: #1f2d3d; margin: 0.4em 0 0.8em;
              padding: 0.6em 0.9em; border-left: 5px solid #2f6db5; background: #f2f6fb; }
-.ta-facts { display: flex; flex-wrap: wrap; gap: 12px; margin: 0.4em 0 1em; }
-.ta-fact { min-width: 150px; padding: 10px 14px; border: 1px solid #d5dde6; border-radius: 6px;
-           background: #fff; }
-.ta-fact-value { font-size: 1.8em; font-weight: 700; color: #2f6db5; line-height: 1.2; }
+.ta-facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(128px, 1fr));
+            gap: 8px; margin: 0.4em 0 1em; }
+.ta-fact { padding: 8px 12px; border: 1px solid #d5dde6; border-radius: 6px; background: #fff; }
+.ta-fact-value { font-size: 1.7em; font-weight: 700; color: #2f6db5; line-height: 1.2; }
+.ta-fact-value.ta-bad { color: #b42318; }
 .ta-fact-label { color: #5a6b7d; font-size: 0.9em; }
+.ta-fact-hint { color: #5a6b7d; font-size: 0.8em; }
 .ta-note { color: #5a6b7d; font-size: 0.9em; }
+.ta-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }
 .ta-table { border-collapse: collapse; font-size: 0.92em; margin: 0.4em 0 1em; }
 .jp-RenderedHTMLCommon .ta-table th, .jp-RenderedHTMLCommon .ta-table td,
 .ta-table th, .ta-table td { text-align: left; }
@@ -88,19 +114,42 @@ _STYLE = """
 .ta-table td { padding: 5px 10px; border-bottom: 1px solid #e3e8ee; vertical-align: top;
                white-space: nowrap; }
 .jp-RenderedHTMLCommon .ta-table td.ta-wrap, .ta-table td.ta-wrap { white-space: normal;
-               min-width: 24em; }
-.jp-RenderedHTMLCommon .ta-table td.ta-num, .ta-table td.ta-num { text-align: right; font-variant-numeric: tabular-nums; }
+               min-width: 9em; }
+.jp-RenderedHTMLCommon .ta-table td.ta-long, .ta-table td.ta-long { min-width: 15em; }
+.jp-RenderedHTMLCommon .ta-table td.ta-num, .ta-table td.ta-num { text-align: right;
+               font-variant-numeric: tabular-nums; }
+.ta-badge { display: inline-block; padding: 0 6px; border-radius: 3px; border: 1px solid;
+            font-size: 0.92em; line-height: 1.5; white-space: nowrap; }
+.ta-badge::before { content: "\\25CF\\00A0"; }
+.ta-red { color: #9b1c12; background: #fdecea; border-color: #e8a39c; }
+.ta-yellow { color: #7a4d00; background: #fff4d6; border-color: #e9c46a; }
+.ta-green { color: #1e6b35; background: #e6f4ea; border-color: #9fd3ad; }
+.ta-blue { color: #1f4f8a; background: #e8f0fb; border-color: #a9c3e6; }
+.ta-grey { color: #4a5563; background: #f1f3f5; border-color: #c8ced6; }
 .ta-banner { margin: 0.5em 0 1em; padding: 12px 16px; border: 2px solid #c0392b;
              background: #fdecea; color: #8e1b10; font-size: 1.1em; font-weight: 700; }
+.ta-header { border-bottom: 3px solid #2f6db5; margin-bottom: 0.8em; padding-bottom: 0.4em; }
+.ta-header h1 { font-size: 1.7em; margin: 0.2em 0; }
+.ta-meta { display: flex; flex-wrap: wrap; gap: 4px 18px; color: #3d4b5c; font-size: 0.92em;
+           margin: 0.3em 0; }
+.ta-sources summary { cursor: pointer; color: #3d4b5c; font-size: 0.9em; }
+@media screen and (max-width: 600px) {
+  /* on a phone, a wide table of text becomes one card per row, each value labelled */
+  .ta-table.ta-cards, .ta-cards tbody, .ta-cards tr, .ta-cards td { display: block; width: auto; }
+  .ta-cards thead { display: none; }
+  .ta-cards tr { border: 1px solid #d5dde6; border-radius: 6px; margin: 0 0 8px;
+                 padding: 4px 0; background: #fff; }
+  .jp-RenderedHTMLCommon .ta-cards td, .ta-cards td { border: none; padding: 2px 10px;
+                 white-space: normal; min-width: 0; text-align: left; }
+  .jp-RenderedHTMLCommon .ta-cards td.ta-num, .ta-cards td.ta-num { text-align: left; }
+  .ta-cards td::before { content: attr(data-label) "："; color: #5a6b7d; font-size: 0.9em; }
+  .ta-cards td:empty { display: none; }
+  .ta-facts { grid-template-columns: repeat(2, 1fr); }
+  .ta-fact-value { font-size: 1.45em; }
+}
+.ta-hash { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; }
 </style>
 """
-
-
-class _PlanLike(Protocol):
-    meta: dict[str, Any]
-    tasks: pd.DataFrame
-    milestones: pd.DataFrame
-    targets: pd.DataFrame
 
 
 def _esc(value: object) -> str:
@@ -146,6 +195,8 @@ def key_facts(
     *,
     answer: str | None = None,
     note: str | None = None,
+    hints: Mapping[str, str] | None = None,
+    alerts: Iterable[str] = (),
 ) -> HTML:
     """Return the answer first: one bold sentence, then a row of big-number cards.
 
@@ -157,6 +208,11 @@ def key_facts(
         The conclusion in one sentence, shown above the cards.
     note
         Small print under the cards (sources, definitions).
+    hints
+        Card label -> a small line under the label (a comparison such as ``全区 52%``).
+    alerts
+        Labels of cards whose value is shown in red (something needs attention); the label
+        says what, so the colour is not the only signal.
 
     Returns
     -------
@@ -171,15 +227,31 @@ def key_facts(
     parts = [_STYLE]
     if answer:
         parts.append(f'<div class="ta-answer">{_esc(answer)}</div>')
+    hints = hints or {}
+    alerts = set(alerts)
     cards = "".join(
-        f'<div class="ta-fact"><div class="ta-fact-value">{_esc(value)}</div>'
-        f'<div class="ta-fact-label">{_esc(label)}</div></div>'
+        f'<div class="ta-fact"><div class="ta-fact-value{" ta-bad" if label in alerts else ""}">'
+        f"{_esc(value)}</div>"
+        f'<div class="ta-fact-label">{_esc(label)}</div>'
+        + (f'<div class="ta-fact-hint">{_esc(hints[label])}</div>' if label in hints else "")
+        + "</div>"
         for label, value in facts.items()
     )
     parts.append(f'<div class="ta-facts">{cards}</div>')
     if note:
         parts.append(f'<p class="ta-note">{_esc(note)}</p>')
     return HTML("\n".join(parts))
+
+
+def _badge(text: str) -> str:
+    """Return ``text`` (escaped) in a coloured badge when it is a known status word.
+
+    A cell holding several words joined with ；(watch-list reasons) gets one badge per word.
+    """
+    words = text.split("；")
+    if not all(w in BADGE_CLASSES for w in words):
+        return _esc(text)
+    return " ".join(f'<span class="ta-badge {BADGE_CLASSES[w]}">{_esc(w)}</span>' for w in words)
 
 
 def _format_cell(value: object) -> str:
@@ -208,6 +280,9 @@ def table_html(
     values_zh: Mapping[str, Mapping[str, str]] | None = None,
     max_rows: int | None = None,
     empty_text: str = "（无）",
+    formats: Mapping[str, str] | None = None,
+    badges: Iterable[str] = BADGE_COLUMNS,
+    cards: bool = False,
 ) -> HTML:
     """Return a DataFrame as a plain HTML table with Chinese headers, for readers.
 
@@ -230,6 +305,14 @@ def table_html(
         Show at most this many rows and say how many were left out.
     empty_text
         Shown instead of a table when ``df`` has no rows.
+    formats
+        Column -> format string for its non-missing values, e.g. ``{"on_time_rate": "{:.0%}"}``.
+    badges
+        Columns whose values are shown as coloured badges (:data:`BADGE_CLASSES`, the word
+        stays visible); default :data:`BADGE_COLUMNS`.
+    cards
+        On a narrow screen (a phone), show one card per row with each value labelled, instead
+        of a table that scrolls sideways. For tables of long text (watch lists, notes).
 
     Returns
     -------
@@ -256,29 +339,44 @@ def table_html(
     value_maps: dict[str, Mapping[str, str]] = {"section": SECTION_LABELS, **(values_zh or {})}
     body = df if max_rows is None else df.head(max_rows)
     numeric = {c for c in shown_cols if pd.api.types.is_numeric_dtype(df[c])}
+    fmt = dict(formats or {})
+    badge_cols = set(badges)
     # Long text columns wrap; short ones (codes, names, dates) stay on one line.
-    wrap = {
-        c
-        for c in shown_cols
-        if c not in numeric and body[c].map(lambda v: len(_format_cell(v))).max() > 24
+    longest = {
+        c: body[c].map(lambda v: len(_format_cell(v))).max() for c in shown_cols if c not in numeric
     }
+    wrap = {c for c, n in longest.items() if n > 14}
+    long = {c for c, n in longest.items() if n > 40}
 
+    labels = {c: _esc(headers.get(c, c)) for c in shown_cols}
     rows = []
     for record in body[shown_cols].itertuples(index=False, name=None):
         cells = []
         for col, value in zip(shown_cols, record, strict=True):
             mapping = value_maps.get(col)
             text = _format_cell(value)
+            if col in fmt and text:
+                text = fmt[col].format(value)
             if mapping is not None and isinstance(value, str):
                 text = mapping.get(value, text)
             klass = (
-                ' class="ta-num"' if col in numeric else (' class="ta-wrap"' if col in wrap else "")
+                "ta-num"
+                if col in numeric
+                else ("ta-wrap ta-long" if col in long else ("ta-wrap" if col in wrap else ""))
             )
-            cells.append(f"<td{klass}>{_esc(text)}</td>")
+            shown = _esc(text)
+            if col in badge_cols and text:
+                shown = _badge(text)
+            attrs = f' class="{klass}"' if klass else ""
+            cells.append(f'<td{attrs} data-label="{labels[col]}">{shown}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    head = "".join(f"<th>{_esc(headers.get(c, c))}</th>" for c in shown_cols)
-    out = [_STYLE, f'<table class="ta-table"><thead><tr>{head}</tr></thead>']
-    out.append("<tbody>" + "\n".join(rows) + "</tbody></table>")
+    head = "".join(f"<th>{labels[c]}</th>" for c in shown_cols)
+    table_class = "ta-table ta-cards" if cards else "ta-table"
+    out = [
+        _STYLE,
+        f'<div class="ta-scroll"><table class="{table_class}"><thead><tr>{head}</tr></thead>',
+    ]
+    out.append("<tbody>" + "\n".join(rows) + "</tbody></table></div>")
     if max_rows is not None and len(df) > max_rows:
         out.append(f'<p class="ta-note">仅显示前 {max_rows} 行，共 {len(df)} 行。</p>')
     return HTML("\n".join(out))
@@ -303,147 +401,3 @@ def synthetic_banner(text: str | None = None) -> HTML:
     """
     body = text or "本页进度数据为程序生成的示例，不是各单位报送的真实进度，不得作为工作依据。"
     return HTML(_STYLE + f'<div class="ta-banner" role="alert">⚠ 示例数据：{_esc(body)}</div>')
-
-
-def count_plan(plan: _PlanLike) -> pd.DataFrame:
-    """Count tasks, milestones and targets per section, next to the counts the document declares.
-
-    Parameters
-    ----------
-    plan
-        A :class:`taskanalytics.Plan` (anything with ``meta``, ``tasks``, ``milestones`` and
-        ``targets``). ``meta["declared"]`` is ``{section: {"tasks": n, "milestones": m}}``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per section in document order plus a ``合计`` row; columns ``section``,
-        ``tasks``, ``milestones``, ``targets``, ``declared_tasks``, ``declared_milestones``
-        (nullable integers; missing where the document states nothing).
-
-    Examples
-    --------
-    >>> counts = count_plan(plan)  # doctest: +SKIP
-    """
-    declared: Mapping[str, Mapping[str, int | None]] = plan.meta.get("declared") or {}
-    sections = list(dict.fromkeys([*plan.tasks["section"].dropna(), *declared]))
-    task_section = plan.tasks.set_index("task_id")["section"]
-
-    def per_section(frame: pd.DataFrame) -> pd.Series:
-        if frame.empty:
-            return pd.Series(dtype="int64")
-        return frame["task_id"].map(task_section).value_counts()
-
-    n_tasks = plan.tasks["section"].value_counts()
-    n_milestones = per_section(plan.milestones)
-    n_targets = per_section(plan.targets)
-    rows = []
-    for section in sections:
-        stated = declared.get(section) or {}
-        rows.append(
-            {
-                "section": section,
-                "tasks": int(n_tasks.get(section, 0)),
-                "milestones": int(n_milestones.get(section, 0)),
-                "targets": int(n_targets.get(section, 0)),
-                "declared_tasks": stated.get("tasks"),
-                "declared_milestones": stated.get("milestones"),
-            }
-        )
-    out = pd.DataFrame(
-        rows,
-        columns=[
-            "section",
-            "tasks",
-            "milestones",
-            "targets",
-            "declared_tasks",
-            "declared_milestones",
-        ],
-    )
-    for col in ("declared_tasks", "declared_milestones"):
-        out[col] = pd.array(out[col].tolist(), dtype="Int64")
-    total = {"section": "合计", **{c: out[c].sum(min_count=1) for c in out.columns[1:]}}
-    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
-    for col in ("tasks", "milestones", "targets"):
-        out[col] = out[col].astype("int64")
-    for col in ("declared_tasks", "declared_milestones"):
-        out[col] = out[col].astype("Int64")
-    return out
-
-
-def plan_key_facts(plan: _PlanLike, *, findings: pd.DataFrame | None = None) -> HTML:
-    """Return the plan at a glance, answer first: do the parsed counts match the document?
-
-    Parameters
-    ----------
-    plan
-        A :class:`taskanalytics.Plan`.
-    findings
-        The output of :func:`taskanalytics.audit`, if already computed; its row count is
-        shown as a card.
-
-    Returns
-    -------
-    IPython.display.HTML
-        :func:`key_facts` with an answer sentence and cards for tasks, milestones, lead units,
-        leaders (and audit findings).
-
-    Examples
-    --------
-    >>> plan_key_facts(plan)  # doctest: +SKIP
-    """
-    counts = count_plan(plan)
-    total = counts.iloc[-1]
-    per_section = counts.iloc[:-1].copy()
-    if findings is not None and {"check", "section", "parsed"} <= set(findings.columns):
-        # The audit counts milestones the way the document does (numbered items), which is
-        # what the declared number means; leaf milestones split circled sub-items further.
-        stated = findings[findings["check"] == "declared_milestones"].set_index("section")
-        by_rule = per_section["section"].map(stated["parsed"])
-        per_section["milestones"] = by_rule.where(by_rule.notna(), per_section["milestones"])
-    mismatches = []
-    for _, row in per_section.iterrows():
-        name = SECTION_LABELS.get(row["section"], row["section"])
-        for what, unit, parsed, stated in (
-            ("任务", "项", row["tasks"], row["declared_tasks"]),
-            ("阶段性节点", "个", row["milestones"], row["declared_milestones"]),
-        ):
-            if not pd.isna(stated) and int(stated) != int(parsed):
-                mismatches.append(
-                    f"{name}{what}文件声明 {int(stated)} {unit}、解析出 {int(parsed)} {unit}"
-                )
-    if mismatches:
-        answer = "解析结果与文件声明的数量不一致：" + "；".join(mismatches) + "。原因见下方检查表。"
-    elif per_section[["declared_tasks", "declared_milestones"]].isna().all().all():
-        answer = (
-            f"共解析 {total['tasks']} 项任务、{total['milestones']} 个阶段性节点；"
-            "文件未声明总数，无法核对。"
-        )
-    else:
-        answer = (
-            f"共解析 {total['tasks']} 项任务、{total['milestones']} 个阶段性节点，"
-            "与文件声明的数量一致。"
-        )
-    facts: dict[str, str] = {}
-    for _, row in per_section.iterrows():
-        name = SECTION_LABELS.get(row["section"], row["section"])
-        facts[name] = f"{row['tasks']} 项"
-    facts["末级节点"] = f"{total['milestones']} 个"
-    facts["量化指标"] = f"{total['targets']} 个"
-    lead_units = {u for units in plan.tasks["lead_units"] for u in (units or [])}
-    facts["牵头单位"] = f"{len(lead_units)} 个"
-    leaders = {u for names in plan.tasks["leaders"] for u in (names or [])}
-    facts["分管领导"] = f"{len(leaders)} 位"
-    if findings is not None:
-        facts["检查发现"] = f"{len(findings)} 条"
-    meta = plan.meta
-    source = "、".join(
-        _format_cell(v)
-        for v in (meta.get("issuer"), meta.get("doc_number"), meta.get("issued_date"))
-        if v is not None
-    )
-    note = "末级节点：圈号子项拆开后逐条计数，与文件声明的计数口径不同。"
-    if source:
-        note = f"来源：{source}。" + note
-    return key_facts(facts, answer=answer, note=note)

@@ -1,18 +1,13 @@
-"""Altair chart builders for the briefings, and the offline SVG renderer they are shown with.
+"""Charts of the plan itself: tasks by category, lead unit and leader; milestones by month.
 
 Every builder takes a tidy DataFrame from :class:`taskanalytics.Plan` (``plan.tasks`` or
 ``plan.milestones``), counts in pandas (so the chart data is small and inlined), and returns a
 new ``alt.Chart``; the input frame is never modified. Titles, axis labels and legends are in
 Simplified Chinese because the charts go to officials.
-
-Briefings are exported to HTML that must work with no network, so :func:`enable_offline_charts`
-registers a renderer that turns each chart into static SVG with vl-convert at execution time
-(nbconvert embeds it as an image; no JavaScript, no CDN), plus a theme with a CJK font stack.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,28 +17,12 @@ import pandas as pd
 from taskanalytics.errors import TaskAnalyticsError
 
 __all__ = [
-    "CJK_FONT",
     "DUE_KIND_LABELS",
-    "RENDERER_NAME",
-    "THEME_NAME",
     "chart_milestones_by_month",
     "chart_tasks_by_category",
     "chart_tasks_by_leader",
     "chart_tasks_by_lead_unit",
-    "cjk_theme",
-    "enable_offline_charts",
-    "render_svg",
 ]
-
-logger = logging.getLogger("taskanalytics")
-
-#: Font stack for charts: Windows and macOS readers get YaHei / PingFang; on Linux (and in
-#: vl-convert, which measures text when it renders) it falls through to Noto Sans CJK. Without
-#: it vl-convert picks a serif CJK face.
-CJK_FONT = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif'
-
-RENDERER_NAME = "taskanalytics_svg"
-THEME_NAME = "taskanalytics_cjk"
 
 #: Chinese legend labels for ``milestones.due_kind``, in legend order.
 DUE_KIND_LABELS: dict[str, str] = {
@@ -59,100 +38,6 @@ _BAR_STEP = 22  # pixels per bar in horizontal bar charts
 
 class _ChartInputError(TaskAnalyticsError, ValueError):
     """A chart builder got a frame without the columns it needs."""
-
-
-# --------------------------------------------------------------------------- offline rendering
-
-
-def _vl_version() -> str | None:
-    """Return the Vega-Lite version string vl-convert expects for this altair (e.g. ``"v6_4"``)."""
-    import vl_convert as vlc
-
-    major_minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
-    wanted = ".".join(major_minor)
-    supported = vlc.get_vegalite_versions() if hasattr(vlc, "get_vegalite_versions") else []
-    if supported and wanted not in supported:
-        # Let vl-convert use its default rather than fail on an unknown version string.
-        logger.warning("vl-convert does not list Vega-Lite %s; using its default", wanted)
-        return None
-    return "v" + "_".join(major_minor)
-
-
-def render_svg(spec: dict[str, Any]) -> str:
-    """Render a Vega-Lite spec (a chart's ``to_dict()``) to an SVG string with vl-convert.
-
-    Parameters
-    ----------
-    spec
-        The Vega-Lite specification, with data inlined.
-
-    Returns
-    -------
-    str
-        The SVG document. Text stays text, so Chinese labels are drawn by the reader's fonts.
-
-    Examples
-    --------
-    >>> svg = render_svg(alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a").to_dict())
-    >>> svg.startswith("<svg")
-    True
-    """
-    import vl_convert as vlc
-
-    version = _vl_version()
-    if version is None:
-        return vlc.vegalite_to_svg(spec)
-    return vlc.vegalite_to_svg(spec, vl_version=version)
-
-
-def _svg_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
-    # Only image/svg+xml and text/plain: altair 6's vega-lite mime key
-    # (application/vnd.vegalite.v6.json) fails nbformat validation and papermill aborts.
-    return {"image/svg+xml": render_svg(spec), "text/plain": "<图表>"}
-
-
-def cjk_theme() -> dict[str, Any]:
-    """Return the altair theme used by the briefings: CJK font stack, horizontal x labels.
-
-    Returns
-    -------
-    dict
-        An altair theme (``{"config": {...}}``).
-    """
-    return {
-        "config": {
-            "font": CJK_FONT,
-            # the default turned short Chinese x labels vertical
-            "axisX": {"labelAngle": 0},
-            "title": {"fontSize": 15, "anchor": "start"},
-            "view": {"stroke": None},
-        }
-    }
-
-
-def enable_offline_charts() -> None:
-    """Show altair charts as static SVG rendered by vl-convert, with a CJK theme.
-
-    Registers and enables the renderer ``"taskanalytics_svg"`` (mime bundle of
-    ``image/svg+xml`` and ``text/plain``) and the theme ``"taskanalytics_cjk"``, and keeps the
-    default (inline) data transformer, since the ``json`` transformer silently gives empty SVG
-    charts. Safe to call more than once. Call it in a notebook's set-up cell.
-
-    Examples
-    --------
-    >>> enable_offline_charts()
-    >>> alt.renderers.active
-    'taskanalytics_svg'
-    """
-    alt.renderers.register(RENDERER_NAME, _svg_renderer)
-    alt.renderers.enable(RENDERER_NAME)
-    theme_api = getattr(alt, "theme", None)
-    if theme_api is not None and hasattr(theme_api, "register"):  # altair >= 5.5
-        theme_api.register(THEME_NAME, enable=True)(cjk_theme)
-    else:  # pragma: no cover - altair < 5.5
-        alt.themes.register(THEME_NAME, cjk_theme)
-        alt.themes.enable(THEME_NAME)
-    alt.data_transformers.enable("default")
 
 
 # --------------------------------------------------------------------------- helpers

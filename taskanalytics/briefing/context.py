@@ -1,0 +1,501 @@
+"""What every quarterly briefing starts from: the plan, the reports, the assessment, the sources.
+
+:func:`load_context` reads the plan and the progress store and assesses every quarter of the year
+up to the one briefed (so trends work), once per (plan file, store file, quarter, as-of date): the
+result is cached on the files' paths and modification times, so a batch of briefings run in one
+kernel pays for it once and a changed file is read again. :func:`briefing_header` is the top of
+every briefing: title, quarter, as-of date, generation time, the data sources with their hashes,
+and the 示例数据 banner when any source is synthetic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from taskanalytics import config, store
+from taskanalytics.assess import Assessment, assess, assess_all
+from taskanalytics.briefing.blocks import _STYLE, _esc, synthetic_banner, table_html
+from taskanalytics.errors import AssessmentError, TaskAnalyticsError
+from taskanalytics.plan import Plan, read_plan
+from taskanalytics.reporting import parse_quarter, quarter_end
+
+__all__ = [
+    "MAIN_CATEGORY",
+    "SOURCE_COLUMNS",
+    "BriefingContext",
+    "BriefingError",
+    "briefing_header",
+    "check_scope",
+    "indicator_keys",
+    "load_context",
+    "quarter_label",
+]
+
+logger = logging.getLogger("taskanalytics")
+
+#: Category of section 一 of the work report: the main expected targets (GDP, investment …).
+MAIN_CATEGORY = "主要预期目标"
+
+#: Columns of :attr:`BriefingContext.sources`.
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "kind",
+    "file_name",
+    "sha256",
+    "unit",
+    "quarter",
+    "as_of_date",
+    "is_synthetic",
+)
+
+#: Tables of an :class:`~taskanalytics.Assessment` that hold one block of rows per quarter.
+_TABLES = (
+    "milestones",
+    "indicators",
+    "by_task",
+    "by_unit",
+    "by_leader",
+    "by_category",
+    "by_section",
+    "watchlist",
+)
+
+
+class BriefingError(TaskAnalyticsError, ValueError):
+    """A briefing was asked for something the plan does not have (a unit, leader, indicator).
+
+    Parameters
+    ----------
+    what
+        What was asked for (``"lead unit"``).
+    found
+        The value given.
+    accepted
+        Some accepted values, shown in the message.
+    """
+
+    def __init__(self, what: str, found: object, accepted: list[str]) -> None:
+        self.what = what
+        self.found = found
+        self.accepted = list(accepted)
+        shown = "、".join(self.accepted[:12]) + (" …" if len(self.accepted) > 12 else "")
+        super().__init__(f"no {what} {found!r} in the plan; accepted: {shown}")
+
+
+@dataclass(frozen=True, eq=False)
+class BriefingContext:
+    """Everything a quarterly briefing shows, computed once per plan, store, quarter and date.
+
+    The frames are shared between briefings (cached): read them, never modify them.
+
+    Attributes
+    ----------
+    quarter : str
+        The quarter briefed, normalized (``"2023Q2"``).
+    as_of : datetime.date
+        The as-of date (the quarter's last day unless given).
+    plan : Plan
+        The work plan.
+    progress : pandas.DataFrame
+        Every stored report with an as-of date on or before ``as_of``
+        (:func:`taskanalytics.store.load_progress_history` columns).
+    assessment : Assessment
+        The quarters of the year up to ``quarter`` (Q1 … ``quarter``), stacked; the last one is
+        assessed at ``as_of``, the earlier ones at their ends. ``assessment.series`` refers to
+        ``as_of``.
+    sources : pandas.DataFrame
+        One row per source file (:data:`SOURCE_COLUMNS`): the plan document (``kind`` ``plan``)
+        and every progress report file counted (``kind`` ``progress``), with its sha256.
+    is_synthetic : bool
+        Whether any progress source is synthetic (示例数据).
+    generated_at : datetime.datetime
+        When this context was handed out (local time, to the second).
+    plan_path, store_path : pathlib.Path
+        The files read.
+    """
+
+    quarter: str
+    as_of: dt.date
+    plan: Plan
+    progress: pd.DataFrame
+    assessment: Assessment
+    sources: pd.DataFrame
+    is_synthetic: bool
+    generated_at: dt.datetime
+    plan_path: Path
+    store_path: Path
+
+    @property
+    def quarters(self) -> tuple[str, ...]:
+        """The assessed quarters, oldest first; the last is :attr:`quarter`."""
+        return self.assessment.quarters
+
+    def current(self, table: str) -> pd.DataFrame:
+        """Return the rows of one assessment table for the briefed quarter.
+
+        Parameters
+        ----------
+        table
+            ``milestones``, ``indicators``, ``by_task``, ``by_unit``, ``by_leader``,
+            ``by_category``, ``by_section`` or ``watchlist``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A new frame (index reset).
+
+        Raises
+        ------
+        KeyError
+            For another table name.
+        """
+        if table not in _TABLES:
+            raise KeyError(f"no assessment table {table!r}; tables: {', '.join(_TABLES)}")
+        frame = getattr(self.assessment, table)
+        return frame[frame["quarter"] == self.quarter].reset_index(drop=True)
+
+    def __repr__(self) -> str:
+        return (
+            f"BriefingContext({self.quarter}, as_of={self.as_of}, "
+            f"reports={len(self.progress)}, sources={len(self.sources)}, "
+            f"synthetic={self.is_synthetic})"
+        )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _normalize_quarter(quarter: object) -> tuple[str, int, int]:
+    try:
+        year, number = parse_quarter(str(quarter))
+    except TaskAnalyticsError:
+        raise AssessmentError(
+            "unknown quarter", found=quarter, expected="2023Q2, 2023-Q2, 2023 Q2 or 2023q2"
+        ) from None
+    return f"{year}Q{number}", year, number
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _sources(plan_path: Path, progress: pd.DataFrame) -> pd.DataFrame:
+    plan_row = pd.DataFrame(
+        [
+            {
+                "kind": "plan",
+                "file_name": plan_path.name,
+                "sha256": _sha256(plan_path),
+                "unit": None,
+                "quarter": None,
+                "as_of_date": pd.NaT,
+                "is_synthetic": False,
+            }
+        ]
+    )
+    files = (
+        progress.drop_duplicates("sha256")
+        .rename(columns={"source_file": "file_name"})
+        .assign(kind="progress")
+        .sort_values(["as_of_date", "unit", "file_name"], kind="stable")
+    )
+    out = pd.concat([plan_row, files[list(SOURCE_COLUMNS)]], ignore_index=True)
+    out["is_synthetic"] = out["is_synthetic"].astype(bool)
+    return out
+
+
+def _stack(earlier: Assessment, last: Assessment) -> Assessment:
+    """Return ``last`` with ``earlier``'s quarters put in front of its tables."""
+    tables = {
+        name: pd.concat([getattr(earlier, name), getattr(last, name)], ignore_index=True)
+        for name in _TABLES
+    }
+    return dataclasses.replace(last, quarters=earlier.quarters + last.quarters, **tables)
+
+
+@functools.lru_cache(maxsize=16)
+def _load(
+    plan_path: Path,
+    plan_stamp: tuple[int, int],
+    store_path: Path,
+    store_stamp: tuple[int, int] | None,
+    quarter: str,
+    as_of: dt.date | None,
+) -> BriefingContext:
+    """The expensive part of :func:`load_context`; the stamps (mtime, size) key the cache."""
+    label, year, number = _normalize_quarter(quarter)
+    end = quarter_end(label)
+    day = end if as_of is None else as_of
+    plan = read_plan(plan_path)
+    history = store.load_progress_history(store_path)
+    progress = history[history["as_of_date"] <= pd.Timestamp(day)].reset_index(drop=True)
+    quarters = [f"{year}Q{n}" for n in range(1, number + 1)]
+    if day == end:
+        assessment = assess_all(plan, progress, quarters)
+    else:
+        assessment = assess(plan, progress, label, day)
+        if len(quarters) > 1:
+            assessment = _stack(assess_all(plan, progress, quarters[:-1]), assessment)
+    sources = _sources(plan_path, progress)
+    return BriefingContext(
+        quarter=label,
+        as_of=day,
+        plan=plan,
+        progress=progress,
+        assessment=assessment,
+        sources=sources,
+        is_synthetic=bool(progress["is_synthetic"].any()) if len(progress) else False,
+        generated_at=dt.datetime.now().replace(microsecond=0),
+        plan_path=plan_path,
+        store_path=store_path,
+    )
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def load_context(
+    quarter: str,
+    *,
+    as_of: dt.date | str | None = None,
+    plan_path: str | Path | None = None,
+    store: str | Path | None = None,
+) -> BriefingContext:
+    """Read the plan and the progress store and assess the year up to ``quarter``.
+
+    Results are cached per (plan path, its modification time and size, store path, its
+    modification time and size, quarter, as-of date), so the briefings of a quarterly run share
+    one assessment, and an ingest into the store (which changes the file) is seen by the next
+    call. Each call returns a context with a fresh ``generated_at``.
+
+    Parameters
+    ----------
+    quarter
+        The quarter briefed, e.g. ``"2023Q2"`` (``2023-Q2``, ``2023 Q2``, ``2023q2`` too).
+    as_of
+        The as-of date, within the quarter; default the quarter's last day.
+    plan_path
+        The plan document; default :data:`taskanalytics.config.DEFAULT_PLAN_PATH`.
+    store
+        The progress store's SQLite file; default
+        :func:`taskanalytics.config.default_store_path`. A missing store gives a context with
+        no reports (every due milestone 未报送).
+
+    Returns
+    -------
+    BriefingContext
+
+    Raises
+    ------
+    AssessmentError
+        For an unknown quarter or an as-of date outside it.
+    PlanParseError
+        If the plan cannot be read.
+    FileNotFoundError
+        If the plan file does not exist.
+
+    Examples
+    --------
+    >>> ctx = load_context("2023Q2", store="/tmp/demo/progress.sqlite")  # doctest: +SKIP
+    >>> ctx.current("by_unit")[["unit", "due", "overdue", "light"]]  # doctest: +SKIP
+    """
+    label, _, _ = _normalize_quarter(quarter)
+    plan_file = Path(plan_path if plan_path is not None else config.DEFAULT_PLAN_PATH).resolve()
+    store_file = Path(store if store is not None else config.default_store_path()).resolve()
+    plan_stamp = _stamp(plan_file)
+    if plan_stamp is None:
+        raise FileNotFoundError(f"no plan document at {plan_file}")
+    day = None if as_of is None else pd.Timestamp(as_of).date()
+    if day is not None and day == quarter_end(label):
+        day = None  # the same context as the default, one cache entry
+    if day is not None:
+        # validated here so a bad date fails before anything is read
+        _, year, number = _normalize_quarter(label)
+        first = dt.date(year, 3 * number - 2, 1)
+        if not first <= day <= quarter_end(label):
+            raise AssessmentError(
+                f"as_of is outside {label}",
+                found=str(as_of),
+                expected=f"a date from {first} to {quarter_end(label)}",
+            )
+    cached = _load(plan_file, plan_stamp, store_file, _stamp(store_file), label, day)
+    return dataclasses.replace(cached, generated_at=dt.datetime.now().replace(microsecond=0))
+
+
+# --------------------------------------------------------------------------- header
+
+
+def quarter_label(quarter: str) -> str:
+    """Return a quarter in Chinese: ``"2023Q2"`` -> ``"2023年第二季度"``.
+
+    Examples
+    --------
+    >>> quarter_label("2023Q2")
+    '2023年第二季度'
+    """
+    year, number = parse_quarter(quarter)
+    return f"{year}年第{'一二三四'[number - 1]}季度"
+
+
+def check_scope(
+    ctx: BriefingContext, *, unit: str | None = None, leader: str | None = None
+) -> None:
+    """Raise :class:`BriefingError` unless ``unit`` leads and ``leader`` is in charge of a task.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`load_context`.
+    unit, leader
+        Names to check; ``None`` is not checked.
+
+    Raises
+    ------
+    BriefingError
+        Naming the value and listing accepted ones.
+    """
+    a = ctx.assessment
+    if unit is not None and unit not in set(a.by_unit["unit"]):
+        raise BriefingError("lead unit", unit, sorted(set(a.by_unit["unit"])))
+    if leader is not None and leader not in set(a.by_leader["leader"]):
+        raise BriefingError("leader", leader, sorted(set(a.by_leader["leader"])))
+
+
+def briefing_header(
+    ctx: BriefingContext,
+    title: str,
+    *,
+    unit: str | None = None,
+    leader: str | None = None,
+) -> HTML:
+    """Return the top of a briefing: title, quarter, dates, sources with hashes, 示例数据 banner.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`load_context`.
+    title
+        The briefing's title (escaped).
+    unit
+        List only this unit's progress files under the sources (a unit briefing); the counts
+        in the sources line are always the whole store's. Checked against the plan.
+    leader
+        Checked against the plan, so a leader briefing with a misspelt name fails at the top.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The header; when ``ctx.is_synthetic``, followed by the red 示例数据 banner.
+
+    Raises
+    ------
+    BriefingError
+        If ``unit`` or ``leader`` is not in the plan.
+
+    Examples
+    --------
+    >>> briefing_header(ctx, "全区重点任务季度进展")  # doctest: +SKIP
+    """
+    check_scope(ctx, unit=unit, leader=leader)
+    src = ctx.sources
+    plan_row = src[src["kind"] == "plan"].iloc[0]
+    files = src[src["kind"] == "progress"]
+    n_units = files["unit"].nunique()
+    meta = ctx.plan.meta
+    doc = "、".join(str(v) for v in (meta.get("doc_number"), meta.get("title")) if v)
+    if len(files):
+        latest = pd.Timestamp(files["as_of_date"].max()).date()
+        progress_text = (
+            f"进度报送 {len(files)} 份（{n_units} 个单位，最近报送截至 {latest}"
+            + ("，含示例数据" if ctx.is_synthetic else "")
+            + "）"
+        )
+    else:
+        progress_text = "进度报送：无（各单位尚未报送）"
+    listed = files if unit is None else files[files["unit"] == unit]
+    shown = listed.assign(short=listed["sha256"].str[:12])[
+        ["file_name", "unit", "quarter", "as_of_date", "short"]
+    ]
+    details = table_html(
+        shown,
+        columns_zh={
+            "file_name": "文件",
+            "unit": "报送单位",
+            "as_of_date": "截至日期",
+            "short": "SHA-256（前 12 位）",
+        },
+        empty_text="（无报送文件）",
+    ).data.replace(_STYLE, "")
+    what = f"{unit}的报送文件" if unit is not None else "全部报送文件"
+    parts = [
+        _STYLE,
+        '<header class="ta-header">',
+        f'<h1 class="ta-h">{_esc(title)}</h1>',
+        '<div class="ta-meta">'
+        f"<span>季度：{_esc(quarter_label(ctx.quarter))}</span>"
+        f"<span>数据截至：{_esc(ctx.as_of.isoformat())}</span>"
+        f"<span>生成时间：{_esc(ctx.generated_at.strftime('%Y-%m-%d %H:%M'))}</span>"
+        "</div>",
+        '<div class="ta-meta"><span>数据来源：'
+        f"{_esc(doc or plan_row['file_name'])}（{_esc(plan_row['file_name'])}，"
+        f'SHA-256 <span class="ta-hash">{_esc(plan_row["sha256"][:12])}</span>）；'
+        f"{_esc(progress_text)}</span></div>",
+        f'<details class="ta-sources"><summary>{_esc(what)}及校验值（{len(listed)} 份）'
+        f"</summary>{details}</details>",
+        "</header>",
+    ]
+    if ctx.is_synthetic:
+        parts.append(synthetic_banner().data.replace(_STYLE, ""))
+    return HTML("\n".join(parts))
+
+
+# --------------------------------------------------------------------------- indicator keys
+
+
+def indicator_keys(plan: Plan) -> list[str]:
+    """Return the indicator series briefed one by one, as :meth:`Assessment.series` keys.
+
+    The series are the targets of section 一 (category 主要预期目标: GDP, investment, budget
+    revenue …) and of the livelihood projects (民生实事: 回迁安置 …), in plan order. A series
+    is keyed by its metric name when that name belongs to one task only, else by the task id.
+
+    Parameters
+    ----------
+    plan
+        The work plan.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["地区生产总值增长", "固定资产投资同比增长", …, "回迁安置", …]``.
+
+    Examples
+    --------
+    >>> indicator_keys(read_plan(config.DEFAULT_PLAN_PATH))[:2]  # doctest: +SKIP
+    ['地区生产总值增长', '固定资产投资同比增长']
+    """
+    tasks = plan.tasks
+    wanted = tasks.loc[
+        (tasks["category"] == MAIN_CATEGORY) | (tasks["section"] == "livelihood"), "task_id"
+    ]
+    targets = plan.targets
+    tasks_per_metric = targets.groupby("metric")["task_id"].nunique()
+    picked = targets[targets["task_id"].isin(set(wanted))]
+    keys = [
+        metric if tasks_per_metric[metric] == 1 else task_id
+        for task_id, metric in zip(picked["task_id"], picked["metric"], strict=True)
+    ]
+    return list(dict.fromkeys(keys))

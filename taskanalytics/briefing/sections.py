@@ -1,0 +1,773 @@
+"""The sections of the quarterly briefings, each one call from a notebook cell.
+
+Every function takes a :class:`~taskanalytics.briefing.context.BriefingContext` (and a scope: a
+lead unit, a leader or an indicator), selects the briefed quarter's rows of the assessment, and
+returns something a notebook displays: :class:`IPython.display.HTML` (escaped, Chinese headers,
+status words as coloured badges with the word kept) or an altair chart. Nothing here modifies
+the context's frames.
+
+Scopes: ``unit`` keeps the milestones whose task that unit leads (牵头单位); ``leader`` those of
+the tasks in that leader's charge (分管领导). A task with two lead units counts for both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from IPython.display import HTML
+
+from taskanalytics import charts
+from taskanalytics import vocab_assess as va
+from taskanalytics import vocab_progress as vp
+from taskanalytics.briefing.blocks import key_facts, table_html
+from taskanalytics.briefing.context import (
+    MAIN_CATEGORY,
+    BriefingContext,
+    BriefingError,
+    check_scope,
+    indicator_keys,
+    quarter_label,
+)
+from taskanalytics.errors import AssessmentError
+
+__all__ = [
+    "indicator_chart",
+    "indicator_facts",
+    "indicator_notes",
+    "indicator_table",
+    "indicators_table",
+    "kpi_cards",
+    "main_targets",
+    "main_targets_chart",
+    "main_targets_table",
+    "milestones_table",
+    "portfolio",
+    "portfolio_table",
+    "scope_trend",
+    "status_chart",
+    "status_table",
+    "tasks_table",
+    "trend_chart",
+    "trend_table",
+    "upcoming_table",
+    "watchlist_table",
+]
+
+#: Chinese headers of the assessment's columns, used by every table here.
+ASSESS_COLUMNS_ZH: dict[str, str] = {
+    "unit": "牵头单位",
+    "leader": "分管领导",
+    "category": "类别",
+    "task_title": "任务",
+    "text": "节点内容",
+    "status": "状态",
+    "light": "灯色",
+    "milestones": "节点",
+    "due": "应完成",
+    "done": "已完成",
+    "overdue": "逾期未完成",
+    "not_reported": "未报送",
+    "on_time_rate": "按期完成率",
+    "indicators_behind": "指标滞后",
+    "red_streak": "连续红灯（季）",
+    "reason": "督办原因",
+    "days_overdue": "逾期天数",
+    "behind": "指标差距（实际/目标）",
+    "note": "单位情况说明",
+    "reporting_unit": "报送单位",
+    "completed_date": "完成日期",
+    "report_as_of": "报送截至",
+    "target": "目标值",
+    "actual": "实际值",
+    "gap": "差距（实际−目标）",
+    "achievement": "完成比例",
+    "band": "完成情况",
+    "year_target": "年度目标",
+    "quarter": "季度",
+    "watchlist": "督办事项",
+    "tasks": "任务",
+    "as_of_date": "截至日期",
+    "reported_status": "自报状态",
+    "actual_as_of": "实际值截至",
+}
+
+#: Headers of tables of quantitative targets, where ``unit`` is a unit of measure.
+_MEASURE = {"metric": "指标", "unit": "计量单位"}
+_RATE = {"on_time_rate": "{:.0%}", "achievement": "{:.0%}"}
+_COUNTS = ["milestones", "due", "done", "done_on_time", "done_late", "overdue", "not_reported"]
+_LIGHT_ORDER = {label: i for i, label in enumerate(va.LIGHT_LABELS.values())}
+_DISTRICT = "全区"
+
+
+def _table(
+    df: pd.DataFrame,
+    columns: list[str],
+    *,
+    columns_zh: dict[str, str] | None = None,
+    **kw: Any,
+) -> HTML:
+    headers = {**ASSESS_COLUMNS_ZH, **(columns_zh or {})}
+    return table_html(df, columns=columns, columns_zh=headers, formats=_RATE, **kw)
+
+
+def _pct(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:.0%}"
+
+
+def _rate(done_on_time: float, due: float) -> float:
+    return done_on_time / due if due else float("nan")
+
+
+# --------------------------------------------------------------------------- scopes
+
+
+def _has(values: pd.Series, name: str) -> np.ndarray:
+    """Rows whose list (or 、-joined text) of names contains ``name``."""
+    return np.fromiter(
+        (
+            name
+            in (v if isinstance(v, (list, tuple, np.ndarray)) else str(v).split(va.LIST_SEPARATOR))
+            for v in values
+        ),
+        dtype=bool,
+        count=len(values),
+    )
+
+
+def _scoped(frame: pd.DataFrame, unit: str | None, leader: str | None) -> pd.DataFrame:
+    if unit is not None:
+        frame = frame[_has(frame["lead_units"], unit)]
+    if leader is not None:
+        frame = frame[_has(frame["leaders"], leader)]
+    return frame.reset_index(drop=True)
+
+
+def _rows(ctx: BriefingContext, table: str, unit: str | None, leader: str | None) -> pd.DataFrame:
+    """The briefed quarter's rows of an assessment table within a scope (checked first)."""
+    check_scope(ctx, unit=unit, leader=leader)
+    return _scoped(ctx.current(table), unit, leader)
+
+
+def _scope_name(unit: str | None, leader: str | None) -> str:
+    return unit or (f"{leader}分管的任务" if leader else _DISTRICT)
+
+
+def _counts(ctx: BriefingContext, unit: str | None, leader: str | None) -> pd.DataFrame:
+    """Per quarter: the roll-up counts of the scope (district = sum of sections)."""
+    a = ctx.assessment
+    if unit is not None:
+        rows = a.by_unit[a.by_unit["unit"] == unit]
+    elif leader is not None:
+        rows = a.by_leader[a.by_leader["leader"] == leader]
+    else:
+        rows = a.by_section
+    cols = [*_COUNTS, "indicators", "indicators_behind"]
+    out = rows.groupby("quarter", sort=False)[cols].sum().reindex(ctx.quarters, fill_value=0)
+    out["on_time_rate"] = out["done_on_time"] / out["due"].where(out["due"] > 0)
+    watch = _scoped(a.watchlist, unit, leader).groupby("quarter", sort=False).size()
+    out["watchlist"] = watch.reindex(out.index, fill_value=0)
+    return out.rename_axis("quarter").reset_index()
+
+
+# --------------------------------------------------------------------------- key figures
+
+
+def kpi_cards(ctx: BriefingContext, *, unit: str | None = None, leader: str | None = None) -> HTML:
+    """Return the answer sentence and the key figures of the quarter for a scope.
+
+    Cards: milestones due, done, overdue, not reported, on-time rate, indicators behind, watch
+    list items. For a unit or leader each card says the district's figure or rate beside it;
+    for the district, the previous quarter's.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+    unit, leader
+        The scope; default the whole district.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Raises
+    ------
+    BriefingError
+        If the unit or leader is not in the plan.
+    """
+    check_scope(ctx, unit=unit, leader=leader)
+    mine = _counts(ctx, unit, leader).set_index("quarter")
+    now = mine.loc[ctx.quarter]
+    if unit is None and leader is None:
+        before = mine.iloc[-2] if len(mine) > 1 else None
+        prefix = "上季度 "
+        ref = before
+    else:
+        ref = _counts(ctx, None, None).set_index("quarter").loc[ctx.quarter]
+        prefix = "全区 "
+    scope = _scope_name(unit, leader)
+    facts = {
+        "应完成节点": f"{int(now['due'])} 个",
+        "已完成": f"{int(now['done'])} 个",
+        "逾期未完成": f"{int(now['overdue'])} 个",
+        "未报送": f"{int(now['not_reported'])} 个",
+        "按期完成率": _pct(now["on_time_rate"]),
+        "指标滞后": f"{int(now['indicators_behind'])} 个",
+        "督办事项": f"{int(now['watchlist'])} 项",
+    }
+    hints: dict[str, str] = {}
+    if ref is not None:
+        hints = {
+            "应完成节点": f"{prefix}{int(ref['due'])} 个",
+            "已完成": f"{prefix}{int(ref['done'])} 个",
+            "逾期未完成": f"{prefix}{int(ref['overdue'])} 个",
+            "未报送": f"{prefix}{int(ref['not_reported'])} 个",
+            "按期完成率": f"{prefix}{_pct(ref['on_time_rate'])}",
+            "指标滞后": f"{prefix}{int(ref['indicators_behind'])} 个",
+            "督办事项": f"{prefix}{int(ref['watchlist'])} 项",
+        }
+    alerts = [
+        k
+        for k, col in (
+            ("逾期未完成", "overdue"),
+            ("未报送", "not_reported"),
+            ("指标滞后", "indicators_behind"),
+        )
+        if now[col] > 0
+    ]
+    answer = (
+        f"截至 {ctx.as_of.isoformat()}，{scope}应完成节点 {int(now['due'])} 个，"
+        f"已完成 {int(now['done'])} 个（其中按期 {int(now['done_on_time'])} 个），"
+        f"逾期未完成 {int(now['overdue'])} 个，未报送 {int(now['not_reported'])} 个；"
+        f"按期完成率 {_pct(now['on_time_rate'])}。"
+    )
+    note = (
+        "应完成 = 已完成 + 逾期未完成 + 未报送；按期完成率 = 按期完成 ÷ 应完成。"
+        "未到期节点不计入。一项任务有多个牵头单位或分管领导的，分别计入每一方。"
+    )
+    return key_facts(facts, answer=answer, note=note, hints=hints, alerts=alerts)
+
+
+# --------------------------------------------------------------------------- watch list, tasks
+
+
+def watchlist_table(
+    ctx: BriefingContext,
+    *,
+    unit: str | None = None,
+    leader: str | None = None,
+    max_rows: int | None = 25,
+) -> HTML:
+    """Return the 督办清单 of the quarter for a scope, most severe first.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+    unit, leader
+        The scope; default the whole district.
+    max_rows
+        Rows shown; the rest are counted under the table.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Reason, milestone, due date, days overdue, owners, indicator gap, the unit's own note
+        (escaped) and the task's red streak.
+    """
+    rows = _rows(ctx, "watchlist", unit, leader)
+    cols = ["reason", "milestone_id", "text", "due_date", "days_overdue"]
+    cols += ["lead_units"] if unit is None else []
+    cols += ["behind", "note", "red_streak"]
+    return _table(
+        rows, cols, max_rows=max_rows, empty_text="本季度没有需要督办的事项。", cards=True
+    )
+
+
+def tasks_table(
+    ctx: BriefingContext, *, unit: str | None = None, leader: str | None = None
+) -> HTML:
+    """Return the scope's tasks with their status and counts, worst light first.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+    unit, leader
+        The scope; default the whole district (132 rows).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    rows = _rows(ctx, "by_task", unit, leader)
+    rows = rows.assign(_light=rows["light"].map(_LIGHT_ORDER).astype(float)).sort_values(
+        ["_light", "overdue", "not_reported"], ascending=False, kind="stable"
+    )
+    cols = ["task_id", "task_title", "light", "status", "due", "done", "overdue"]
+    cols += ["not_reported", "on_time_rate", "red_streak"]
+    cols += ["lead_units"] if unit is None else []
+    return _table(rows, cols, empty_text="（无牵头任务）", cards=True)
+
+
+def milestones_table(
+    ctx: BriefingContext, *, unit: str | None = None, leader: str | None = None
+) -> HTML:
+    """Return the scope's milestones due by the as-of date, problems first.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+    unit, leader
+        The scope.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Milestone, content, due date, status, completion date, the unit's note.
+    """
+    rows = _rows(ctx, "milestones", unit, leader)
+    rows = rows[rows["is_due"]]
+    severity = rows["status_code"].map(va.STATUS_SEVERITY)
+    rows = rows.assign(_sev=severity).sort_values(
+        ["_sev", "due_date"], ascending=[False, True], kind="stable"
+    )
+    cols = ["milestone_id", "text", "due_date", "status", "completed_date", "note"]
+    return _table(rows, cols, empty_text="截至本季度末没有应完成的节点。", cards=True)
+
+
+def upcoming_table(
+    ctx: BriefingContext,
+    *,
+    unit: str | None = None,
+    leader: str | None = None,
+    days: int = 92,
+) -> HTML:
+    """Return the scope's milestones not yet done that fall due within ``days`` after as-of.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+    unit, leader
+        The scope.
+    days
+        How far ahead to look (default about one quarter).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    rows = _rows(ctx, "milestones", unit, leader)
+    ahead = rows[
+        ~rows["is_due"] & rows["days_to_due"].between(1, days) & (rows["reported_status"] != "done")
+    ].sort_values(["due_date", "milestone_id"], kind="stable")
+    return _table(
+        ahead,
+        ["milestone_id", "text", "due_date", "status", "note"],
+        empty_text=f"今后 {days} 天内没有到期的节点。",
+        cards=True,
+    )
+
+
+def indicators_table(
+    ctx: BriefingContext, *, unit: str | None = None, leader: str | None = None
+) -> HTML:
+    """Return the scope's quantitative targets of due milestones: target, actual, band.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+    unit, leader
+        The scope.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Behind first, then no data, then the rest.
+    """
+    rows = _rows(ctx, "indicators", unit, leader)
+    rank = {label: i for i, label in enumerate(["滞后", "无数据", "基本达标", "达标"])}
+    rows = rows.assign(_b=rows["band"].astype(str).map(rank)).sort_values(
+        ["_b", "due_date", "milestone_id"], kind="stable"
+    )
+    cols = ["milestone_id", "metric", "unit", "target", "actual", "achievement", "band"]
+    return _table(rows, cols, columns_zh=_MEASURE, empty_text="没有已到期的量化指标。", cards=True)
+
+
+# --------------------------------------------------------------------------- roll-ups
+
+
+_GROUP_COLUMN = {"category": "category", "unit": "unit", "leader": "leader", "section": "section"}
+
+
+def _rollup_now(ctx: BriefingContext, by: str) -> pd.DataFrame:
+    if by not in _GROUP_COLUMN:
+        raise KeyError(f"status_table: by must be one of {list(_GROUP_COLUMN)}, got {by!r}")
+    rows = ctx.current(f"by_{by}")
+    if by in ("unit", "leader"):
+        rows = rows.assign(_light=rows["light"].map(_LIGHT_ORDER).astype(float)).sort_values(
+            ["_light", "overdue", "not_reported", "due"], ascending=False, kind="stable"
+        )
+    return rows.reset_index(drop=True)
+
+
+def status_table(
+    ctx: BriefingContext, by: str = "category", *, max_rows: int | None = None
+) -> HTML:
+    """Return a roll-up of the quarter: counts, on-time rate, light, red streak per group.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+    by
+        ``category`` (document order), ``unit`` or ``leader`` (red first, then most overdue),
+        or ``section``.
+    max_rows
+        Rows shown.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Raises
+    ------
+    KeyError
+        For another ``by``.
+    """
+    rows = _rollup_now(ctx, by)
+    cols = [_GROUP_COLUMN[by], "light", "due", "done", "overdue", "not_reported"]
+    cols += ["on_time_rate", "indicators_behind", "red_streak"]
+    return _table(rows, cols, max_rows=max_rows)
+
+
+def status_chart(ctx: BriefingContext, by: str = "category") -> alt.Chart:
+    """Return stacked bars of each group's due milestones by status (``by`` as in
+    :func:`status_table`; units and leaders with something due only).
+
+    Returns
+    -------
+    alt.Chart
+    """
+    rows = _rollup_now(ctx, by)
+    rows = rows[rows["due"] > 0]
+    what = {"category": "类别", "unit": "牵头单位", "leader": "分管领导", "section": "部分"}[by]
+    return charts.chart_status_by_group(
+        rows,
+        _GROUP_COLUMN[by],
+        title=f"各{what}应完成节点的状态",
+        subtitle=f"{quarter_label(ctx.quarter)}，截至 {ctx.as_of.isoformat()}",
+    )
+
+
+def portfolio(ctx: BriefingContext, leader: str) -> pd.DataFrame:
+    """Return a leader's portfolio by lead unit: only the milestones of the leader's tasks.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+    leader
+        A 分管领导 of the plan.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unit, tasks, milestones, due, done, done_on_time, overdue, not_reported,
+        on_time_rate, light`` (the worst milestone light), red first.
+
+    Raises
+    ------
+    BriefingError
+        If the leader is not in the plan.
+    """
+    check_scope(ctx, leader=leader)
+    ms = _scoped(ctx.current("milestones"), None, leader).explode("lead_units")
+    code = ms["status_code"]
+    flags = pd.DataFrame(
+        {
+            "unit": ms["lead_units"].astype(str).to_numpy(),
+            "task_id": ms["task_id"].to_numpy(),
+            "milestones": 1,
+            "due": ms["is_due"].astype(int).to_numpy(),
+            "done": (ms["is_due"] & code.isin(["on_time", "done_late"])).astype(int).to_numpy(),
+            "done_on_time": (ms["is_due"] & (code == "on_time")).astype(int).to_numpy(),
+            "overdue": (code == "overdue").astype(int).to_numpy(),
+            "not_reported": (ms["is_due"] & (code == "not_reported")).astype(int).to_numpy(),
+            "_light": ms["light"].map(_LIGHT_ORDER).astype(int).to_numpy(),
+        }
+    )
+    out = flags.groupby("unit", sort=False).agg(
+        tasks=("task_id", "nunique"),
+        **{c: (c, "sum") for c in ["milestones", "due", "done", "done_on_time"]},
+        overdue=("overdue", "sum"),
+        not_reported=("not_reported", "sum"),
+        _light=("_light", "max"),
+    )
+    out["on_time_rate"] = out["done_on_time"] / out["due"].where(out["due"] > 0)
+    labels = list(va.LIGHT_LABELS.values())
+    out["light"] = out["_light"].map(lambda i: labels[i])
+    out = out.sort_values(["_light", "overdue", "not_reported"], ascending=False, kind="stable")
+    return out.drop(columns="_light").reset_index()
+
+
+def portfolio_table(ctx: BriefingContext, leader: str) -> HTML:
+    """Return :func:`portfolio` as a table with Chinese headers.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    rows = portfolio(ctx, leader)
+    cols = ["unit", "light", "tasks", "due", "done", "overdue", "not_reported", "on_time_rate"]
+    return _table(rows, cols)
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def trend_table(
+    ctx: BriefingContext, *, unit: str | None = None, leader: str | None = None
+) -> HTML:
+    """Return the scope's figures quarter by quarter (Q1 … the briefed quarter).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    check_scope(ctx, unit=unit, leader=leader)
+    rows = _counts(ctx, unit, leader)
+    rows["quarter"] = rows["quarter"].map(quarter_label)
+    cols = ["quarter", "due", "done", "overdue", "not_reported", "on_time_rate"]
+    cols += ["indicators_behind", "watchlist"]
+    return _table(rows, cols)
+
+
+def scope_trend(
+    ctx: BriefingContext, *, unit: str | None = None, leader: str | None = None
+) -> pd.DataFrame:
+    """Return the on-time rate by quarter of the scope and of the district (long format).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``quarter, series, on_time_rate``; ``series`` is the unit or leader, then 全区.
+    """
+    check_scope(ctx, unit=unit, leader=leader)
+    parts = []
+    if unit is not None or leader is not None:
+        mine = _counts(ctx, unit, leader)
+        parts.append(mine.assign(series=unit or leader))
+    parts.append(_counts(ctx, None, None).assign(series=_DISTRICT))
+    return pd.concat(parts, ignore_index=True)[["quarter", "series", "on_time_rate"]]
+
+
+def trend_chart(
+    ctx: BriefingContext, *, unit: str | None = None, leader: str | None = None
+) -> alt.TopLevelMixin:
+    """Return the quarter-over-quarter chart of a scope.
+
+    For the district: due milestones by status per quarter, labelled with the on-time rate.
+    For a unit or leader: its on-time rate against the district's.
+
+    Returns
+    -------
+    alt.LayerChart or alt.Chart
+    """
+    if unit is None and leader is None:
+        return charts.chart_status_trend(
+            _counts(ctx, None, None), title="各季度应完成节点的状态（个）"
+        )
+    name = unit or leader
+    return charts.chart_rate_trend(
+        scope_trend(ctx, unit=unit, leader=leader),
+        title=f"按期完成率：{name}与全区",
+        highlight=name,
+    )
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _series(ctx: BriefingContext, key: str) -> pd.DataFrame:
+    try:
+        return ctx.assessment.series(key)
+    except AssessmentError:
+        raise BriefingError("indicator series", key, indicator_keys(ctx.plan)) from None
+
+
+def _fmt(value: float) -> str:
+    if pd.isna(value):
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+
+
+def _display_series(series: pd.DataFrame) -> pd.DataFrame:
+    return series.assign(quarter=series["quarter"].map(quarter_label))
+
+
+def main_targets(ctx: BriefingContext) -> pd.DataFrame:
+    """Return the main expected targets (section 一) in the briefed quarter, target vs actual.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per task of category 主要预期目标 and metric: ``task_id, metric, unit,
+        lead_units, year_target, target, actual, gap, achievement, band`` (the quarter's
+        milestone; blank where no target falls in the quarter).
+    """
+    tasks = ctx.plan.tasks
+    main = tasks[tasks["category"] == MAIN_CATEGORY]
+    series = pd.concat([_series(ctx, t) for t in main["task_id"]], ignore_index=True)
+    year = series.groupby(["task_id", "metric"], sort=False)["target"].last().rename("year_target")
+    now = series[series["quarter"] == ctx.quarter].drop_duplicates(["task_id", "metric"])
+    out = year.reset_index().merge(now, on=["task_id", "metric"], how="left")
+    units = series.drop_duplicates(["task_id", "metric"])[["task_id", "metric", "unit"]]
+    out = out.drop(columns="unit").merge(units, on=["task_id", "metric"])
+    out["lead_units"] = out["task_id"].map(main.set_index("task_id")["lead_units"])
+    cols = ["task_id", "metric", "unit", "lead_units", "year_target", "target", "actual"]
+    return out[[*cols, "gap", "achievement", "band"]]
+
+
+def main_targets_table(ctx: BriefingContext) -> HTML:
+    """Return :func:`main_targets` as a table (percent targets compared in points).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    rows = main_targets(ctx)
+    pts = rows["unit"] == "%"
+    gap = rows["gap"].map(lambda g: "" if pd.isna(g) else f"{g:+,.2f}".rstrip("0").rstrip("."))
+    rows = rows.assign(gap=gap.where(~pts, gap.map(lambda g: f"{g} 个百分点" if g else "")))
+    cols = ["metric", "lead_units", "unit", "year_target", "target", "actual", "gap", "band"]
+    return _table(
+        rows,
+        cols,
+        columns_zh={**_MEASURE, "target": "本季目标", "actual": "本季实际"},
+        empty_text="计划中没有主要预期目标。",
+    )
+
+
+def main_targets_chart(ctx: BriefingContext) -> alt.TopLevelMixin:
+    """Return small multiples of the main expected targets: target trajectory vs actuals.
+
+    Returns
+    -------
+    alt.FacetChart
+    """
+    tasks = ctx.plan.tasks
+    ids = tasks.loc[tasks["category"] == MAIN_CATEGORY, "task_id"]
+    series = pd.concat([_series(ctx, t) for t in ids], ignore_index=True)
+    return charts.chart_indicator_series(series, title="主要预期目标：目标与实际（累计）")
+
+
+def indicator_facts(ctx: BriefingContext, key: str) -> HTML:
+    """Return one indicator series at a glance: year target, this quarter's target and actual.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+    key
+        A :meth:`Assessment.series` key (a metric or a task id), e.g. ``化解政府性债务``.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Raises
+    ------
+    BriefingError
+        If the key names no series; the message lists the briefed ones.
+    """
+    series = _series(ctx, key)
+    first = series.iloc[0]
+    task = ctx.plan.tasks.set_index("task_id").loc[first["task_id"]]
+    unit = "" if pd.isna(first["unit"]) else str(first["unit"])
+    now = series[series["quarter"] == ctx.quarter]
+    latest = series.dropna(subset=["actual"]).tail(1)
+    facts = {"年度目标": f"{_fmt(series['target'].iloc[-1])} {unit}".strip()}
+    if len(now):
+        row = now.iloc[0]
+        facts["本季目标"] = f"{_fmt(row['target'])} {unit}".strip()
+        facts["本季实际"] = f"{_fmt(row['actual'])} {unit}".strip()
+        facts["完成情况"] = str(row["band"])
+        answer = (
+            f"{quarter_label(ctx.quarter)}{first['metric']}目标 {facts['本季目标']}，"
+            f"实际 {facts['本季实际']}，{row['band']}。"
+        )
+    else:
+        answer = f"{quarter_label(ctx.quarter)}没有{first['metric']}的阶段目标。"
+    if len(latest):
+        facts["最近实际"] = f"{_fmt(latest['actual'].iloc[0])} {unit}".strip()
+        facts["截至"] = pd.Timestamp(latest["actual_as_of"].iloc[0]).strftime("%Y-%m-%d")
+    note = (
+        f"任务 {first['task_id']}：{task['title']} 牵头单位："
+        f"{va.LIST_SEPARATOR.join(task['lead_units'] or [])}；分管领导："
+        f"{va.LIST_SEPARATOR.join(task['leaders'] or [])}。实际值为年度累计，取各季度末的报送。"
+    )
+    alerts = ["完成情况"] if facts.get("完成情况") == "滞后" else []
+    return key_facts(facts, answer=answer, note=note, alerts=alerts)
+
+
+def indicator_chart(ctx: BriefingContext, key: str) -> alt.TopLevelMixin:
+    """Return an indicator's target trajectory against the reported actuals by quarter.
+
+    Returns
+    -------
+    alt.Chart or alt.FacetChart
+    """
+    return charts.chart_indicator_series(_series(ctx, key))
+
+
+def indicator_table(ctx: BriefingContext, key: str) -> HTML:
+    """Return an indicator's points: quarter, target, actual, gap, achievement, band.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    rows = _display_series(_series(ctx, key))
+    cols = ["quarter", "milestone_id", "metric", "due_date", "unit", "target", "actual", "gap"]
+    return _table(rows, [*cols, "achievement", "band", "actual_as_of"], columns_zh=_MEASURE)
+
+
+def indicator_notes(ctx: BriefingContext, key: str, *, max_rows: int | None = 30) -> HTML:
+    """Return what the owning units reported for the indicator's milestones, latest first.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+    key
+        A :meth:`Assessment.series` key.
+    max_rows
+        Rows shown.
+
+    Returns
+    -------
+    IPython.display.HTML
+        As-of date, unit, milestone, the unit's status word, completion date and note
+        (escaped).
+    """
+    ids = set(_series(ctx, key)["milestone_id"])
+    reports = ctx.progress[ctx.progress["milestone_id"].isin(ids)]
+    reports = reports.assign(
+        reported_status=reports["status"].map(vp.STATUS_LABELS).fillna(reports["status"])
+    ).sort_values(["as_of_date", "milestone_id"], ascending=[False, True], kind="stable")
+    cols = ["as_of_date", "unit", "milestone_id", "reported_status", "completed_date", "note"]
+    return _table(
+        reports,
+        cols,
+        columns_zh={"unit": "报送单位"},
+        max_rows=max_rows,
+        empty_text="牵头单位尚未报送该指标相关节点的进展。",
+        cards=True,
+    )

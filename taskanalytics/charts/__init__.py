@@ -1,0 +1,58 @@
+"""Altair charts for the briefings, and the offline SVG renderer they are shown with.
+
+- :mod:`~taskanalytics.charts.render`: :func:`enable_offline_charts` (static SVG by vl-convert,
+  CJK font theme), for pages that must open with no network;
+- :mod:`~taskanalytics.charts.plan`: charts of the plan itself (tasks by category, unit,
+  leader; milestones by month);
+- :mod:`~taskanalytics.charts.progress`: charts of the quarterly assessment (due milestones by
+  status, trends, an indicator's target trajectory against actuals).
+
+Builders take tidy frames and return new charts; inputs are never modified. Titles, axes and
+legends are Simplified Chinese.
+"""
+
+from __future__ import annotations
+
+from taskanalytics.charts.plan import (
+    DUE_KIND_LABELS,
+    chart_milestones_by_month,
+    chart_tasks_by_category,
+    chart_tasks_by_lead_unit,
+    chart_tasks_by_leader,
+)
+from taskanalytics.charts.progress import (
+    DUE_STATUS,
+    chart_indicator_series,
+    chart_rate_trend,
+    chart_status_by_group,
+    chart_status_trend,
+    quarter_axis_label,
+)
+from taskanalytics.charts.render import (
+    CJK_FONT,
+    RENDERER_NAME,
+    THEME_NAME,
+    cjk_theme,
+    enable_offline_charts,
+    render_svg,
+)
+
+__all__ = [
+    "CJK_FONT",
+    "DUE_KIND_LABELS",
+    "DUE_STATUS",
+    "RENDERER_NAME",
+    "THEME_NAME",
+    "chart_indicator_series",
+    "chart_milestones_by_month",
+    "chart_rate_trend",
+    "chart_status_by_group",
+    "chart_status_trend",
+    "chart_tasks_by_category",
+    "chart_tasks_by_lead_unit",
+    "chart_tasks_by_leader",
+    "cjk_theme",
+    "enable_offline_charts",
+    "quarter_axis_label",
+    "render_svg",
+]

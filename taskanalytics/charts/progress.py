@@ -1,0 +1,351 @@
+"""Charts of quarterly progress: due milestones by status, trends, targets against actuals.
+
+Builders take frames of an :class:`~taskanalytics.Assessment` (roll-ups, per-quarter counts,
+``series()``), reshape them in pandas into a few rows, and return a new chart; inputs are never
+modified. Every status is drawn in its colour *and* named in the legend, so colour is never the
+only signal. Charts are sized for a page about 700 px wide and scale down on a phone.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from taskanalytics.charts.plan import _ChartInputError, _require
+
+__all__ = [
+    "DUE_STATUS",
+    "chart_indicator_series",
+    "chart_rate_trend",
+    "chart_status_by_group",
+    "chart_status_trend",
+    "quarter_axis_label",
+]
+
+#: Count column of a roll-up -> (status label, colour) for the stacked bars of due milestones,
+#: in stacking order. Together they make up ``due`` (done on time + late + overdue + unreported).
+DUE_STATUS: dict[str, tuple[str, str]] = {
+    "done_on_time": ("按期完成", "#3a8d55"),
+    "done_late": ("逾期完成", "#8fb3d9"),
+    "overdue": ("逾期未完成", "#c0392b"),
+    "not_reported": ("未报送", "#e0a526"),
+}
+
+_TARGET_COLOR = "#7a8694"
+_ACTUAL_COLOR = "#2f6db5"
+_PALETTE = (_ACTUAL_COLOR, _TARGET_COLOR, "#3a8d55", "#e0a526", "#8e44ad")
+
+
+def quarter_axis_label(quarter: str) -> str:
+    """Return a short Chinese axis label for a quarter: ``"2023Q2"`` -> ``"二季度"``.
+
+    Examples
+    --------
+    >>> quarter_axis_label("2023Q4")
+    '四季度'
+    """
+    return "一二三四"[int(str(quarter)[-1]) - 1] + "季度"
+
+
+def _long_status(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Counts of due milestones by status, one row per (key, status), in stacking order."""
+    parts = [
+        pd.DataFrame(
+            {
+                key: frame[key].astype(str).to_numpy(),
+                "status": label,
+                "order": i,
+                "count": frame[col].astype(int).to_numpy(),
+            }
+        )
+        for i, (col, (label, _)) in enumerate(DUE_STATUS.items())
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _status_color(title: str | None = "状态") -> alt.Color:
+    labels = [label for label, _ in DUE_STATUS.values()]
+    colors = [color for _, color in DUE_STATUS.values()]
+    return alt.Color(
+        "status:N",
+        title=title,
+        scale=alt.Scale(domain=labels, range=colors),
+        legend=alt.Legend(orient="top", title=None),
+    )
+
+
+def chart_status_by_group(
+    rollup: pd.DataFrame,
+    by: str,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    label_limit: int = 300,
+) -> alt.Chart:
+    """Horizontal stacked bars: each group's due milestones by status, in the frame's order.
+
+    Parameters
+    ----------
+    rollup
+        One quarter of a roll-up (``by_category``, ``by_unit`` …) with the columns of
+        :data:`DUE_STATUS` and ``by``.
+    by
+        The group column (``category``, ``unit``, ``leader``).
+    title, subtitle
+        Chart title and subtitle (Chinese).
+    label_limit
+        Pixel width at which group labels are cut with an ellipsis.
+
+    Returns
+    -------
+    alt.Chart
+
+    Raises
+    ------
+    TaskAnalyticsError
+        If a column is missing.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"unit": ["财政局"], "done_on_time": [3], "done_late": [0],
+    ...                   "overdue": [1], "not_reported": [0]})
+    >>> chart = chart_status_by_group(r, "unit", title="各单位应完成节点")
+    """
+    _require(rollup, [by, *DUE_STATUS], "chart_status_by_group")
+    data = _long_status(rollup, by)
+    order = list(dict.fromkeys(rollup[by].astype(str)))
+    heading = alt.Title(title, subtitle=subtitle) if subtitle else alt.Title(title)
+    return (
+        alt.Chart(data, title=heading)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{by}:N", sort=order, title=None, axis=alt.Axis(labelLimit=label_limit)),
+            x=alt.X("sum(count):Q", title="应完成节点（个）", axis=alt.Axis(format="d")),
+            color=_status_color(),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip(f"{by}:N", title="名称"),
+                alt.Tooltip("status:N", title="状态"),
+                alt.Tooltip("count:Q", title="节点数"),
+            ],
+        )
+        .properties(width=300, height=alt.Step(22))
+    )
+
+
+def chart_status_trend(
+    summary: pd.DataFrame, *, title: str = "各季度应完成节点（个）"
+) -> alt.LayerChart:
+    """Stacked bars per quarter of due milestones by status, labelled with the on-time rate.
+
+    Parameters
+    ----------
+    summary
+        One row per quarter with ``quarter``, ``due`` and the columns of :data:`DUE_STATUS`
+        (:meth:`Assessment.summary`, or a roll-up's rows for one unit).
+    title
+        Chart title.
+
+    Returns
+    -------
+    alt.LayerChart
+
+    Raises
+    ------
+    TaskAnalyticsError
+        If a column is missing.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"quarter": ["2023Q1"], "due": [4], "done_on_time": [2],
+    ...                   "done_late": [1], "overdue": [1], "not_reported": [0]})
+    >>> chart = chart_status_trend(s)
+    """
+    _require(summary, ["quarter", "due", *DUE_STATUS], "chart_status_trend")
+    labelled = summary.assign(label=summary["quarter"].map(quarter_axis_label))
+    data = _long_status(labelled, "label")
+    order = labelled["label"].tolist()
+    due = labelled["due"].astype(int)
+    rate = (labelled["done_on_time"] / due.where(due > 0)).map(
+        lambda r: "—" if pd.isna(r) else f"按期 {r:.0%}"
+    )
+    totals = pd.DataFrame({"label": order, "due": due.to_numpy(), "text": rate.to_numpy()})
+    x = alt.X("label:N", sort=order, title=None)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(width=alt.RelativeBandSize(0.6))
+        .encode(
+            x=x,
+            # no y title: a rotated Chinese title reads badly; the chart title names the unit
+            y=alt.Y("sum(count):Q", title=None, axis=alt.Axis(format="d")),
+            color=_status_color(),
+            order=alt.Order("order:Q"),
+        )
+    )
+    text = (
+        alt.Chart(totals)
+        .mark_text(dy=-8, fontSize=12, color="#1f2d3d")
+        .encode(x=x, y=alt.Y("due:Q"), text="text:N")
+    )
+    return alt.layer(bars, text, title=alt.Title(title)).properties(width=alt.Step(90), height=220)
+
+
+def chart_rate_trend(
+    rates: pd.DataFrame, *, title: str = "按期完成率", highlight: str | None = None
+) -> alt.Chart:
+    """Lines of the on-time rate by quarter, one per series (a unit against the district).
+
+    Parameters
+    ----------
+    rates
+        ``quarter``, ``series`` (line name, e.g. ``财政局`` / ``全区``) and ``on_time_rate``
+        (0-1; missing where nothing was due).
+    title
+        Chart title.
+    highlight
+        The series drawn in the accent colour; the others are grey.
+
+    Returns
+    -------
+    alt.Chart
+
+    Raises
+    ------
+    TaskAnalyticsError
+        If a column is missing.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"quarter": ["2023Q1", "2023Q1"], "series": ["财政局", "全区"],
+    ...                   "on_time_rate": [0.5, 0.6]})
+    >>> chart = chart_rate_trend(r, highlight="财政局")
+    """
+    _require(rates, ["quarter", "series", "on_time_rate"], "chart_rate_trend")
+    data = rates.assign(label=rates["quarter"].map(quarter_axis_label)).dropna(
+        subset=["on_time_rate"]
+    )
+    order = list(dict.fromkeys(rates["quarter"].map(quarter_axis_label)))
+    names = list(dict.fromkeys(rates["series"].astype(str)))
+    if highlight is not None and highlight in names:
+        names = [highlight] + [n for n in names if n != highlight]
+        colors = [_ACTUAL_COLOR if n == highlight else _TARGET_COLOR for n in names]
+    else:
+        colors = [_PALETTE[i % len(_PALETTE)] for i in range(len(names))]
+    return (
+        alt.Chart(data, title=alt.Title(title))
+        .mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5)
+        .encode(
+            x=alt.X("label:N", sort=order, scale=alt.Scale(domain=order), title=None),
+            y=alt.Y(
+                "on_time_rate:Q",
+                title=None,
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=".0%"),
+            ),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=names, range=colors),
+                legend=alt.Legend(orient="top", title=None),
+            ),
+            strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=names), legend=None),
+            tooltip=[
+                alt.Tooltip("series:N", title="对象"),
+                alt.Tooltip("label:N", title="季度"),
+                alt.Tooltip("on_time_rate:Q", title="按期完成率", format=".0%"),
+            ],
+        )
+        .properties(width=alt.Step(90), height=200)
+    )
+
+
+def chart_indicator_series(
+    series: pd.DataFrame, *, title: str | None = None, columns: int = 3
+) -> alt.Chart | alt.FacetChart:
+    """Target trajectory (dashed grey) against reported actuals (blue) by quarter.
+
+    One panel per metric, each with its own y scale, so a growth rate in % and revenue in 万元
+    can sit side by side.
+
+    Parameters
+    ----------
+    series
+        :meth:`Assessment.series` output (``metric``, ``unit``, ``quarter``, ``target``,
+        ``actual``), or several stacked.
+    title
+        Chart title; default the metric and its unit when there is one metric.
+    columns
+        Panels per row when there are several metrics.
+
+    Returns
+    -------
+    alt.Chart or alt.FacetChart
+
+    Raises
+    ------
+    TaskAnalyticsError
+        If a column is missing or ``series`` is empty.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"metric": ["回迁安置"] * 2, "unit": ["户"] * 2,
+    ...                   "quarter": ["2023Q1", "2023Q2"], "target": [200.0, 400.0],
+    ...                   "actual": [216.0, None]})
+    >>> chart = chart_indicator_series(s)
+    """
+    _require(series, ["metric", "unit", "quarter", "target", "actual"], "chart_indicator_series")
+    if series.empty:
+        raise _ChartInputError("chart_indicator_series: the series has no points")
+    unit = series["unit"].fillna("").astype(str)
+    panel = series["metric"].astype(str) + unit.map(lambda u: f"（{u}）" if u else "")
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "panel": panel.to_numpy(),
+                    "label": series["quarter"].map(quarter_axis_label).to_numpy(),
+                    "kind": kind,
+                    "value": series[col].astype(float).to_numpy(),
+                }
+            )
+            for kind, col in (("目标", "target"), ("实际", "actual"))
+        ],
+        ignore_index=True,
+    ).dropna(subset=["value"])
+    order = ["一季度", "二季度", "三季度", "四季度"]
+    base = alt.Chart(data).encode(
+        x=alt.X("label:N", sort=order, scale=alt.Scale(domain=order), title=None),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+        color=alt.Color(
+            "kind:N",
+            scale=alt.Scale(domain=["目标", "实际"], range=[_TARGET_COLOR, _ACTUAL_COLOR]),
+            legend=alt.Legend(orient="top", title=None),
+        ),
+        strokeDash=alt.StrokeDash(
+            "kind:N", scale=alt.Scale(domain=["目标", "实际"], range=[[5, 4], [1, 0]]), legend=None
+        ),
+        tooltip=[
+            alt.Tooltip("panel:N", title="指标"),
+            alt.Tooltip("label:N", title="季度"),
+            alt.Tooltip("kind:N", title=" "),
+            alt.Tooltip("value:Q", title="数值"),
+        ],
+    )
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=50), strokeWidth=2.5)
+    labels = base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text("value:Q", format=",.1~f"))
+    panels = list(dict.fromkeys(panel))
+    if len(panels) == 1:
+        return alt.layer(lines, labels, title=alt.Title(title or panels[0])).properties(
+            width=alt.Step(110), height=220
+        )
+    return (
+        alt.layer(lines, labels)
+        .properties(width=alt.Step(48), height=130)
+        .facet(
+            facet=alt.Facet(
+                "panel:N", sort=panels, title=None, header=alt.Header(labelFontSize=12)
+            ),
+            columns=columns,
+            title=alt.Title(title) if title else alt.Undefined,
+        )
+        .resolve_scale(y="independent")
+    )
