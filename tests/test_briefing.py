@@ -135,3 +135,94 @@ def test_plan_key_facts_uses_audit_count_for_declared_milestones():
     out = briefing.plan_key_facts(_plan(5), findings=findings).data
     assert "不一致" not in out
     assert "1 条" in out
+
+
+# --------------------------------------------------------------------------- quarterly context
+
+
+@pytest.fixture(scope="module")
+def empty_ctx(tmp_path_factory):
+    """A context on the bundled plan with a store that does not exist (no reports)."""
+    store = tmp_path_factory.mktemp("nostore") / "progress.sqlite"
+    return briefing.load_context("2023Q2", store=store)
+
+
+def test_load_context_with_no_reports(empty_ctx):
+    ctx = empty_ctx
+    assert ctx.quarter == "2023Q2" and str(ctx.as_of) == "2023-06-30"
+    assert ctx.quarters == ("2023Q1", "2023Q2")
+    assert not ctx.is_synthetic and ctx.progress.empty
+    assert ctx.sources["kind"].tolist() == ["plan"]
+    assert len(ctx.sources.loc[0, "sha256"]) == 64
+    assert set(ctx.current("by_unit")["quarter"]) == {"2023Q2"}
+    assert not ctx.store_path.exists()  # a missing store is not created
+
+
+def test_load_context_is_cached_but_generation_time_is_fresh(empty_ctx):
+    again = briefing.load_context("2023-Q2", store=empty_ctx.store_path)
+    assert again.assessment is empty_ctx.assessment
+    assert again.generated_at >= empty_ctx.generated_at
+    same_as_end = briefing.load_context("2023Q2", as_of="2023-06-30", store=empty_ctx.store_path)
+    assert same_as_end.assessment is empty_ctx.assessment
+
+
+def test_load_context_as_of_within_quarter(empty_ctx):
+    ctx = briefing.load_context("2023Q2", as_of="2023-05-15", store=empty_ctx.store_path)
+    assert str(ctx.as_of) == "2023-05-15" and ctx.quarters == ("2023Q1", "2023Q2")
+    q1 = ctx.assessment.by_section.query("quarter == '2023Q1'")
+    assert (q1["as_of"] == "2023-03-31").all()
+
+
+def test_load_context_rejects_bad_quarter_and_date(empty_ctx):
+    from taskanalytics.errors import AssessmentError
+
+    with pytest.raises(AssessmentError, match="unknown quarter"):
+        briefing.load_context("2023Q5", store=empty_ctx.store_path)
+    with pytest.raises(AssessmentError, match="outside 2023Q2"):
+        briefing.load_context("2023Q2", as_of="2023-07-01", store=empty_ctx.store_path)
+
+
+def test_indicator_keys_main_targets_and_livelihood(empty_ctx):
+    keys = briefing.indicator_keys(empty_ctx.plan)
+    assert keys[:3] == ["地区生产总值增长", "固定资产投资同比增长", "一般公共预算收入"]
+    assert {"回迁安置", "居家适老化改造工程", "养老护理员专业化培训"} <= set(keys)
+    assert len(keys) == len(set(keys))
+    for key in keys:
+        assert len(empty_ctx.assessment.series(key))
+
+
+def test_header_escapes_title_and_has_no_banner_without_synthetic_data(empty_ctx):
+    out = briefing.briefing_header(empty_ctx, "<b>简报</b>").data
+    assert "&lt;b&gt;简报&lt;/b&gt;" in out
+    assert "2023年第二季度" in out and "SHA-256" in out and "进度报送：无" in out
+    assert "示例数据" not in out
+
+
+def test_unknown_unit_leader_or_indicator_is_a_briefing_error(empty_ctx):
+    with pytest.raises(briefing.BriefingError, match="no lead unit '不存在的局'"):
+        briefing.kpi_cards(empty_ctx, unit="不存在的局")
+    with pytest.raises(briefing.BriefingError):
+        briefing.briefing_header(empty_ctx, "x", leader="无名氏")
+    with pytest.raises(briefing.BriefingError, match="回迁安置"):
+        briefing.indicator_facts(empty_ctx, "不存在的指标")
+
+
+def test_sections_without_reports_count_everything_due_as_not_reported(empty_ctx):
+    facts = briefing.kpi_cards(empty_ctx, unit="财政局").data
+    due = empty_ctx.current("by_unit").set_index("unit").loc["财政局", "due"]
+    assert f"财政局应完成节点 {due} 个" in facts and f"未报送 {due} 个" in facts
+    assert "全区" in facts
+    table = briefing.portfolio(empty_ctx, "祝美娟")
+    assert (table["not_reported"] == table["due"]).all()
+    assert set(table["light"]) <= {"红", "黄", "绿"}
+
+
+def test_table_html_badges_formats_and_cards():
+    df = pd.DataFrame(
+        {"light": ["红", "绿"], "on_time_rate": [0.5, None], "note": ["<i>x</i>", ""]}
+    )
+    out = briefing.table_html(df, formats={"on_time_rate": "{:.0%}"}, cards=True).data
+    assert '<span class="ta-badge ta-red">红</span>' in out
+    assert ">50%<" in out
+    assert "ta-cards" in out and 'data-label="灯色"' not in out  # no header given: raw name
+    assert "&lt;i&gt;x&lt;/i&gt;" in out

@@ -117,3 +117,44 @@ def test_enable_offline_charts_is_idempotent(offline):
     charts.enable_offline_charts()
     assert alt.renderers.active == charts.RENDERER_NAME
     assert alt.theme.active == charts.THEME_NAME
+
+
+def test_progress_charts_build_and_render_offline(offline):
+    rollup = pd.DataFrame(
+        {
+            "quarter": ["2023Q1", "2023Q2"],
+            "unit": ["财政局", "发改局"],
+            "due": [4, 3],
+            "done_on_time": [2, 1],
+            "done_late": [1, 0],
+            "overdue": [1, 1],
+            "not_reported": [0, 1],
+        }
+    )
+    before = rollup.copy()
+    by_unit = charts.chart_status_by_group(rollup, "unit", title="各单位")
+    data = _data(by_unit)
+    assert set(data["status"]) == {"按期完成", "逾期完成", "逾期未完成", "未报送"}
+    assert data.groupby("unit")["count"].sum().to_dict() == {"发改局": 3, "财政局": 4}
+    trend = charts.chart_status_trend(rollup)
+    rates = pd.DataFrame(
+        {"quarter": ["2023Q1", "2023Q1"], "series": ["财政局", "全区"], "on_time_rate": [0.5, 0.6]}
+    )
+    line = charts.chart_rate_trend(rates, highlight="财政局")
+    series = pd.DataFrame(
+        {
+            "metric": ["回迁安置", "回迁安置", "GDP", "GDP"],
+            "unit": ["户", "户", "%", "%"],
+            "quarter": ["2023Q1", "2023Q2", "2023Q1", "2023Q2"],
+            "target": [200.0, 400.0, 2.0, 3.0],
+            "actual": [216.0, None, 2.3, None],
+        }
+    )
+    grid = charts.chart_indicator_series(series)
+    for chart in (by_unit, trend, line, grid, charts.chart_indicator_series(series.head(2))):
+        svg = charts.render_svg(chart.to_dict())
+        assert svg.startswith("<svg")
+    pd.testing.assert_frame_equal(rollup, before)
+    assert charts.quarter_axis_label("2023Q3") == "三季度"
+    with pytest.raises(TaskAnalyticsError):
+        charts.chart_indicator_series(series.iloc[0:0])

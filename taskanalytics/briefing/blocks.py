@@ -243,6 +243,10 @@ def key_facts(
     return HTML("\n".join(parts))
 
 
+def _has_cjk(value: object) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in _format_cell(value))
+
+
 def _badge(text: str) -> str:
     """Return ``text`` (escaped) in a coloured badge when it is a known status word.
 
@@ -345,7 +349,8 @@ def table_html(
     longest = {
         c: body[c].map(lambda v: len(_format_cell(v))).max() for c in shown_cols if c not in numeric
     }
-    wrap = {c for c, n in longest.items() if n > 14}
+    # Chinese text may break between any two characters; codes and dates must not break.
+    wrap = {c for c, n in longest.items() if n > 8 and body[c].map(_has_cjk).any()}
     long = {c for c, n in longest.items() if n > 40}
 
     labels = {c: _esc(headers.get(c, c)) for c in shown_cols}
@@ -355,7 +360,7 @@ def table_html(
         for col, value in zip(shown_cols, record, strict=True):
             mapping = value_maps.get(col)
             text = _format_cell(value)
-            if col in fmt and text:
+            if col in fmt and text and not isinstance(value, str):
                 text = fmt[col].format(value)
             if mapping is not None and isinstance(value, str):
                 text = mapping.get(value, text)

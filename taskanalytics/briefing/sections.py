@@ -96,7 +96,7 @@ ASSESS_COLUMNS_ZH: dict[str, str] = {
 
 #: Headers of tables of quantitative targets, where ``unit`` is a unit of measure.
 _MEASURE = {"metric": "指标", "unit": "计量单位"}
-_RATE = {"on_time_rate": "{:.0%}", "achievement": "{:.0%}"}
+_RATE = {"on_time_rate": "{:.0%}", "achievement": "{:.0%}", "gap": "{:+,.1f}"}
 _COUNTS = ["milestones", "due", "done", "done_on_time", "done_late", "overdue", "not_reported"]
 _LIGHT_ORDER = {label: i for i, label in enumerate(va.LIGHT_LABELS.values())}
 _DISTRICT = "全区"
@@ -705,9 +705,9 @@ def indicator_facts(ctx: BriefingContext, key: str) -> HTML:
         )
     else:
         answer = f"{quarter_label(ctx.quarter)}没有{first['metric']}的阶段目标。"
-    if len(latest):
-        facts["最近实际"] = f"{_fmt(latest['actual'].iloc[0])} {unit}".strip()
-        facts["截至"] = pd.Timestamp(latest["actual_as_of"].iloc[0]).strftime("%Y-%m-%d")
+    if len(latest) and (not len(now) or pd.isna(now["actual"].iloc[0])):
+        when = pd.Timestamp(latest["actual_as_of"].iloc[0]).strftime("%Y-%m-%d")
+        facts[f"最近实际（截至 {when}）"] = f"{_fmt(latest['actual'].iloc[0])} {unit}".strip()
     note = (
         f"任务 {first['task_id']}：{task['title']} 牵头单位："
         f"{va.LIST_SEPARATOR.join(task['lead_units'] or [])}；分管领导："

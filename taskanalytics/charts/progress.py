@@ -331,7 +331,11 @@ def chart_indicator_series(
         ],
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=50), strokeWidth=2.5)
-    labels = base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text("value:Q", format=",.1~f"))
+    # target labels above the points, actual labels below, so they do not overlap
+    labels = base.mark_text(fontSize=11).encode(
+        text=alt.Text("value:Q", format=",.1~f"),
+        yOffset=alt.YOffset("kind:N", scale=alt.Scale(domain=["目标", "实际"], range=[-10, 14])),
+    )
     panels = list(dict.fromkeys(panel))
     if len(panels) == 1:
         return alt.layer(lines, labels, title=alt.Title(title or panels[0])).properties(
