@@ -1,0 +1,123 @@
+"""The whole quarterly run on demo data, as the scheduled job does it, and the pages in Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from taskanalytics import config, read_plan
+from taskanalytics.demo import build_demo_progress, fill_template
+from taskanalytics.quarterly import quarterly_briefings, run_quarter
+from taskanalytics.reporting import write_template
+from taskanalytics.store import ingest_files
+
+pytestmark = pytest.mark.slow
+
+XSS = "<script>alert(1)</script>"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("quarter")
+    store = root / "progress.sqlite"
+    plan = read_plan(config.DEFAULT_PLAN_PATH)
+    build_demo_progress(plan, store=store, quarters=["2023Q1", "2023Q2"])
+    template = write_template(plan, "财政局", "2023Q2", root / "fix")
+    note = {"status": "滞后", "values": {1: 50000}, "note": XSS}
+    ingest_files([fill_template(template, root / "fix" / "财政局_更正.xlsx", {"T110.02": note})],
+                 plan=plan, store=store)  # fmt: skip
+    result = run_quarter("2023Q2", store=store, out_dir=root / "reports")
+    return plan, store, result
+
+
+def test_every_expected_briefing_exists_and_the_index_links_resolve(run):
+    plan, store, result = run
+    expected = quarterly_briefings(plan, "2023Q2", store=store)
+    folder = result.out_dir
+    assert folder.name == "2023Q2"
+    assert sorted(p.stem for p in folder.glob("*.html") if p.stem != "index") == sorted(
+        b.stem for b in expected
+    )
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)"', index)
+    assert len(links) == len(expected) and all((folder / link).is_file() for link in links)
+    for heading in ("全区总览", "牵头单位简报", "分管领导简报", "指标专题", "源文件质量检查"):
+        assert heading in index
+    assert "示例数据" in index and "数据截至 2023-06-30" in index
+    assert re.search(r"<code>[0-9a-f]{12}</code>", index)  # source files with their hashes
+
+
+def test_every_page_is_code_free_offline_flagged_and_small(run):
+    _, _, result = run
+    for page in result.out_dir.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if page.stem != "index":
+            body = html.split("<main>", 1)[1]
+            assert 'class="jp-InputArea' not in body and "Out[" not in body, page.name
+        if page.stem != "source_audit":  # the audit reads the plan only, no progress data
+            assert "示例数据" in html, page.name
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
+            refs = re.findall(rf"<{tag}\b[^>]*\b{attr}=[\"']([^\"']*)", html)
+            assert not [r for r in refs if re.match(r"(https?:)?//", r)], (page.name, refs)
+        assert page.stat().st_size < 1_500_000, page.name
+
+
+def test_a_units_script_note_is_escaped(run):
+    _, _, result = run
+    html = (result.out_dir / "unit-财政局.html").read_text(encoding="utf-8")
+    assert XSS not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_rerunning_the_quarter_is_safe(run, tmp_path):
+    plan, store, result = run
+    out = tmp_path / "reports"
+    shutil.copytree(result.out_dir, out / "2023Q2")
+    jobs = [b for b in quarterly_briefings(plan, "2023Q2", store=store) if b.group == "overview"]
+    again = run_quarter("2023Q2", store=store, out_dir=out, briefings=jobs)
+    assert sorted(p.name for p in again.out_dir.glob("*.html")) == ["index.html", "overview.html"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def _open(page_path: Path, width: int, shot: Path):
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    outside: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.on("request", lambda r: None if r.url.startswith(("file:", "data:"))
+                    else outside.append(r.url))  # fmt: skip
+            page.goto(page_path.resolve().as_uri(), wait_until="load")
+            charts = page.locator('img[src^="data:image/svg+xml"], svg.marks')
+            drawn = []
+            for i in range(charts.count()):
+                chart = charts.nth(i)
+                chart.scroll_into_view_if_needed()
+                drawn.append(chart.evaluate("el => el.getBoundingClientRect().width"))
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    return outside, drawn
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("stem", ["overview", "unit-财政局"])
+def test_pages_draw_charts_in_chromium_without_network(run, tmp_path, stem, width):
+    _, _, result = run
+    shot = tmp_path / f"{stem}-{width}.png"
+    outside, drawn = _open(result.out_dir / f"{stem}.html", width, shot)
+    assert outside == []
+    assert drawn and all(w > 50 for w in drawn)
+    assert all(w <= width for w in drawn)  # charts fit the phone's width
+    assert shot.stat().st_size > 10_000
