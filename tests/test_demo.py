@@ -125,5 +125,10 @@ def test_storylines_and_silent_units_on_the_full_plan(tmp_path):
     ratio = SCRIPTED_RATIOS[("化解政府性债务", "2023Q2")]
     assert debt_q2["status"] == vp.STATUS_LABELS["late"]
     assert debt_q2["values"][1] == round(63422 * ratio, 1) < 63422
+    caught_up = demo_report(full, {**ms.loc["T110.02"], "milestone_id": "T110.02"}, "2023Q3")
+    assert caught_up["status"] == vp.STATUS_LABELS["done"] and caught_up["values"][1] >= 63422
+    assert caught_up["completed_date"] > ms.loc["T110.02", "due_date"].date()  # done late
+    q1 = demo_report(full, {**ms.loc["T110.01"], "milestone_id": "T110.01"}, "2023Q1")
+    assert q1["status"] == vp.STATUS_LABELS["done"]  # on track before the Q2 slip
     resettle = demo_report(full, {**ms.loc["L01.02"], "milestone_id": "L01.02"}, "2023Q2")
     assert resettle["status"] == vp.STATUS_LABELS["done"] and resettle["values"][1] > 400
