@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create .venv and install the package with its dependencies
 
 .PHONY: demo
-demo: $(STAMP) ## set up, then build the demo briefings from the bundled document into reports/
+demo: $(STAMP) ## set up, add 示例数据 progress if no real reports, build reports/2023Q4/ briefings
 	$(VENV)/bin/taskanalytics demo
 
 .PHONY: test
@@ -38,8 +38,8 @@ lint: $(STAMP) ## ruff check and format check
 	$(VENV)/bin/ruff format --check taskanalytics tests benchmarks
 
 .PHONY: clean
-clean: ## remove generated reports (never touches data/raw)
-	rm -rf reports/*.html reports/*.ipynb
+clean: ## remove generated reports, failed runs included (never touches data/)
+	find reports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
 
 .PHONY: help
 help: ## list the targets

@@ -3,7 +3,13 @@
 The public API is small:
 
 - :func:`read_plan` reads the task decomposition document into a :class:`Plan` of tidy frames;
-- :func:`audit` lists data-quality findings about the source document itself.
+- :func:`audit` lists data-quality findings about the source document itself;
+- :func:`assess` / :func:`assess_all` judge every milestone and indicator due by a quarter's end
+  against the progress units reported (:mod:`taskanalytics.store`), with roll-ups and a watch list;
+- every error is a :class:`TaskAnalyticsError`.
+
+Progress intake (``reporting``, ``intake``, ``store``), briefings (``briefing``, ``charts``,
+``runner``, ``quarterly``) and the JupyterLab explorer (``explore``) are modules of their own.
 """
 
 from __future__ import annotations
@@ -12,14 +18,25 @@ import logging
 
 from .assess import Assessment, assess, assess_all
 from .audit import audit, audit_check_names
-from .errors import PlanParseError, TaskAnalyticsError
+from .errors import (
+    AssessmentError,
+    NotebookRunError,
+    PlanParseError,
+    StoreError,
+    TaskAnalyticsError,
+    ValidationError,
+)
 from .plan import Plan, read_plan
 
 __all__ = [
     "Assessment",
+    "AssessmentError",
+    "NotebookRunError",
     "Plan",
     "PlanParseError",
+    "StoreError",
     "TaskAnalyticsError",
+    "ValidationError",
     "assess",
     "assess_all",
     "audit",

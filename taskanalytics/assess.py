@@ -34,7 +34,7 @@ from taskanalytics import vocab_progress as vp
 from taskanalytics.errors import AssessmentError, TaskAnalyticsError
 from taskanalytics.reporting import PlanLike, parse_quarter, quarter_end
 
-__all__ = ["Assessment", "AssessmentRules", "DEFAULT_RULES", "assess", "assess_all"]
+__all__ = ["Assessment", "AssessmentRules", "DEFAULT_RULES", "assess", "assess_all", "resolve_quarter"]
 
 logger = logging.getLogger("taskanalytics")
 
@@ -918,7 +918,7 @@ def _quarter_range(first: str, last: str) -> list[str]:
 def assess(
     plan: PlanLike,
     progress: pd.DataFrame,
-    quarter: str = "2023Q2",
+    quarter: str,
     as_of: dt.date | str | None = None,
     *,
     rules: AssessmentRules = DEFAULT_RULES,
@@ -958,17 +958,51 @@ def assess(
     >>> a = assess(plan, load_progress_history(store), "2023Q2")  # doctest: +SKIP
     >>> a.by_unit[["unit", "due", "overdue", "on_time_rate", "light"]]  # doctest: +SKIP
     """
+    label, as_of_date = resolve_quarter(quarter, as_of)
+    return _run(plan, progress, [(label, _day(as_of_date))], rules)
+
+
+def resolve_quarter(quarter: object, as_of: dt.date | str | None = None) -> tuple[str, dt.date]:
+    """Return the quarter's label and the as-of date, checked: the one place for both rules.
+
+    Parameters
+    ----------
+    quarter
+        ``2023Q2`` (``2023-Q2`` and lower case accepted).
+    as_of
+        A date within the quarter (date or ``YYYY-MM-DD``); default the quarter's last day.
+
+    Returns
+    -------
+    tuple
+        ``("2023Q2", datetime.date(2023, 6, 30))``.
+
+    Raises
+    ------
+    AssessmentError
+        For an unknown quarter, an unreadable date, or a date outside the quarter.
+
+    Examples
+    --------
+    >>> resolve_quarter("2023-q2")
+    ('2023Q2', datetime.date(2023, 6, 30))
+    """
     label, start, end = _quarter(quarter)
-    day = end
-    if as_of is not None:
-        day = _day(pd.Timestamp(as_of).date())
-        if not start <= day <= end:
-            raise AssessmentError(
-                f"as_of is outside {label}",
-                found=str(as_of),
-                expected=f"a date from {np.datetime64(start, 'D')} to {np.datetime64(end, 'D')}",
-            )
-    return _run(plan, progress, [(label, day)], rules)
+    if as_of is None:
+        return label, np.datetime64(end, "D").astype(dt.date)
+    try:
+        day = pd.Timestamp(as_of).date()
+    except (ValueError, TypeError):
+        raise AssessmentError(
+            "unreadable as-of date", found=str(as_of), expected="a date such as 2023-06-30"
+        ) from None
+    if not start <= _day(day) <= end:
+        raise AssessmentError(
+            f"as_of is outside {label}",
+            found=str(as_of),
+            expected=f"a date from {np.datetime64(start, 'D')} to {np.datetime64(end, 'D')}",
+        )
+    return label, day
 
 
 def assess_all(

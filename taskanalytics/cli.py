@@ -153,7 +153,11 @@ def run(
     if name is not None:
         from .runner import run_notebook
 
-        html = run_notebook(name, parameters=dict(params), output_dir=out_dir)
+        # the shared options are parameters too, so --store is never silently ignored
+        given = {"quarter": quarter, "as_of": as_of, "store": store_path,
+                 "source_path" if name == "source_audit" else "plan_path": plan_path}  # fmt: skip
+        shared = {k: str(v) for k, v in given.items() if v is not None}
+        html = run_notebook(name, parameters={**shared, **dict(params)}, output_dir=out_dir)
         click.echo(f"wrote {html}")
         return
     if quarter is None:

@@ -26,12 +26,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
 from . import config
 from .errors import NotebookRunError
-from .reporting import lead_units, parse_quarter, quarter_end
+from .reporting import lead_units
 from .runner import execute_notebook, export_html, shared_kernel
 
 __all__ = ["Briefing", "RunResult", "quarterly_briefings", "run_quarter", "write_index"]
@@ -47,12 +48,13 @@ GROUPS: dict[str, str] = {
     "audit": "源文件质量检查",
 }
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_UNSAFE = re.compile(r'[\\/:*?"<>|#%\x00-\x1f]+')
 
 
 def _stem(prefix: str, key: str) -> str:
-    """A file name stem that keeps Chinese and can never leave its folder."""
-    safe = _UNSAFE.sub("_", key).strip(" .") or "_"
+    """A file name stem that keeps Chinese and can never leave its folder (no separators, no
+    ``..``, no ``#``/``%`` that would break a link)."""
+    safe = re.sub(r"\.{2,}", ".", _UNSAFE.sub("_", key)).strip(" .") or "_"
     return f"{prefix}-{safe}"
 
 
@@ -111,8 +113,10 @@ def quarterly_briefings(
     list of Briefing
         The overview, one per lead unit, one per leader, one per indicator series, the audit.
     """
+    from .assess import resolve_quarter
     from .briefing import indicator_keys
 
+    quarter, _ = resolve_quarter(quarter, as_of)  # fails here, before any kernel starts
     common = {
         "quarter": quarter,
         "as_of": None if as_of is None else str(as_of),
@@ -182,12 +186,11 @@ def run_quarter(
         Naming the notebook, the cell and the error of the first failure; the previous
         ``<out_dir>/<quarter>/`` is left as it was and the failed run is kept beside it.
     """
+    from .assess import resolve_quarter
     from .plan import read_plan
 
     started = time.perf_counter()
-    year, number = parse_quarter(quarter)
-    quarter = f"{year}Q{number}"
-    as_of_date = pd.Timestamp(as_of).date() if as_of is not None else quarter_end(quarter)
+    quarter, as_of_date = resolve_quarter(quarter, as_of)
     plan_file = Path(plan_path) if plan_path is not None else config.DEFAULT_PLAN_PATH
     store_file = Path(store) if store is not None else config.default_store_path()
     plan = read_plan(plan_file)
@@ -206,6 +209,7 @@ def run_quarter(
     if failure is not None:
         failed = root / f".{quarter}.failed-{stamp}"
         staging.rename(failed)
+        failure = failure.replace(str(staging), str(failed))  # paths inside the kept run
         raise NotebookRunError(
             f"{failure}; the run is kept in {failed}; {root / quarter} unchanged"
         )
@@ -354,7 +358,7 @@ def write_index(
         items = [b for b in briefings if b.group == group]
         if not items:
             continue
-        links = "".join(f'<li><a href="{e(b.stem)}.html">{e(b.title)}</a></li>' for b in items)
+        links = "".join(f'<li><a href="{e(quote(b.stem))}.html">{e(b.title)}</a></li>' for b in items)
         sections.append(f"<section><h2>{e(heading)}（{len(items)}）</h2><ul>{links}</ul></section>")
     rows = "".join(
         f"<tr><td>{e(str(r.quarter))}</td><td>{e(str(r.unit))}</td><td>{e(str(r.source_file))}</td>"

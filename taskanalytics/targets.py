@@ -30,7 +30,7 @@ class Target:
 
 
 def _drop_date_phrases(text: str) -> str:
-    return vocab.DATE_RE.sub("", text)
+    return vocab.DATE_PHRASE_RE.sub("", text)
 
 
 def _strip_fillers(name: str) -> str:

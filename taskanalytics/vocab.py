@@ -80,6 +80,8 @@ def _combine(patterns: list[tuple[str, re.Pattern[str]]]) -> re.Pattern[str]:
 
 
 DATE_RE = _combine(DATE_PATTERNS)
+#: A date phrase with its trailing 前 (``3月底前``), removed from quantities' names.
+DATE_PHRASE_RE = re.compile(f"(?:{DATE_RE.pattern})(?:之前|以前|前)?")
 DATE_KINDS = [kind for kind, _ in DATE_PATTERNS]
 #: Day of month for "N月中旬" and "N月初".
 MID_MONTH_DAY = 20

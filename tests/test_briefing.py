@@ -226,3 +226,22 @@ def test_table_html_badges_formats_and_cards():
     assert ">50%<" in out
     assert "ta-cards" in out and 'data-label="灯色"' not in out  # no header given: raw name
     assert "&lt;i&gt;x&lt;/i&gt;" in out
+
+
+def test_plans_without_main_targets_brief_without_crashing(tmp_path):
+    from plan_docs import table, task_row, write_doc
+
+    from taskanalytics.briefing import load_context
+    from taskanalytics.briefing.sections import main_targets, main_targets_chart
+
+    body = table(
+        [
+            task_row(1, "（1）3月底前，完成调研。", prefix=("一\n主要\n预期\n目标",)),  # no target
+            task_row(2, "（1）6月底前，完成改造5个小区。", prefix=("二\n加快发展", "（一）改革")),
+        ],
+        declared=(2, 2),
+    )
+    ctx = load_context("2023Q2", plan_path=write_doc(tmp_path, body), store=tmp_path / "none.sqlite")
+    assert main_targets(ctx).empty
+    assert "没有带量化指标的主要预期目标" in main_targets_chart(ctx).data
+    assert not (tmp_path / "none.sqlite").exists()  # a missing store is not created

@@ -92,3 +92,17 @@ def test_parse_source_argument_and_xlsx_format(tmp_path):
     assert result.exit_code == 0, result.output
     (book,) = tmp_path.glob("*.xlsx")
     assert {"tasks", "milestones"} <= set(load_workbook(book, read_only=True).sheetnames)
+
+
+def test_run_rejects_a_bad_quarter_or_as_of_before_running_anything(tmp_path):
+    runner = CliRunner()
+    bad_quarter = runner.invoke(main, ["run", "--quarter", "2023Q5", "--out", str(tmp_path)])
+    assert bad_quarter.exit_code == 1 and "2023Q5" in bad_quarter.output
+    bad_date = runner.invoke(
+        main, ["run", "--quarter", "2023Q2", "--as-of", "2023-09-30", "--out", str(tmp_path)]
+    )
+    assert bad_date.exit_code == 1 and "outside 2023Q2" in bad_date.output
+    assert "Traceback" not in bad_date.output
+    unreadable = runner.invoke(main, ["run", "--quarter", "2023Q2", "--as-of", "foo"])
+    assert unreadable.exit_code == 1 and "foo" in unreadable.output
+    assert list(tmp_path.iterdir()) == []  # no kernel started, nothing written

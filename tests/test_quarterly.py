@@ -7,13 +7,14 @@ tests/test_briefings_notebooks.py runs the real briefing notebooks.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import nbformat
 import pytest
 
 from taskanalytics import read_plan
 from taskanalytics.config import DEFAULT_PLAN_PATH
-from taskanalytics.errors import NotebookRunError
+from taskanalytics.errors import NotebookRunError, TaskAnalyticsError
 from taskanalytics.quarterly import Briefing, quarterly_briefings, run_quarter
 
 pytestmark = pytest.mark.slow
@@ -57,7 +58,7 @@ def test_run_publishes_every_briefing_and_an_index(tmp_path, notebooks):
         page = (folder / f"unit-{key}.html").read_text(encoding="utf-8")
         assert f"简报 {key}" in page and 'class="jp-InputArea' not in page
     index = (folder / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'href="([^"]+)"', index)
+    links = [unquote(link) for link in re.findall(r'href="([^"]+)"', index)]
     assert sorted(links) == ["unit-丙.html", "unit-乙.html", "unit-甲.html"]
     assert all((folder / link).is_file() for link in links)
     assert "数据截至 2023-06-30" in index
@@ -80,10 +81,11 @@ def test_failure_leaves_previous_reports_untouched(tmp_path, notebooks):
     assert after == before
     (failed,) = [p for p in out.iterdir() if p.name.startswith(".2023Q2.failed-")]
     assert (failed / "notebooks" / "unit-丁.ipynb").is_file()  # kept for debugging
+    assert str(failed / "notebooks" / "unit-丁.ipynb") in message  # where it really is
 
 
 def test_bad_quarter_is_an_error(tmp_path, notebooks):
-    with pytest.raises(Exception, match="2023Q5"):
+    with pytest.raises(TaskAnalyticsError, match="2023Q5"):
         run_quarter("2023Q5", out_dir=tmp_path, briefings=[], notebooks_dir=notebooks)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -46,7 +47,7 @@ def test_every_expected_briefing_exists_and_the_index_links_resolve(run):
         b.stem for b in expected
     )
     index = (folder / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'<a href="([^"]+)"', index)
+    links = [unquote(link) for link in re.findall(r'<a href="([^"]+)"', index)]
     assert len(links) == len(expected) and all((folder / link).is_file() for link in links)
     for heading in ("全区总览", "牵头单位简报", "分管领导简报", "指标专题", "源文件质量检查"):
         assert heading in index

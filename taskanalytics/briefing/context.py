@@ -22,9 +22,9 @@ import pandas as pd
 from IPython.display import HTML
 
 from taskanalytics import config, store
-from taskanalytics.assess import Assessment, assess, assess_all
+from taskanalytics.assess import Assessment, assess, assess_all, resolve_quarter
 from taskanalytics.briefing.blocks import _STYLE, _esc, synthetic_banner, table_html
-from taskanalytics.errors import AssessmentError, TaskAnalyticsError
+from taskanalytics.errors import TaskAnalyticsError
 from taskanalytics.plan import Plan, read_plan
 from taskanalytics.reporting import parse_quarter, quarter_end
 
@@ -173,16 +173,6 @@ class BriefingContext:
 # --------------------------------------------------------------------------- loading
 
 
-def _normalize_quarter(quarter: object) -> tuple[str, int, int]:
-    try:
-        year, number = parse_quarter(str(quarter))
-    except TaskAnalyticsError:
-        raise AssessmentError(
-            "unknown quarter", found=quarter, expected="2023Q2, 2023-Q2, 2023 Q2 or 2023q2"
-        ) from None
-    return f"{year}Q{number}", year, number
-
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -231,8 +221,8 @@ def _load(
     as_of: dt.date | None,
 ) -> BriefingContext:
     """The expensive part of :func:`load_context`; the stamps (mtime, size) key the cache."""
-    label, year, number = _normalize_quarter(quarter)
-    end = quarter_end(label)
+    label, end = resolve_quarter(quarter)
+    year, number = int(label[:4]), int(label[-1])
     day = end if as_of is None else as_of
     plan = read_plan(plan_path)
     history = store.load_progress_history(store_path)
@@ -312,25 +302,14 @@ def load_context(
     >>> ctx = load_context("2023Q2", store="/tmp/demo/progress.sqlite")  # doctest: +SKIP
     >>> ctx.current("by_unit")[["unit", "due", "overdue", "light"]]  # doctest: +SKIP
     """
-    label, _, _ = _normalize_quarter(quarter)
+    label, day = resolve_quarter(quarter, as_of)  # a bad date fails before anything is read
     plan_file = Path(plan_path if plan_path is not None else config.DEFAULT_PLAN_PATH).resolve()
     store_file = Path(store if store is not None else config.default_store_path()).resolve()
     plan_stamp = _stamp(plan_file)
     if plan_stamp is None:
-        raise FileNotFoundError(f"no plan document at {plan_file}")
-    day = None if as_of is None else pd.Timestamp(as_of).date()
-    if day is not None and day == quarter_end(label):
+        read_plan(plan_file)  # raises PlanParseError naming the missing file
+    if day == quarter_end(label):
         day = None  # the same context as the default, one cache entry
-    if day is not None:
-        # validated here so a bad date fails before anything is read
-        _, year, number = _normalize_quarter(label)
-        first = dt.date(year, 3 * number - 2, 1)
-        if not first <= day <= quarter_end(label):
-            raise AssessmentError(
-                f"as_of is outside {label}",
-                found=str(as_of),
-                expected=f"a date from {first} to {quarter_end(label)}",
-            )
     cached = _load(plan_file, plan_stamp, store_file, _stamp(store_file), label, day)
     return dataclasses.replace(cached, generated_at=dt.datetime.now().replace(microsecond=0))
 

@@ -624,15 +624,27 @@ def main_targets(ctx: BriefingContext) -> pd.DataFrame:
     """
     tasks = ctx.plan.tasks
     main = tasks[tasks["category"] == MAIN_CATEGORY]
-    series = pd.concat([_series(ctx, t) for t in main["task_id"]], ignore_index=True)
+    series = _main_series(ctx)
+    cols = ["task_id", "metric", "unit", "lead_units", "year_target", "target", "actual"]
+    if series.empty:
+        return pd.DataFrame(columns=[*cols, "gap", "achievement", "band"])
     year = series.groupby(["task_id", "metric"], sort=False)["target"].last().rename("year_target")
     now = series[series["quarter"] == ctx.quarter].drop_duplicates(["task_id", "metric"])
     out = year.reset_index().merge(now, on=["task_id", "metric"], how="left")
     units = series.drop_duplicates(["task_id", "metric"])[["task_id", "metric", "unit"]]
     out = out.drop(columns="unit").merge(units, on=["task_id", "metric"])
     out["lead_units"] = out["task_id"].map(main.set_index("task_id")["lead_units"])
-    cols = ["task_id", "metric", "unit", "lead_units", "year_target", "target", "actual"]
     return out[[*cols, "gap", "achievement", "band"]]
+
+
+def _main_series(ctx: BriefingContext) -> pd.DataFrame:
+    """Target series of the 主要预期目标 tasks that have quantitative targets (maybe none)."""
+    tasks = ctx.plan.tasks
+    ids = tasks.loc[tasks["category"] == MAIN_CATEGORY, "task_id"]
+    ids = [t for t in ids if t in set(ctx.plan.targets["task_id"])]
+    if not ids:
+        return pd.DataFrame()
+    return pd.concat([_series(ctx, t) for t in ids], ignore_index=True)
 
 
 def main_targets_table(ctx: BriefingContext) -> HTML:
@@ -655,16 +667,16 @@ def main_targets_table(ctx: BriefingContext) -> HTML:
     )
 
 
-def main_targets_chart(ctx: BriefingContext) -> alt.TopLevelMixin:
+def main_targets_chart(ctx: BriefingContext) -> alt.TopLevelMixin | HTML:
     """Return small multiples of the main expected targets: target trajectory vs actuals.
 
     Returns
     -------
     alt.FacetChart
     """
-    tasks = ctx.plan.tasks
-    ids = tasks.loc[tasks["category"] == MAIN_CATEGORY, "task_id"]
-    series = pd.concat([_series(ctx, t) for t in ids], ignore_index=True)
+    series = _main_series(ctx)
+    if series.empty:
+        return HTML('<p class="ta-note">计划中没有带量化指标的主要预期目标。</p>')
     return charts.chart_indicator_series(series, title="主要预期目标：目标与实际（累计）")
 
 
