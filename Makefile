@@ -16,12 +16,16 @@ $(STAMP): pyproject.toml
 .PHONY: install
 install: $(STAMP) ## create .venv and install the package with its dependencies
 
+.PHONY: sysdeps
+sysdeps: ## install the CJK font and chromium when missing (apt, as root), else say what to install
+	@bash scripts/sysdeps.sh
+
 .PHONY: demo
-demo: $(STAMP) ## set up, add 示例数据 progress if no real reports, build reports/2023Q4/ briefings
+demo: $(STAMP) sysdeps ## set up, add 示例数据 progress if no real reports, build reports/2023Q4/ briefings
 	$(VENV)/bin/taskanalytics demo
 
 .PHONY: test
-test: $(STAMP) ## set up if needed, then run the whole test suite
+test: $(STAMP) sysdeps ## set up if needed, then run the whole test suite
 	$(PY) -m pytest
 
 .PHONY: lab
