@@ -35,6 +35,17 @@ STORE_OPTION = click.option(
 )
 
 
+def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--out DIR`` option, with each command's own default described."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )
+
+
 def _store(store_path: Path | None) -> Path:
     return store_path or config.default_store_path()
 
@@ -66,13 +77,7 @@ def main() -> None:
 @main.command()
 @click.argument("source", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @PLAN_OPTION
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Directory for the tidy tables (default: data/processed/).",
-)
+@out_option("Directory for the tidy tables (default: data/processed/).")
 @click.option(
     "--format",
     "fmt",
@@ -128,13 +133,7 @@ def audit(plan_path: Path | None) -> None:
     metavar="NAME VALUE",
     help="With --notebook: a parameter passed to papermill (repeatable). Values are strings.",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Reports root (default: reports/); a quarter goes to <out>/<quarter>/.",
-)
+@out_option("Reports root (default: reports/); a quarter goes to <out>/<quarter>/.")
 @click.option("--workers", default=2, show_default=True, help="Kernels run in parallel.")
 @STORE_OPTION
 @PLAN_OPTION
@@ -196,13 +195,7 @@ def _run_quarter(
 @main.command()
 @click.option("--quarter", "-q", required=True, help="Reporting quarter, e.g. 2023Q2.")
 @click.option("--unit", "units", multiple=True, help="Only this lead unit (repeatable).")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Directory for the .xlsx files (default: data/progress/templates/QUARTER/).",
-)
+@out_option("Directory for the .xlsx files (default: data/progress/templates/QUARTER/).")
 @click.option("--overwrite", is_flag=True, help="Replace existing files of the same name.")
 @PLAN_OPTION
 @_handle_errors
@@ -270,13 +263,7 @@ def demo_progress(
 
 
 @main.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output directory (default: reports/).",
-)
+@out_option("Reports root (default: reports/); the quarter goes to <out>/<quarter>/.")
 @STORE_OPTION
 @_handle_errors
 def demo(out_dir: Path | None, store_path: Path | None) -> None:
