@@ -34,7 +34,14 @@ from taskanalytics import vocab_progress as vp
 from taskanalytics.errors import AssessmentError, TaskAnalyticsError
 from taskanalytics.reporting import PlanLike, parse_quarter, quarter_end
 
-__all__ = ["Assessment", "AssessmentRules", "DEFAULT_RULES", "assess", "assess_all", "resolve_quarter"]
+__all__ = [
+    "Assessment",
+    "AssessmentRules",
+    "DEFAULT_RULES",
+    "assess",
+    "assess_all",
+    "resolve_quarter",
+]
 
 logger = logging.getLogger("taskanalytics")
 

@@ -86,7 +86,9 @@ def audit(plan: Plan) -> pd.DataFrame:
     section_of = plan.tasks.set_index("task_id")["section"]
     for note in plan.notes.itertuples(index=False):
         section = section_of.get(note.task_id) if note.task_id else None
-        milestone_id = note.detail.split("：", 1)[0] if note.check == "unknown_date_phrase" else None
+        milestone_id = (
+            note.detail.split("：", 1)[0] if note.check == "unknown_date_phrase" else None
+        )
         rows.append(_row(note.check, section, None, None, note.detail,
                          task_id=note.task_id, milestone_id=milestone_id))  # fmt: skip
     out = pd.DataFrame(rows, columns=AUDIT_COLUMNS)

@@ -358,7 +358,9 @@ def write_index(
         items = [b for b in briefings if b.group == group]
         if not items:
             continue
-        links = "".join(f'<li><a href="{e(quote(b.stem))}.html">{e(b.title)}</a></li>' for b in items)
+        links = "".join(
+            f'<li><a href="{e(quote(b.stem))}.html">{e(b.title)}</a></li>' for b in items
+        )
         sections.append(f"<section><h2>{e(heading)}（{len(items)}）</h2><ul>{links}</ul></section>")
     rows = "".join(
         f"<tr><td>{e(str(r.quarter))}</td><td>{e(str(r.unit))}</td><td>{e(str(r.source_file))}</td>"

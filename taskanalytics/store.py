@@ -346,7 +346,9 @@ def _write_files(
         conn.execute("BEGIN IMMEDIATE")
         try:
             for pf in files:
-                if conn.execute("SELECT 1 FROM source_files WHERE sha256 = ?", (pf.sha256,)).fetchone():
+                if conn.execute(
+                    "SELECT 1 FROM source_files WHERE sha256 = ?", (pf.sha256,)
+                ).fetchone():
                     skipped.append(_skipped(pf))
                     continue
                 archived, new = _archive(store, pf)
@@ -356,8 +358,14 @@ def _write_files(
                 _insert_reports(conn, file_id, pf)
                 ingested.append(
                     IngestedFile(
-                        pf.path, pf.sha256, pf.unit, pf.quarter, pf.as_of_date,
-                        len(pf.reports), len(pf.values), archived,
+                        pf.path,
+                        pf.sha256,
+                        pf.unit,
+                        pf.quarter,
+                        pf.as_of_date,
+                        len(pf.reports),
+                        len(pf.values),
+                        archived,
                     )  # fmt: skip
                 )
             conn.execute("COMMIT")

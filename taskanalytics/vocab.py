@@ -56,9 +56,15 @@ DEADLINE_RE = re.compile(r"^(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*�
 Y = r"(?:(?P<year>\d{4})\s*年)?"
 DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 4月初、7月初、10月初 -> recurring, recurrence from the spacing
-    ("month_list", re.compile(r"(?P<first>\d{1,2})月(?P<part>初|中旬|底|末)(?:、\d{1,2}月(?P=part))+")),
+    (
+        "month_list",
+        re.compile(r"(?P<first>\d{1,2})月(?P<part>初|中旬|底|末)(?:、\d{1,2}月(?P=part))+"),
+    ),
     # 2月至3月份 -> range, due at the end of the last month
-    ("range", re.compile(Y + r"(?P<start>\d{1,2})月份?\s*(?:至|到|—|-|～|~)\s*(?P<end>\d{1,2})月份?")),
+    (
+        "range",
+        re.compile(Y + r"(?P<start>\d{1,2})月份?\s*(?:至|到|—|-|～|~)\s*(?P<end>\d{1,2})月份?"),
+    ),
     ("day", re.compile(Y + r"(?P<month>\d{1,2})月(?P<day>\d{1,2})日")),
     ("month_end", re.compile(Y + r"(?P<month>\d{1,2})月(?:底|末|下旬)")),
     ("month_mid", re.compile(Y + r"(?P<month>\d{1,2})月中旬")),

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-HEADER = ["类别", "指标任务", "主要时间节点或阶段性量化指标", "完成时限", "牵头单位", "责任单位", "分管领导"]
+HEADER = [
+    "类别",
+    "指标任务",
+    "主要时间节点或阶段性量化指标",
+    "完成时限",
+    "牵头单位",
+    "责任单位",
+    "分管领导",
+]
 
 LETTER = """
 

@@ -19,11 +19,20 @@ def test_declared_vs_parsed_counts_on_seed(seed_audit):
     counts = seed_audit[seed_audit["check"].str.startswith("declared_")].set_index(
         ["section", "check"]
     )
-    assert counts.loc[("work_report", "declared_tasks"), ["declared", "parsed"]].tolist() == [122, 122]
+    assert counts.loc[("work_report", "declared_tasks"), ["declared", "parsed"]].tolist() == [
+        122,
+        122,
+    ]
     assert counts.loc[("livelihood", "declared_tasks"), ["declared", "parsed"]].tolist() == [10, 10]
     # (n) items + unnumbered cells; the document's own count (404 / 50) does not match it
-    assert counts.loc[("work_report", "declared_milestones"), ["declared", "parsed"]].tolist() == [404, 395]
-    assert counts.loc[("livelihood", "declared_milestones"), ["declared", "parsed"]].tolist() == [50, 47]
+    assert counts.loc[("work_report", "declared_milestones"), ["declared", "parsed"]].tolist() == [
+        404,
+        395,
+    ]
+    assert counts.loc[("livelihood", "declared_milestones"), ["declared", "parsed"]].tolist() == [
+        50,
+        47,
+    ]
     assert "411" in counts.loc[("work_report", "declared_milestones"), "detail"]
 
 
@@ -48,7 +57,15 @@ def test_clean_document_has_only_count_rows(tmp_path):
 
 def test_lead_also_responsible_and_late_milestone(tmp_path):
     body = table(
-        [task_row(1, "（1）12月底前，甲。", deadline="6月30日", lead="财政局", responsible="财政局\n工信局")]
+        [
+            task_row(
+                1,
+                "（1）12月底前，甲。",
+                deadline="6月30日",
+                lead="财政局",
+                responsible="财政局\n工信局",
+            )
+        ]
     )
     findings = audit(read_plan(write_doc(tmp_path, body)))
     assert {"lead_also_responsible", "due_after_deadline"} <= set(findings["check"])

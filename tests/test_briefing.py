@@ -241,7 +241,9 @@ def test_plans_without_main_targets_brief_without_crashing(tmp_path):
         ],
         declared=(2, 2),
     )
-    ctx = load_context("2023Q2", plan_path=write_doc(tmp_path, body), store=tmp_path / "none.sqlite")
+    ctx = load_context(
+        "2023Q2", plan_path=write_doc(tmp_path, body), store=tmp_path / "none.sqlite"
+    )
     assert main_targets(ctx).empty
     assert "没有带量化指标的主要预期目标" in main_targets_chart(ctx).data
     assert not (tmp_path / "none.sqlite").exists()  # a missing store is not created

@@ -36,7 +36,10 @@ def test_bad_plan_is_a_clear_error_with_exit_code_1(tmp_path):
 
 def test_python_dash_m_entry_point():
     out = subprocess.run(
-        [sys.executable, "-m", "taskanalytics", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "taskanalytics", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "audit" in out.stdout and "run" in out.stdout
 
@@ -48,7 +51,9 @@ def test_template_then_ingest_round_trip_and_idempotence(tmp_path):
 
     runner = CliRunner()
     out = tmp_path / "tpl"
-    result = runner.invoke(main, ["template", "-q", "2023Q1", "--unit", "财政局", "--out", str(out)])
+    result = runner.invoke(
+        main, ["template", "-q", "2023Q1", "--unit", "财政局", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     path = out / "财政局_2023Q1.xlsx"
     wb = load_workbook(path)

@@ -24,7 +24,9 @@ def test_numbered_items_are_leaves():
 
 
 def test_circled_items_replace_their_parent():
-    leaves = split_leaves(_lines("（1）改造工程：\n①3月底前，设计；\n②4月底前，招标；\n（2）5月底前，验收。"))
+    leaves = split_leaves(
+        _lines("（1）改造工程：\n①3月底前，设计；\n②4月底前，招标；\n（2）5月底前，验收。")
+    )
     assert [x.label for x in leaves] == ["(1)①", "(1)②", "(2)"]
     assert [x.group for x in leaves] == ["改造工程", "改造工程", None]
 
@@ -39,7 +41,10 @@ def test_inline_circled_items_without_heading():
 
 def test_headings_group_following_items_and_are_not_text():
     leaves = split_leaves(_lines("胜利街道办事处:\n（1）6月底前,甲；\n建设街道办事处：\n（2）乙；"))
-    assert [(x.group, x.text) for x in leaves] == [("胜利街道办事处", "6月底前,甲"), ("建设街道办事处", "乙")]
+    assert [(x.group, x.text) for x in leaves] == [
+        ("胜利街道办事处", "6月底前,甲"),
+        ("建设街道办事处", "乙"),
+    ]
 
 
 def test_unnumbered_cell_is_one_milestone_and_wrapped_lines_join():

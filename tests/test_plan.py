@@ -141,7 +141,7 @@ def test_seed_due_dates(seed, milestone_id, due, kind, recurrence):
     m = _ms(seed, milestone_id)
     assert m["due_date"] == pd.Timestamp(due)
     assert m["due_kind"] == kind
-    assert (pd.isna(m["recurrence"]) if recurrence is None else m["recurrence"] == recurrence)
+    assert pd.isna(m["recurrence"]) if recurrence is None else m["recurrence"] == recurrence
     assert m["quarter"] == f"{due[:4]}Q{(int(due[5:7]) - 1) // 3 + 1}"
 
 
@@ -200,9 +200,17 @@ def test_encodings_detected(tmp_path):
 def test_blank_row_cells_continue_merged_cells(tmp_path):
     body = table(
         [
-            task_row(1, "（1）3月底前，甲。", lead="发改局", responsible="工信局\n商务局", leaders="王  茜"),
+            task_row(
+                1,
+                "（1）3月底前，甲。",
+                lead="发改局",
+                responsible="工信局\n商务局",
+                leaders="王  茜",
+            ),
             task_row(2, "（1）6月底前，乙。", prefix=("",), lead="", responsible="", leaders=""),
-            task_row(3, "（1）9月底前，丙。", prefix=("",), lead="财政局", responsible="", leaders="李洋"),
+            task_row(
+                3, "（1）9月底前，丙。", prefix=("",), lead="财政局", responsible="", leaders="李洋"
+            ),
         ],
         declared=(3, 3),
     )
@@ -219,7 +227,12 @@ def test_repeated_task_rows_merge_and_number_continues(tmp_path):
     body = table(
         [
             task_row(1, "甲街道：\n（1）3月底前，甲；", prefix=two, lead="商务局"),
-            task_row(1, "乙镇：\n（2）6月底前，乙；\n（3）每月调度一次。", prefix=two, lead="商务局\n工信局"),
+            task_row(
+                1,
+                "乙镇：\n（2）6月底前，乙；\n（3）每月调度一次。",
+                prefix=two,
+                lead="商务局\n工信局",
+            ),
         ]
     )
     plan = read_plan(write_doc(tmp_path, body))

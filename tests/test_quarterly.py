@@ -26,7 +26,11 @@ def _notebook(path, body: str) -> None:
         nbformat.v4.new_code_cell('key = "x"', metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(body),
     ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
 
 
@@ -40,9 +44,7 @@ def notebooks(tmp_path):
 
 
 def _jobs(*keys, notebook="tiny"):
-    return [
-        Briefing("unit", k, f"单位{k}", notebook, {"key": k}, f"unit-{k}") for k in keys
-    ]
+    return [Briefing("unit", k, f"单位{k}", notebook, {"key": k}, f"unit-{k}") for k in keys]
 
 
 def test_run_publishes_every_briefing_and_an_index(tmp_path, notebooks):

@@ -69,7 +69,11 @@ def test_a_number_qualifying_a_noun_takes_the_noun():
 
 @pytest.mark.parametrize(
     ("text", "metric"),
-    [("3月底前完成改造小区5个", "改造小区"), ("6月底前完成改造5个小区", "改造小区"), ("9月底前实现覆盖率100%", "覆盖率")],
+    [
+        ("3月底前完成改造小区5个", "改造小区"),
+        ("6月底前完成改造5个小区", "改造小区"),
+        ("9月底前实现覆盖率100%", "覆盖率"),
+    ],
 )
 def test_a_date_without_a_comma_leaves_no_trace_in_the_name(text, metric):
     assert _t(text)[0][0] == metric
