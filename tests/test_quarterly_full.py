@@ -67,6 +67,7 @@ def test_every_page_is_code_free_offline_flagged_and_small(run):
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
             refs = re.findall(rf"<{tag}\b[^>]*\b{attr}=[\"']([^\"']*)", html)
             assert not [r for r in refs if re.match(r"(https?:)?//", r)], (page.name, refs)
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//|@import\s+['\"]?(url\()?\s*https?:", html)
         assert page.stat().st_size < 1_500_000, page.name
 
 
