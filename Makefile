@@ -30,7 +30,7 @@ test: $(STAMP) sysdeps ## set up if needed, then run the whole test suite
 
 .PHONY: lab
 lab: $(STAMP) ## open JupyterLab on notebooks/
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: bench
 bench: $(STAMP) ## run the benchmarks (prints medians)
