@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from browser import open_page
 
 from taskanalytics import config, read_plan
 from taskanalytics.demo import build_demo_progress, fill_template
@@ -18,10 +19,6 @@ from taskanalytics.store import ingest_files
 pytestmark = pytest.mark.slow
 
 XSS = "<script>alert(1)</script>"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -89,27 +86,14 @@ def test_rerunning_the_quarter_is_safe(run, tmp_path):
 
 
 def _open(page_path: Path, width: int, shot: Path):
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    outside: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.on("request", lambda r: None if r.url.startswith(("file:", "data:"))
-                    else outside.append(r.url))  # fmt: skip
-            page.goto(page_path.resolve().as_uri(), wait_until="load")
-            charts = page.locator('img[src^="data:image/svg+xml"], svg.marks')
-            drawn = []
-            for i in range(charts.count()):
-                chart = charts.nth(i)
-                chart.scroll_into_view_if_needed()
-                drawn.append(chart.evaluate("el => el.getBoundingClientRect().width"))
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    with open_page(page_path, width=width) as (page, outside):
+        charts = page.locator('img[src^="data:image/svg+xml"], svg.marks')
+        drawn = []
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            chart.scroll_into_view_if_needed()
+            drawn.append(chart.evaluate("el => el.getBoundingClientRect().width"))
+        page.screenshot(path=str(shot), full_page=True)
     return outside, drawn
 
 

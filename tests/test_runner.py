@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+from browser import open_page
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from taskanalytics import config
 from taskanalytics.errors import NotebookRunError
 from taskanalytics.runner import export_html, run_notebook
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 SVG_IMG_RE = re.compile(r'<img[^>]*src="data:image/svg\+xml;base64,([^"]+)"')
 
 
@@ -85,32 +76,16 @@ def test_source_audit_briefing_is_offline_code_free_chinese(briefing_html):
 
 @pytest.mark.slow
 def test_briefing_renders_in_headless_chromium_without_network(briefing_html):
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian chromium is not installed (CI installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    failed: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("requestfailed", lambda r: failed.append(r.url))
-            page.on(
-                "request",
-                lambda r: None if r.url.startswith(("file:", "data:")) else failed.append(r.url),
-            )
-            page.goto(briefing_html.resolve().as_uri(), wait_until="load")
-            images = page.locator('img[src^="data:image/svg+xml"]')
-            assert images.count() == 4
-            for i in range(4):
-                img = images.nth(i)
-                img.scroll_into_view_if_needed()
-                assert img.is_visible()
-                assert img.evaluate("el => el.complete && el.naturalWidth") > 100
-            assert page.get_by_text("源文件质量检查").first.is_visible()
-        finally:
-            browser.close()
-    assert failed == []
+    with open_page(briefing_html) as (page, outside):
+        images = page.locator('img[src^="data:image/svg+xml"]')
+        assert images.count() == 4
+        for i in range(4):
+            img = images.nth(i)
+            img.scroll_into_view_if_needed()
+            assert img.is_visible()
+            assert img.evaluate("el => el.complete && el.naturalWidth") > 100
+        assert page.get_by_text("源文件质量检查").first.is_visible()
+    assert outside == []
 
 
 @pytest.mark.slow
