@@ -368,7 +368,7 @@ class _Snapshot:
     achievement: np.ndarray
     gap: np.ndarray
     band: np.ndarray
-    flags: np.ndarray | None  # milestones x rollup.FLAG_COLUMNS (assessed quarters only)
+    flags: _Flags | None  # assessed quarters only
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -470,12 +470,9 @@ def _evaluate(
     actual[ok] = r.actual[t_sel[ok], t_col[ok]]
     achievement, gap, band = _bands(actual, p.t_value, p.t_points, rules)
 
-    ind = np.bincount(p.t_ms, weights=t_due, minlength=n).astype(np.int64)
+    ind = np.bincount(p.t_ms, weights=t_due, minlength=n).astype(np.int32)
     behind = np.bincount(p.t_ms, weights=t_due & (band == _B["behind"]), minlength=n).astype(
-        np.int64
-    )
-    no_data = np.bincount(p.t_ms, weights=t_due & (band == _B["no_data"]), minlength=n).astype(
-        np.int64
+        np.int32
     )
 
     is_overdue = status == _S["overdue"]
@@ -484,7 +481,6 @@ def _evaluate(
     if rules.not_reported_is_yellow:
         yellow |= unreported
     light = np.where(is_overdue, 2, np.where(yellow, 1, 0)).astype(np.int8)
-    is_on_time = status == _S["on_time"]
     if not full:  # a quarter needed only for red streaks
         return _Snapshot(
             quarter,
@@ -501,31 +497,100 @@ def _evaluate(
             band,
             None,
         )
-    flags = np.column_stack(
-        [
-            np.ones(n, dtype=np.int64),
-            is_due,
-            is_due & (is_on_time | (status == _S["done_late"])),
-            is_due & is_on_time,
-            status == _S["done_late"],
-            is_overdue,
-            unreported,
-            status == _S["due_soon"],
-            ~is_due,
-            ~is_due & is_on_time,
-            ind,
-            behind,
-            no_data,
-            light == 2,
-            light == 1,
-        ]
-    ).astype(np.int32)
+    no_data = np.bincount(p.t_ms, weights=t_due & (band == _B["no_data"]), minlength=n).astype(
+        np.int32
+    )
+    key = (status.astype(np.int64) * 2 + is_due) * 3 + light
+    used = np.flatnonzero(np.bincount(key, minlength=len(_KEY_FLAGS)))
+    remap = np.zeros(len(_KEY_FLAGS), dtype=np.int64)
+    remap[used] = np.arange(len(used))
     return _Snapshot(
-        quarter, day, sel, status, is_due, days, light, t_due, actual, achievement, gap, band, flags
+        quarter,
+        day,
+        sel,
+        status,
+        is_due,
+        days,
+        light,
+        t_due,
+        actual,
+        achievement,
+        gap,
+        band,
+        _Flags(remap[key], _KEY_FLAGS[used], ind, behind, no_data),
     )
 
 
+@dataclass(frozen=True)
+class _Flags:
+    """Per-milestone flags of an assessed quarter, compactly: a state key and three counts.
+
+    ``key`` numbers the (status, is_due, light) combinations present; ``table`` gives the 0/1
+    :data:`rollup.FLAG_COLUMNS` of each (zero in the three indicator count columns).
+    """
+
+    key: np.ndarray
+    table: np.ndarray
+    indicators: np.ndarray
+    behind: np.ndarray
+    no_data: np.ndarray
+
+    def sums(self, g: rollup.Grouping) -> np.ndarray:
+        """Groups x FLAG_COLUMNS sums (int64)."""
+        counts = g.counts(self.key, len(self.table)).astype(np.float64)
+        out = np.rint(counts @ self.table).astype(np.int64)
+        for name, values in (
+            ("indicators", self.indicators),
+            ("indicators_behind", self.behind),
+            ("indicators_no_data", self.no_data),
+        ):
+            out[:, rollup.FLAG_COLUMNS.index(name)] = g.weighted(values)
+        return out
+
+
+def _key_flags() -> np.ndarray:
+    """0/1 flags of every (status, is_due, light) key: ``(status * 2 + is_due) * 3 + light``."""
+    status, is_due, light = (
+        a.ravel() for a in np.meshgrid(np.arange(len(_S)), [0, 1], [0, 1, 2], indexing="ij")
+    )
+    due = is_due.astype(bool)
+    on_time = status == _S["on_time"]
+    late = status == _S["done_late"]
+    cols = {
+        "milestones": np.ones(len(status), dtype=bool),
+        "due": due,
+        "done": due & (on_time | late),
+        "done_on_time": due & on_time,
+        "done_late": late,
+        "overdue": status == _S["overdue"],
+        "not_reported": due & (status == _S["not_reported"]),
+        "due_soon": status == _S["due_soon"],
+        "not_due": ~due,
+        "done_ahead": ~due & on_time,
+        "red_milestones": light == 2,
+        "yellow_milestones": light == 1,
+    }
+    zero = np.zeros(len(status), dtype=bool)
+    return np.column_stack([cols.get(c, zero) for c in rollup.FLAG_COLUMNS]).astype(np.float64)
+
+
+_KEY_FLAGS: Final = _key_flags()
+
+
 # --------------------------------------------------------------------------- tables
+
+
+def _labels(values: Sequence[object]) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """A few labels as the array type pandas infers for them (str), to ``take`` from cheaply."""
+    return pd.Series(list(values), dtype=object).infer_objects().array
+
+
+def _take_labels(values: Sequence[object], codes: np.ndarray) -> Any:
+    """``values[codes]`` (``codes`` -1 -> missing) without inferring the dtype of every row."""
+    labels = _labels(values)
+    if isinstance(labels, np.ndarray):  # not strings: plain numpy
+        return np.where(codes >= 0, labels[np.maximum(codes, 0)], None)
+    return labels.take(codes, allow_fill=True)
 
 
 def _milestone_table(p: _Plan, r: _Reports, snaps: list[_Snapshot]) -> pd.DataFrame:
@@ -533,111 +598,92 @@ def _milestone_table(p: _Plan, r: _Reports, snaps: list[_Snapshot]) -> pd.DataFr
     static = p.ms.iloc[np.tile(np.arange(n), len(snaps))].reset_index(drop=True)
     sel = np.concatenate([s.sel for s in snaps])
     has = sel >= 0
-    rows = r.row[np.where(has, sel, 0)] if len(r.row) else np.zeros(len(sel), dtype=np.int64)
+    s0 = np.where(has, sel, 0)
+    rows = np.where(has, r.row[s0], -1) if len(r.row) else np.full(len(sel), -1, dtype=np.int64)
     frame = r.frame
 
-    def reported(column: str, kind: str = "object") -> Any:
+    def reported(column: str) -> Any:
         if column not in frame.columns or not len(r.row):
-            return np.full(len(sel), None if kind == "object" else np.datetime64("NaT", "ns"))
-        values = frame[column].array.take(rows)
-        if kind == "date":
-            days = _to_days(pd.Series(values))
-            days[~has] = _NAT
-            return _from_days(days)
-        return pd.Series(values).where(has, None).array
+            return np.full(len(sel), None)
+        values = frame[column].array
+        if isinstance(values, np.ndarray) or values.dtype == object:
+            return pd.Series(values.take(np.maximum(rows, 0))).where(has, None).array
+        return values.take(rows, allow_fill=True)
+
+    def reported_days(days: np.ndarray) -> np.ndarray:
+        if not len(r.row):
+            return np.full(len(sel), np.datetime64("NaT", "ns"))
+        out = np.where(has, days[s0], _NAT)
+        return _from_days(out)
 
     status = np.concatenate([s.status for s in snaps])
     due = np.tile(p.due, len(snaps))
     day = np.repeat([s.day for s in snaps], n)
-    flags = np.concatenate([s.flags for s in snaps])
-    f = rollup.FLAG_COLUMNS
+    if len(r.row):  # the unit's word as a status code, whatever alias it came as
+        word = np.where(has, r.status[s0], -1)
+        reported_status = _take_labels(list(vp.STATUS_LABELS), word)
+    else:
+        reported_status = np.full(len(sel), None, dtype=object)
     dynamic = pd.DataFrame(
         {
             "is_due": np.concatenate([s.is_due for s in snaps]),
             "status": pd.Categorical.from_codes(status, dtype=_STATUS_DTYPE),
-            "status_code": _STATUS_CODES[status],
+            "status_code": _take_labels(list(va.STATUS_LABELS), status.astype(np.int64)),
             "days_overdue": np.concatenate([s.days_overdue for s in snaps]),
             "days_to_due": due - day,
-            "reported_status": np.full(len(sel), None, dtype=object),
-            "completed_date": reported("completed_date", "date"),
-            "report_as_of": reported("as_of_date", "date"),
+            "reported_status": reported_status,
+            "completed_date": reported_days(r.completed),
+            "report_as_of": reported_days(r.as_of),
             "reporting_unit": reported("unit"),
             "note": reported("note"),
-            "indicators": flags[:, f.index("indicators")],
-            "indicators_behind": flags[:, f.index("indicators_behind")],
+            "indicators": np.concatenate([s.flags.indicators for s in snaps]),
+            "indicators_behind": np.concatenate([s.flags.behind for s in snaps]),
             "light": pd.Categorical.from_codes(
                 np.concatenate([s.light for s in snaps]), dtype=_LIGHT_DTYPE
             ),
         }
     )
-    if len(r.row):  # the unit's word as a status code, whatever alias it came as
-        codes = np.array(list(vp.STATUS_LABELS), dtype=object)
-        word = np.where(has, r.status[np.where(has, sel, 0)], 0)
-        dynamic["reported_status"] = np.where(has, codes[word], None)
-    return pd.concat([_head(snaps, n), static, dynamic], axis=1)
+    return pd.concat([_head(snaps, [n] * len(snaps)), static, dynamic], axis=1)
 
 
-def _head(snaps: list[_Snapshot], n: int) -> pd.DataFrame:
+def _head(snaps: list[_Snapshot], sizes: list[int]) -> pd.DataFrame:
+    which = np.repeat(np.arange(len(snaps)), sizes)
     return pd.DataFrame(
         {
-            "quarter": np.repeat(np.array([s.quarter for s in snaps], dtype=object), n),
-            "as_of": np.repeat(
-                np.array([s.day for s in snaps], dtype="datetime64[D]").astype("datetime64[ns]"),
-                n,
-            ),
+            "quarter": _take_labels([s.quarter for s in snaps], which),
+            "as_of": np.array([s.day for s in snaps], dtype="datetime64[D]").astype(
+                "datetime64[ns]"
+            )[which],
         }
     )
 
 
 def _indicator_table(p: _Plan, r: _Reports, snaps: list[_Snapshot]) -> pd.DataFrame:
-    parts = []
-    for s in snaps:
-        idx = np.flatnonzero(s.t_due)
-        sel = s.sel[p.t_ms[idx]]
+    idx = [np.flatnonzero(s.t_due) for s in snaps]
+    idx_all = np.concatenate(idx) if idx else np.zeros(0, np.int64)
+    sizes = [len(i) for i in idx]
+    sel = np.concatenate([s.sel[p.t_ms[i]] for s, i in zip(snaps, idx, strict=True)])
+    report_as_of = np.full(len(sel), _NAT)
+    if len(r.as_of):
         has = sel >= 0
-        report_as_of = np.full(len(idx), _NAT)
-        if len(r.as_of):
-            report_as_of[has] = r.as_of[sel[has]]
-        parts.append(
-            (
-                s,
-                idx,
-                {
-                    "actual": s.actual[idx],
-                    "achievement": s.achievement[idx],
-                    "gap": s.gap[idx],
-                    "basis": np.where(p.t_points[idx], "points", "ratio").astype(object),
-                    "band": s.band[idx],
-                    "status": s.status[p.t_ms[idx]],
-                    "report_as_of": _from_days(report_as_of),
-                },
-            )
-        )
-    idx_all = np.concatenate([i for _, i, _ in parts]) if parts else np.zeros(0, np.int64)
-    head = pd.DataFrame(
-        {
-            "quarter": np.concatenate(
-                [np.full(len(i), s.quarter, dtype=object) for s, i, _ in parts]
-            ),
-            "as_of": np.concatenate(
-                [np.full(len(i), s.day).astype("datetime64[D]") for s, i, _ in parts]
-            ).astype("datetime64[ns]"),
-        }
-    )
+        report_as_of[has] = r.as_of[sel[has]]
+    band = np.concatenate([s.band[i] for s, i in zip(snaps, idx, strict=True)])
+    status = np.concatenate([s.status[p.t_ms[i]] for s, i in zip(snaps, idx, strict=True)])
     static = p.targets.iloc[idx_all].reset_index(drop=True)
-    cols = {k: np.concatenate([d[k] for _, _, d in parts]) for k in parts[0][2]}
     dynamic = pd.DataFrame(
         {
-            "actual": cols["actual"],
-            "achievement": cols["achievement"],
-            "gap": cols["gap"],
-            "basis": cols["basis"],
-            "band": pd.Categorical.from_codes(cols["band"], dtype=_BAND_DTYPE),
-            "status": pd.Categorical.from_codes(cols["status"], dtype=_STATUS_DTYPE),
-            "report_as_of": cols["report_as_of"],
+            "actual": np.concatenate([s.actual[i] for s, i in zip(snaps, idx, strict=True)]),
+            "achievement": np.concatenate(
+                [s.achievement[i] for s, i in zip(snaps, idx, strict=True)]
+            ),
+            "gap": np.concatenate([s.gap[i] for s, i in zip(snaps, idx, strict=True)]),
+            "basis": _take_labels(["ratio", "points"], p.t_points[idx_all].astype(np.int64)),
+            "band": pd.Categorical.from_codes(band, dtype=_BAND_DTYPE),
+            "status": pd.Categorical.from_codes(status, dtype=_STATUS_DTYPE),
+            "report_as_of": _from_days(report_as_of),
         }
     )
-    out = pd.concat([head, static, dynamic], axis=1)
+    out = pd.concat([_head(snaps, sizes), static, dynamic], axis=1)
     first = ["quarter", "as_of", "milestone_id", "task_id", "target_no", "metric", "unit"]
     rest = ["comparator", "due_date", "due_quarter", "target", "actual", "achievement", "gap"]
     last = ["basis", "band", "status", "lead_units", "leaders", "report_as_of"]
@@ -854,7 +900,7 @@ def _run(
         for name, g in p.groupings.items():
             reds[name].append(g.maxima(snap.light) == 2)
         if wanted_here:
-            sums = {name: g.sums(snap.flags) for name, g in p.groupings.items()}
+            sums = {name: snap.flags.sums(g) for name, g in p.groupings.items()}
             task_g = p.groupings["task"]
             key = snap.is_due.astype(np.int64) * 8 + _SEVERITY[snap.status]
             worst = task_g.maxima(key)
@@ -888,6 +934,8 @@ def _run(
         indicator_rows,
         np.concatenate([streaks["task"][index[q]][p.ms_task] for q in quarters]),
         p.owners_text,
+        status=np.concatenate([s.status for s in snaps]),
+        band=np.concatenate([s.band[np.flatnonzero(s.t_due)] for s in snaps]),
     )
     return Assessment(
         quarters=tuple(quarters),

@@ -70,6 +70,8 @@ class Grouping:
         Offset of each present group's first pair in ``ms_sorted``.
     present : numpy.ndarray
         Group codes that have at least one milestone, ascending (aligned with ``starts``).
+    codes : numpy.ndarray
+        Group code of each pair (aligned with ``ms_sorted``).
     """
 
     name: str
@@ -77,6 +79,7 @@ class Grouping:
     ms_sorted: np.ndarray
     starts: np.ndarray
     present: np.ndarray
+    codes: np.ndarray
 
     def sums(self, values: np.ndarray) -> np.ndarray:
         """Sum per-milestone values (1-D or milestones x columns) per group; empty groups give 0."""
@@ -84,6 +87,16 @@ class Grouping:
         if len(self.ms_sorted):
             out[self.present] = np.add.reduceat(values[self.ms_sorted], self.starts, axis=0)
         return out
+
+    def counts(self, key: np.ndarray, size: int) -> np.ndarray:
+        """Count the milestones of each key value ``0 .. size-1`` per group (groups x size)."""
+        flat = self.codes * size + key[self.ms_sorted]
+        return np.bincount(flat, minlength=len(self.keys) * size).reshape(len(self.keys), size)
+
+    def weighted(self, values: np.ndarray) -> np.ndarray:
+        """Sum small non-negative per-milestone integers per group (int64, exact below 2**53)."""
+        w = values[self.ms_sorted]
+        return np.bincount(self.codes, weights=w, minlength=len(self.keys)).astype(np.int64)
 
     def maxima(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
         """Largest per-milestone value per group; ``empty`` for groups without milestones."""
@@ -97,7 +110,14 @@ def _grouping(name: str, keys: pd.DataFrame, ms: np.ndarray, group: np.ndarray) 
     order = np.argsort(group, kind="stable")
     sorted_groups = group[order]
     present, starts = np.unique(sorted_groups, return_index=True)
-    return Grouping(name, keys.reset_index(drop=True), ms[order], starts, present)
+    return Grouping(
+        name,
+        keys.reset_index(drop=True),
+        ms[order],
+        starts,
+        present,
+        sorted_groups.astype(np.int64),
+    )
 
 
 def _pairs(
@@ -241,6 +261,8 @@ def watchlist_frame(
     indicator_rows: np.ndarray,
     task_streak: np.ndarray,
     owners_text: tuple[np.ndarray, np.ndarray],
+    status: np.ndarray | None = None,
+    band: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Build the watch list (督办清单) from stacked milestone and indicator tables.
 
@@ -259,6 +281,9 @@ def watchlist_frame(
     owners_text
         Lead units and leaders of each plan milestone, joined with 、 (``milestones`` holds the
         plan's milestones once per quarter, in plan order).
+    status, band
+        Optional status codes of ``milestones`` and band codes of ``indicators`` (positions in
+        ``vocab_assess.STATUS_LABELS`` / ``BAND_LABELS``); derived from the tables when omitted.
 
     Returns
     -------
@@ -268,42 +293,75 @@ def watchlist_frame(
         report_as_of, red_streak``; ``lead_units`` and ``leaders`` joined with 、, ``behind``
         lists the indicators behind as ``metric actual/target unit``.
     """
-    codes = milestones["status_code"].to_numpy()
-    overdue = codes == "overdue"
-    unreported = (codes == "not_reported") & milestones["is_due"].to_numpy()
+    n_plan = len(owners_text[0])
+    if status is None:
+        status = pd.Series(milestones["status_code"]).map(_STATUS_CODES.index).to_numpy()
+    if band is None:
+        bands = list(va.BAND_LABELS)
+        band = indicators["band"].map({va.BAND_LABELS[c]: i for i, c in enumerate(bands)})
+        band = band.to_numpy()
+    overdue = status == _STATUS_CODES.index("overdue")
+    unreported = (status == _STATUS_CODES.index("not_reported")) & milestones["is_due"].to_numpy()
     behind = milestones["indicators_behind"].to_numpy() > 0
     keep = overdue | unreported | behind
     if not keep.any():
         return _empty_watchlist()
-    is_behind = (indicators["band"] == va.BAND_LABELS["behind"]).to_numpy()
-    behind_ind = indicators.loc[is_behind]
-    text = (
-        behind_ind["metric"].astype(str)
-        + " "
-        + [f"{v:,.6g}" for v in behind_ind["actual"].to_numpy()]
-        + "/"
-        + [f"{v:,.6g}" for v in behind_ind["target"].to_numpy()]
-        + behind_ind["unit"].fillna("").astype(str)
-        + va.REASON_SEPARATOR
-    ).to_numpy(dtype=object)
+    is_behind = np.flatnonzero(band == list(va.BAND_LABELS).index("behind"))
+    metric_codes, metrics = pd.factorize(indicators["metric"].array.take(is_behind))
+    unit_codes, units = pd.factorize(
+        indicators["unit"].array.take(is_behind), use_na_sentinel=False
+    )
+    prefix = (pd.Series(metrics).astype(str) + " ").to_numpy(dtype=object)
+    suffix = (pd.Series(units).fillna("").astype(str) + va.REASON_SEPARATOR).to_numpy(dtype=object)
+
+    def formatted(values: np.ndarray) -> np.ndarray:
+        unique, inverse = np.unique(values, return_inverse=True)
+        return np.array(list(map("{:,.6g}".format, unique.tolist())), dtype=object)[inverse]
+
     rows = indicator_rows[is_behind]
     order = np.argsort(rows, kind="stable")
-    rows, text = rows[order], text[order]
-    ach = behind_ind["achievement"].to_numpy(dtype=float)[order]
+    rows = rows[order]
+    last = np.ones(len(rows), dtype=bool)  # no separator after a milestone's last indicator
+    last[:-1] = rows[1:] != rows[:-1]
+    units_text = (pd.Series(units).fillna("").astype(str)).to_numpy(dtype=object)
+    text = (
+        prefix[metric_codes]
+        + formatted(indicators["actual"].to_numpy(dtype=float)[is_behind])
+        + "/"
+        + formatted(indicators["target"].to_numpy(dtype=float)[is_behind])
+    )[order] + np.where(last, units_text[unit_codes[order]], suffix[unit_codes[order]])
+    ach = indicators["achievement"].to_numpy(dtype=float)[is_behind][order]
     behind_text = np.full(len(milestones), None, dtype=object)
     achievement = np.full(len(milestones), np.nan)
     if len(rows):
         owners, starts = np.unique(rows, return_index=True)
         joined = np.add.reduceat(text, starts)  # string concatenation per milestone
-        behind_text[owners] = [t[: -len(va.REASON_SEPARATOR)] for t in joined]
+        behind_text[owners] = joined
         achievement[owners] = np.fmin.reduceat(ach, starts)
-    m = milestones.loc[keep]
+    pos = np.flatnonzero(keep)
     severity = np.maximum.reduce(
         [
-            np.where(overdue[keep], va.WATCH_SEVERITY["overdue"], 0),
-            np.where(behind[keep], va.WATCH_SEVERITY["behind"], 0),
-            np.where(unreported[keep], va.WATCH_SEVERITY["not_reported"], 0),
+            np.where(overdue[pos], va.WATCH_SEVERITY["overdue"], 0),
+            np.where(behind[pos], va.WATCH_SEVERITY["behind"], 0),
+            np.where(unreported[pos], va.WATCH_SEVERITY["not_reported"], 0),
         ]
+    ).astype(np.int64)
+    days_overdue = milestones["days_overdue"].to_numpy()[pos]
+    plan_pos = pos % n_plan
+    order = np.lexsort(
+        (
+            plan_pos,
+            np.nan_to_num(achievement[pos], nan=np.inf),
+            -days_overdue,
+            -severity,
+            pos // n_plan,  # quarters are stacked in chronological order
+        )
+    )
+    pos, plan_pos, severity, days_overdue = (
+        pos[order],
+        plan_pos[order],
+        severity[order],
+        days_overdue[order],
     )
     # one label per combination of (overdue, behind, unreported)
     combos = [
@@ -314,43 +372,39 @@ def watchlist_frame(
         for b in (0, 1)
         for u in (0, 1)
     ]
-    combo = overdue[keep] * 4 + behind[keep] * 2 + unreported[keep]
-    reason = np.array(combos, dtype=object)[combo]
-    pos = np.flatnonzero(keep)
-    plan_pos = pos % len(owners_text[0])
+    combo = overdue[pos] * 4 + behind[pos] * 2 + unreported[pos]
+
+    def col(name: str) -> object:
+        values = milestones[name].array
+        return values.take(pos) if not isinstance(values, np.ndarray) else values[pos]
+
+    def strings(values: np.ndarray) -> object:
+        return pd.Series(values, dtype=object).infer_objects().array
+
     out = pd.DataFrame(
         {
-            "quarter": m["quarter"].to_numpy(),
-            "as_of": m["as_of"].to_numpy(),
-            "severity": severity.astype(np.int64),
-            "reason": reason,
-            "milestone_id": m["milestone_id"].array,
-            "task_id": m["task_id"].array,
-            "task_title": m["task_title"].array,
-            "text": m["text"].array,
-            "due_date": m["due_date"].to_numpy(),
-            "status": m["status"].array,
-            "days_overdue": m["days_overdue"].to_numpy(),
+            "quarter": col("quarter"),
+            "as_of": milestones["as_of"].to_numpy()[pos],
+            "severity": severity,
+            "reason": strings(np.array(combos, dtype=object)).take(combo),
+            "milestone_id": col("milestone_id"),
+            "task_id": col("task_id"),
+            "task_title": col("task_title"),
+            "text": col("text"),
+            "due_date": milestones["due_date"].to_numpy()[pos],
+            "status": col("status"),
+            "days_overdue": days_overdue,
             "lead_units": owners_text[0][plan_pos],
             "leaders": owners_text[1][plan_pos],
-            "behind": behind_text[keep],
-            "achievement": achievement[keep],
-            "note": m["note"].array,
-            "reporting_unit": m["reporting_unit"].array,
-            "report_as_of": m["report_as_of"].to_numpy(),
-            "red_streak": task_streak[keep].astype(np.int64),
+            "behind": behind_text[pos],
+            "achievement": achievement[pos],
+            "note": col("note"),
+            "reporting_unit": col("reporting_unit"),
+            "report_as_of": milestones["report_as_of"].to_numpy()[pos],
+            "red_streak": task_streak[pos].astype(np.int64),
         }
     )
-    order = np.lexsort(
-        (
-            plan_pos,
-            np.nan_to_num(out["achievement"].to_numpy(), nan=np.inf),
-            -out["days_overdue"].to_numpy(),
-            -out["severity"].to_numpy(),
-            pd.factorize(out["quarter"])[0],
-        )
-    )
-    return out.iloc[order].reset_index(drop=True)
+    return out
 
 
 WATCHLIST_COLUMNS: Final[tuple[str, ...]] = (
