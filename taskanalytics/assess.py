@@ -140,7 +140,7 @@ class _Plan:
     t_no: np.ndarray
     t_value: np.ndarray
     t_points: np.ndarray
-    groupings: dict[str, rollup.Grouping]
+    groupings: dict[str, rollup.Grouping]  # "task" groups milestones, the others tasks
     first_year: int
     ms_task: np.ndarray
     owners_text: tuple[np.ndarray, np.ndarray]
@@ -229,7 +229,7 @@ def _prepare_plan(plan: PlanLike) -> _Plan:
         t_no=t_static["target_no"].to_numpy(),
         t_value=t_static["target"].to_numpy(),
         t_points=(tg["unit"] == "%").to_numpy(dtype=bool),
-        groupings=rollup.build_groupings(tasks, ms_task),
+        groupings=rollup.build_groupings(tasks, ms_task, by_task=True),
         first_year=year,
         ms_task=ms_task,
         owners_text=tuple(
@@ -460,6 +460,14 @@ def _evaluate(
     days[recurring & ~(fresh & said_done)] = day - p_end
     is_due = due_now | recurring
 
+    is_overdue = status == _S["overdue"]
+    if not full:  # a quarter needed only for red streaks: only the red light counts
+        light = np.where(is_overdue, 2, 0).astype(np.int8)
+        none = np.zeros(0)
+        return _Snapshot(
+            quarter, day, sel, status, is_due, days, light, none, none, none, none, none, None
+        )
+
     # indicators
     t_due = is_due[p.t_ms]
     actual = np.full(len(p.t_ms), np.nan)
@@ -475,28 +483,11 @@ def _evaluate(
         np.int32
     )
 
-    is_overdue = status == _S["overdue"]
     unreported = is_due & (status == _S["not_reported"])
     yellow = (status == _S["due_soon"]) | (behind > 0)
     if rules.not_reported_is_yellow:
         yellow |= unreported
     light = np.where(is_overdue, 2, np.where(yellow, 1, 0)).astype(np.int8)
-    if not full:  # a quarter needed only for red streaks
-        return _Snapshot(
-            quarter,
-            day,
-            sel,
-            status,
-            is_due,
-            days,
-            light,
-            t_due,
-            actual,
-            achievement,
-            gap,
-            band,
-            None,
-        )
     no_data = np.bincount(p.t_ms, weights=t_due & (band == _B["no_data"]), minlength=n).astype(
         np.int32
     )
@@ -897,11 +888,17 @@ def _run(
         day = by_quarter.get(label, end)
         wanted_here = label in by_quarter
         snap = _evaluate(p, r, label, day, start, end, rules, full=wanted_here)
+        # per task first; the other groupings combine tasks (see rollup.build_groupings)
+        task_g = p.groupings["task"]
+        task_light = task_g.maxima(snap.light)
         for name, g in p.groupings.items():
-            reds[name].append(g.maxima(snap.light) == 2)
+            reds[name].append((task_light if g is task_g else g.maxima(task_light)) == 2)
         if wanted_here:
-            sums = {name: snap.flags.sums(g) for name, g in p.groupings.items()}
-            task_g = p.groupings["task"]
+            task_sums = snap.flags.sums(task_g)
+            sums = {
+                name: task_sums if g is task_g else g.sums(task_sums)
+                for name, g in p.groupings.items()
+            }
             key = snap.is_due.astype(np.int64) * 8 + _SEVERITY[snap.status]
             worst = task_g.maxima(key)
             worst_code = np.where(worst < 0, -1, _status_from_severity(worst % 8))

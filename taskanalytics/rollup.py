@@ -121,18 +121,26 @@ def _grouping(name: str, keys: pd.DataFrame, ms: np.ndarray, group: np.ndarray) 
 
 
 def _pairs(
-    tasks: pd.DataFrame, column: str, ms_task: np.ndarray
+    tasks: pd.DataFrame, column: str, ms_task: np.ndarray | None
 ) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    """Explode a list column of tasks into (milestone, name code) pairs, names in first-seen order."""
+    """Explode a list column of tasks into (milestone, name code) pairs, names in first-seen order.
+
+    With ``ms_task`` None, the pairs are (task position, name code).
+    """
     exploded = tasks[column].reset_index(drop=True).explode().dropna()
     values = exploded.to_numpy(dtype=object)
     names = pd.Index(pd.unique(values), dtype=object)
-    pairs = pd.DataFrame({"t": exploded.index.to_numpy(), "g": names.get_indexer(values)})
+    t, g = exploded.index.to_numpy(dtype=np.int64), names.get_indexer(values)
+    if ms_task is None:
+        return names, t, g
+    pairs = pd.DataFrame({"t": t, "g": g})
     joined = pd.DataFrame({"t": ms_task, "ms": np.arange(len(ms_task))}).merge(pairs, on="t")
     return names, joined["ms"].to_numpy(), joined["g"].to_numpy()
 
 
-def build_groupings(tasks: pd.DataFrame, ms_task: np.ndarray) -> dict[str, Grouping]:
+def build_groupings(
+    tasks: pd.DataFrame, ms_task: np.ndarray, *, by_task: bool = False
+) -> dict[str, Grouping]:
     """Build the five groupings of a plan.
 
     Parameters
@@ -141,6 +149,10 @@ def build_groupings(tasks: pd.DataFrame, ms_task: np.ndarray) -> dict[str, Group
         ``plan.tasks``; not modified.
     ms_task
         For each milestone (plan order), the position of its task in ``tasks``.
+    by_task
+        If true, the ``unit``, ``leader``, ``category`` and ``section`` groupings group *tasks*
+        (positions in ``tasks``), not milestones: apply them to the per-task results of the
+        ``task`` grouping (sums of sums, maxima of maxima), which is exact and much smaller.
 
     Returns
     -------
@@ -151,10 +163,14 @@ def build_groupings(tasks: pd.DataFrame, ms_task: np.ndarray) -> dict[str, Group
     task_keys = tasks[["task_id", "title", "section", "category", "lead_units", "leaders"]].rename(
         columns={"title": "task_title"}
     )
-    units, u_ms, u_code = _pairs(tasks, "lead_units", ms_task)
-    leaders, l_ms, l_code = _pairs(tasks, "leaders", ms_task)
+    link = None if by_task else ms_task
+    members = np.arange(len(tasks)) if by_task else ms_all
+    units, u_ms, u_code = _pairs(tasks, "lead_units", link)
+    leaders, l_ms, l_code = _pairs(tasks, "leaders", link)
     cat_codes, cat_keys = pd.MultiIndex.from_frame(tasks[["section", "category"]]).factorize()
     sec_codes, sec_keys = pd.factorize(tasks["section"])
+    if not by_task:
+        cat_codes, sec_codes = cat_codes[ms_task], sec_codes[ms_task]
     return {
         "task": _grouping("task", task_keys, ms_all, ms_task),
         "unit": _grouping("unit", pd.DataFrame({"unit": units}), u_ms, u_code),
@@ -162,12 +178,10 @@ def build_groupings(tasks: pd.DataFrame, ms_task: np.ndarray) -> dict[str, Group
         "category": _grouping(
             "category",
             cat_keys.to_frame(index=False, name=["section", "category"]),
-            ms_all,
-            cat_codes[ms_task],
+            members,
+            cat_codes,
         ),
-        "section": _grouping(
-            "section", pd.DataFrame({"section": sec_keys}), ms_all, sec_codes[ms_task]
-        ),
+        "section": _grouping("section", pd.DataFrame({"section": sec_keys}), members, sec_codes),
     }
 
 
