@@ -196,7 +196,7 @@ def _prepare_plan(plan: PlanLike) -> _Plan:
     columns["task_title"] = _take(tasks["title"], ms_task)
     order = ["milestone_id", "task_id", "task_title", "label", "text", "due_date", "due_kind"]
     order += ["recurrence", "due_quarter", "section", "category", "lead_units", "leaders"]
-    static = pd.DataFrame({c: columns[c] for c in order})
+    static = pd.DataFrame({c: columns[c] for c in order}, copy=False)
     tg = plan.targets
     t_ms = _lookup(ids, tg["milestone_id"])
     tg = tg.loc[t_ms >= 0]
@@ -632,7 +632,8 @@ def _milestone_table(p: _Plan, r: _Reports, snaps: list[_Snapshot]) -> pd.DataFr
             "light": pd.Categorical.from_codes(
                 np.concatenate([s.light for s in snaps]), dtype=_LIGHT_DTYPE
             ),
-        }
+        },
+        copy=False,  # fresh arrays: no need to copy them again
     )
     return pd.concat([_head(snaps, [n] * len(snaps)), static, dynamic], axis=1)
 
@@ -645,7 +646,8 @@ def _head(snaps: list[_Snapshot], sizes: list[int]) -> pd.DataFrame:
             "as_of": np.array([s.day for s in snaps], dtype="datetime64[D]").astype(
                 "datetime64[ns]"
             )[which],
-        }
+        },
+        copy=False,  # fresh arrays: no need to copy them again
     )
 
 
@@ -672,7 +674,8 @@ def _indicator_table(p: _Plan, r: _Reports, snaps: list[_Snapshot]) -> pd.DataFr
             "band": pd.Categorical.from_codes(band, dtype=_BAND_DTYPE),
             "status": pd.Categorical.from_codes(status, dtype=_STATUS_DTYPE),
             "report_as_of": _from_days(report_as_of),
-        }
+        },
+        copy=False,  # fresh arrays: no need to copy them again
     )
     out = pd.concat([_head(snaps, sizes), static, dynamic], axis=1)
     first = ["quarter", "as_of", "milestone_id", "task_id", "target_no", "metric", "unit"]

@@ -138,6 +138,23 @@ def _pairs(
     return names, joined["ms"].to_numpy(), joined["g"].to_numpy()
 
 
+def _factorize_categories(
+    tasks: pd.DataFrame, sec_codes: np.ndarray, sec_keys: pd.Index
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """(section, category) pairs in first-seen order: codes per task and the key frame."""
+    names = ["section", "category"]
+    cat_only, cat_names = pd.factorize(tasks["category"])
+    if (sec_codes < 0).any() or (cat_only < 0).any():  # missing names: let pandas decide
+        codes, keys = pd.MultiIndex.from_frame(tasks[names]).factorize()
+        return codes, keys.to_frame(index=False, name=names)
+    k = len(cat_names)
+    codes, pairs = pd.factorize(sec_codes.astype(np.int64) * k + cat_only)
+    keys = pd.DataFrame(
+        {"section": sec_keys.take(pairs // k), "category": cat_names.take(pairs % k)}
+    )
+    return codes, keys
+
+
 def build_groupings(
     tasks: pd.DataFrame, ms_task: np.ndarray, *, by_task: bool = False
 ) -> dict[str, Grouping]:
@@ -167,8 +184,8 @@ def build_groupings(
     members = np.arange(len(tasks)) if by_task else ms_all
     units, u_ms, u_code = _pairs(tasks, "lead_units", link)
     leaders, l_ms, l_code = _pairs(tasks, "leaders", link)
-    cat_codes, cat_keys = pd.MultiIndex.from_frame(tasks[["section", "category"]]).factorize()
     sec_codes, sec_keys = pd.factorize(tasks["section"])
+    cat_codes, cat_keys = _factorize_categories(tasks, sec_codes, sec_keys)
     if not by_task:
         cat_codes, sec_codes = cat_codes[ms_task], sec_codes[ms_task]
     return {
@@ -177,7 +194,7 @@ def build_groupings(
         "leader": _grouping("leader", pd.DataFrame({"leader": leaders}), l_ms, l_code),
         "category": _grouping(
             "category",
-            cat_keys.to_frame(index=False, name=["section", "category"]),
+            cat_keys,
             members,
             cat_codes,
         ),
@@ -248,7 +265,8 @@ def rollup_frame(
         {
             "quarter": np.repeat(np.asarray(quarters, dtype=object), n),
             "as_of": np.repeat(np.asarray(as_of, dtype="datetime64[ns]"), n),
-        }
+        },
+        copy=False,  # fresh arrays: no need to copy them again
     )
     cols: dict[str, object] = {}
     if worst is not None:
@@ -266,7 +284,7 @@ def rollup_frame(
     lights = np.concatenate([group_light(s) for s in sums]) if sums else np.zeros(0, np.int8)
     cols["light"] = pd.Categorical.from_codes(lights, dtype=_LIGHT_CATEGORIES)
     cols["red_streak"] = np.concatenate(streaks) if streaks else np.zeros(0, np.int64)
-    return pd.concat([head, keys, pd.DataFrame(cols)], axis=1)
+    return pd.concat([head, keys, pd.DataFrame(cols, copy=False)], axis=1)
 
 
 def watchlist_frame(
@@ -416,7 +434,8 @@ def watchlist_frame(
             "reporting_unit": col("reporting_unit"),
             "report_as_of": milestones["report_as_of"].to_numpy()[pos],
             "red_streak": task_streak[pos].astype(np.int64),
-        }
+        },
+        copy=False,  # fresh arrays: no need to copy them again
     )
     return out
 
