@@ -76,12 +76,11 @@ class Plan:
         )
 
     def _repr_html_(self) -> str:
-        names = {"work_report": "政府工作报告", "livelihood": "十件民生实事"}
         sections = self.tasks[["task_id", "section"]]
         ms = self.milestones.merge(sections, on="task_id").groupby("section", sort=False).size()
         tg = self.targets.merge(sections, on="task_id").groupby("section", sort=False).size()
         rows = "".join(
-            f"<tr><td>{html.escape(names.get(s, s))}</td><td>{n}</td><td>{ms.get(s, 0)}</td>"
+            f"<tr><td>{html.escape(vocab.SECTION_NAMES.get(s, s))}</td><td>{n}</td><td>{ms.get(s, 0)}</td>"
             f"<td>{tg.get(s, 0)}</td></tr>"
             for s, n in self.tasks.groupby("section", sort=False).size().items()
         )

@@ -349,25 +349,14 @@ def _write_files(
                 if conn.execute(
                     "SELECT 1 FROM source_files WHERE sha256 = ?", (pf.sha256,)
                 ).fetchone():
-                    skipped.append(_skipped(pf))
+                    skipped.append(_file_result(pf))
                     continue
                 archived, new = _archive(store, pf)
                 if new:
                     created.append(archived)
                 file_id = _insert_source_file(conn, store, pf, archived)
                 _insert_reports(conn, file_id, pf)
-                ingested.append(
-                    IngestedFile(
-                        pf.path,
-                        pf.sha256,
-                        pf.unit,
-                        pf.quarter,
-                        pf.as_of_date,
-                        len(pf.reports),
-                        len(pf.values),
-                        archived,
-                    )  # fmt: skip
-                )
+                ingested.append(_file_result(pf, archived))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -377,17 +366,12 @@ def _write_files(
     return ingested, skipped
 
 
-def _skipped(pf: ProgressFile) -> IngestedFile:
+def _file_result(pf: ProgressFile, archived: Path | None = None) -> IngestedFile:
+    """What an ingest reports for a file: archived when written, None when skipped."""
     return IngestedFile(
-        pf.path,
-        pf.sha256,
-        pf.unit,
-        pf.quarter,
-        pf.as_of_date,
-        len(pf.reports),
-        len(pf.values),
-        None,
-    )
+        pf.path, pf.sha256, pf.unit, pf.quarter, pf.as_of_date,
+        len(pf.reports), len(pf.values), archived,
+    )  # fmt: skip
 
 
 def ingest_files(

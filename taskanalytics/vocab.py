@@ -19,6 +19,9 @@ TABLE_HEADERS: dict[str, str] = {
     "分管领导": "leaders",
 }
 
+#: Chinese names of the plan's sections (``tasks.section``), for readers.
+SECTION_NAMES: dict[str, str] = {"work_report": "政府工作报告", "livelihood": "十件民生实事"}
+
 #: Marker text of the livelihood table's category (十件民生实事).
 LIVELIHOOD_MARK = "民生实事"
 
