@@ -30,9 +30,9 @@ import pandas as pd
 
 from taskanalytics import assess, assess_all, read_plan
 from taskanalytics.config import DEFAULT_PLAN_PATH
-from taskanalytics.demo import build_demo_progress
-from taskanalytics.plan import Plan
-from taskanalytics.store import load_progress_history
+from taskanalytics.plan.build import Plan
+from taskanalytics.progress.demo import build_demo_progress
+from taskanalytics.progress.store import load_progress_history
 
 SEED_GOAL_S = 0.100
 SCALED_GOAL_S = 5.0

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from taskanalytics import read_plan
 from taskanalytics.config import DEFAULT_PLAN_PATH
-from taskanalytics.demo import demo_report, fill_template
-from taskanalytics.intake import read_progress_file
-from taskanalytics.reporting import write_templates
-from taskanalytics.store import ingest_files, load_progress
+from taskanalytics.progress.demo import demo_report, fill_template
+from taskanalytics.progress.intake import read_progress_file
+from taskanalytics.progress.store import ingest_files, load_progress
+from taskanalytics.progress.templates import write_templates
 
 QUARTER = "2023Q2"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from taskanalytics import read_plan
 from taskanalytics.config import DEFAULT_PLAN_PATH
-from taskanalytics.demo import build_demo_progress
+from taskanalytics.progress.demo import build_demo_progress
 from taskanalytics.quarterly import run_quarter
 
 GOAL_S = 90.0

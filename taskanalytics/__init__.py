@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import logging
 
-from .assess import Assessment, assess, assess_all
-from .audit import audit, audit_check_names
-from .errors import (
+from taskanalytics.assess.engine import Assessment, assess, assess_all
+from taskanalytics.errors import (
     AssessmentError,
     NotebookRunError,
     PlanParseError,
@@ -26,7 +25,8 @@ from .errors import (
     TaskAnalyticsError,
     ValidationError,
 )
-from .plan import Plan, read_plan
+from taskanalytics.plan.audit import audit, audit_check_names
+from taskanalytics.plan.build import Plan, read_plan
 
 __all__ = [
     "Assessment",

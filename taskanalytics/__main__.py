@@ -1,5 +1,5 @@
 """``python -m taskanalytics`` runs the command line."""
 
-from .cli import main
+from taskanalytics.cli import main
 
 main()

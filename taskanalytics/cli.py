@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from . import config
-from .errors import TaskAnalyticsError
+from taskanalytics import config
+from taskanalytics.errors import TaskAnalyticsError
 
 PLAN_OPTION = click.option(
     "--plan",
@@ -63,7 +63,7 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _load_plan(plan_path: Path | None):
-    from .plan import read_plan
+    from taskanalytics.plan.build import read_plan
 
     return read_plan(plan_path or config.DEFAULT_PLAN_PATH)
 
@@ -92,8 +92,8 @@ def parse(
     source: Path | None, plan_path: Path | None, out_dir: Path | None, fmt: str, year: int | None
 ) -> None:
     """Parse a plan (.txt export, .docx, .xlsx, .csv) and write its tidy tables."""
-    from .export import write_tables
-    from .plan import read_plan
+    from taskanalytics.plan.build import read_plan
+    from taskanalytics.plan.export import write_tables
 
     plan = read_plan(source or plan_path or config.DEFAULT_PLAN_PATH, year=year)
     out_dir = out_dir or config.DATA_DIR / "processed"
@@ -106,7 +106,7 @@ def parse(
 @_handle_errors
 def audit(plan_path: Path | None) -> None:
     """Print the data-quality findings about the source document."""
-    from .audit import audit as run_audit
+    from taskanalytics.plan.audit import audit as run_audit
 
     plan = _load_plan(plan_path)
     findings = run_audit(plan)
@@ -150,7 +150,7 @@ def run(
     all. With --notebook: one briefing alone.
     """
     if name is not None:
-        from .runner import run_notebook
+        from taskanalytics.runner import run_notebook
 
         # the shared options are parameters too, so --store is never silently ignored
         given = {"quarter": quarter, "as_of": as_of, "store": store_path,
@@ -171,8 +171,8 @@ def _run_quarter(
 ) -> None:  # fmt: skip
     from tqdm import tqdm
 
-    from .plan import read_plan
-    from .quarterly import quarterly_briefings, run_quarter
+    from taskanalytics.plan.build import read_plan
+    from taskanalytics.quarterly import quarterly_briefings, run_quarter
 
     jobs = quarterly_briefings(
         read_plan(plan_path or config.DEFAULT_PLAN_PATH), quarter, as_of=as_of,
@@ -204,7 +204,7 @@ def template(
     plan_path: Path | None,
 ) -> None:  # fmt: skip
     """Write the quarter's Excel reporting templates, one per lead unit."""
-    from .reporting import write_templates
+    from taskanalytics.progress.templates import write_templates
 
     plan = _load_plan(plan_path)
     out_dir = out_dir or config.PROGRESS_DIR / "templates" / quarter
@@ -226,7 +226,7 @@ def ingest(
     files: tuple[Path, ...], as_of: str | None, store_path: Path | None, plan_path: Path | None
 ) -> None:
     """Validate filled templates (.xlsx or .csv) and add them to the progress store."""
-    from .store import ingest_files
+    from taskanalytics.progress.store import ingest_files
 
     plan = _load_plan(plan_path)
     store = _store(store_path)
@@ -251,7 +251,7 @@ def demo_progress(
     seed: int, quarters: tuple[str, ...], store_path: Path | None, plan_path: Path | None
 ) -> None:
     """Fill the templates with synthetic progress (示例数据) and ingest them."""
-    from .demo import DEMO_QUARTERS, build_demo_progress
+    from taskanalytics.progress.demo import DEMO_QUARTERS, build_demo_progress
 
     plan = _load_plan(plan_path)
     store = _store(store_path)
@@ -269,8 +269,8 @@ def demo_progress(
 def demo(out_dir: Path | None, store_path: Path | None) -> None:
     """The main job on the bundled data: demo progress if no real reports, then the latest
     quarter's briefings (reports/2023Q4/index.html)."""
-    from .demo import DEMO_QUARTERS, build_demo_progress
-    from .store import load_progress_history
+    from taskanalytics.progress.demo import DEMO_QUARTERS, build_demo_progress
+    from taskanalytics.progress.store import load_progress_history
 
     plan = _load_plan(None)
     store = _store(store_path)

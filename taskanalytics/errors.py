@@ -102,3 +102,50 @@ class AssessmentError(TaskAnalyticsError):
         if expected is not None:
             text += f"; expected {expected}"
         super().__init__(text)
+
+
+class ExportError(TaskAnalyticsError):
+    """The tables cannot be written: unknown format, missing optional library, unwritable
+    directory."""
+
+
+class BriefingError(TaskAnalyticsError, ValueError):
+    """A briefing was asked for something the plan does not have (a unit, leader, indicator).
+
+    Parameters
+    ----------
+    what
+        What was asked for (``"lead unit"``).
+    found
+        The value given.
+    accepted
+        Some accepted values, shown in the message.
+    """
+
+    def __init__(self, what: str, found: object, accepted: list[str]) -> None:
+        self.what = what
+        self.found = found
+        self.accepted = list(accepted)
+        shown = "、".join(self.accepted[:12]) + (" …" if len(self.accepted) > 12 else "")
+        super().__init__(f"no {what} {found!r} in the plan; accepted: {shown}")
+
+
+class ChartInputError(TaskAnalyticsError, ValueError):
+    """A chart builder got a frame without the columns it needs."""
+
+
+class QuarterError(TaskAnalyticsError, ValueError):
+    """A value is not a quarter (see :data:`taskanalytics.quarters.QUARTER_FORMS`).
+
+    Parameters
+    ----------
+    found
+        The value given.
+    expected
+        The accepted spellings.
+    """
+
+    def __init__(self, *, found: object, expected: str) -> None:
+        self.found = found
+        self.expected = expected
+        super().__init__(f"unknown quarter; found {found!r}; expected {expected}")

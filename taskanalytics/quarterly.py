@@ -30,10 +30,10 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from . import config
-from .errors import NotebookRunError
-from .reporting import lead_units
-from .runner import execute_notebook, export_html, shared_kernel
+from taskanalytics import config
+from taskanalytics.errors import NotebookRunError
+from taskanalytics.progress.templates import lead_units
+from taskanalytics.runner import execute_notebook, export_html, shared_kernel
 
 __all__ = ["Briefing", "RunResult", "quarterly_briefings", "run_quarter", "write_index"]
 
@@ -113,8 +113,8 @@ def quarterly_briefings(
     list of Briefing
         The overview, one per lead unit, one per leader, one per indicator series, the audit.
     """
-    from .assess import resolve_quarter
-    from .briefing import indicator_keys
+    from taskanalytics.assess.engine import resolve_quarter
+    from taskanalytics.briefing import indicator_keys
 
     quarter, _ = resolve_quarter(quarter, as_of)  # fails here, before any kernel starts
     common = {
@@ -186,8 +186,8 @@ def run_quarter(
         Naming the notebook, the cell and the error of the first failure; the previous
         ``<out_dir>/<quarter>/`` is left as it was and the failed run is kept beside it.
     """
-    from .assess import resolve_quarter
-    from .plan import read_plan
+    from taskanalytics.assess.engine import resolve_quarter
+    from taskanalytics.plan.build import read_plan
 
     started = time.perf_counter()
     quarter, as_of_date = resolve_quarter(quarter, as_of)
@@ -340,7 +340,7 @@ def write_index(
     -------
     pathlib.Path
     """
-    from .store import load_progress_history
+    from taskanalytics.progress.store import load_progress_history
 
     history = load_progress_history(store_file)
     used = history[history["as_of_date"] <= pd.Timestamp(as_of)]

@@ -17,8 +17,8 @@ import docx
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 
-from taskanalytics import document
 from taskanalytics.config import DEFAULT_PLAN_PATH
+from taskanalytics.plan.readers import text as document
 
 WIDTH = 8  # 类别 spans two grid columns (category, subcategory), then six columns
 HEADER = ["类别", "指标任务", "主要时间节点或阶段性量化指标", "完成时限", "牵头单位", "责任单位", "分管领导"]  # fmt: skip

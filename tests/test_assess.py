@@ -11,8 +11,8 @@ import pytest
 from plan_docs import table, task_row, write_doc
 
 from taskanalytics import Assessment, assess, assess_all, read_plan
-from taskanalytics import vocab_assess as va
-from taskanalytics.assess import DEFAULT_RULES, AssessmentRules, _bands
+from taskanalytics.assess import vocab as va
+from taskanalytics.assess.engine import DEFAULT_RULES, AssessmentRules, _bands
 from taskanalytics.errors import AssessmentError, TaskAnalyticsError
 
 S = va.STATUS_LABELS

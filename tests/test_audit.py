@@ -6,8 +6,8 @@ import pytest
 from plan_docs import table, task_row, write_doc
 
 from taskanalytics import audit, read_plan
-from taskanalytics.audit import CHECK_NAMES
 from taskanalytics.config import DEFAULT_PLAN_PATH
+from taskanalytics.plan.audit import CHECK_NAMES
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ import nbformat
 import pytest
 
 from taskanalytics import briefing, config, read_plan
-from taskanalytics.demo import build_demo_progress, fill_template
-from taskanalytics.reporting import write_template
+from taskanalytics.progress.demo import build_demo_progress, fill_template
+from taskanalytics.progress.store import ingest_files
+from taskanalytics.progress.templates import write_template
 from taskanalytics.runner import run_notebook, shared_kernel
-from taskanalytics.store import ingest_files
 
 XSS = "<script>alert(1)</script>"
 XSS_MILESTONE = "T110.02"  # 化解政府性债务 by 2023-06-30, led by 财政局

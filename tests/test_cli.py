@@ -47,7 +47,7 @@ def test_python_dash_m_entry_point():
 def test_template_then_ingest_round_trip_and_idempotence(tmp_path):
     from openpyxl import load_workbook
 
-    from taskanalytics import vocab_progress as vp
+    from taskanalytics.progress import vocab as vp
 
     runner = CliRunner()
     out = tmp_path / "tpl"

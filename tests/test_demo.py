@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from taskanalytics import read_plan
-from taskanalytics import vocab_progress as vp
 from taskanalytics.config import DEFAULT_PLAN_PATH
-from taskanalytics.demo import build_demo_progress, demo_report
-from taskanalytics.store import load_progress, load_progress_history
+from taskanalytics.progress import vocab as vp
+from taskanalytics.progress.demo import build_demo_progress, demo_report
+from taskanalytics.progress.store import load_progress, load_progress_history
 
 UNITS = ("财政局", "住建局", "发改局")
 
@@ -114,7 +114,7 @@ def test_other_seed_differs(plan):
 
 
 def test_storylines_and_silent_units_on_the_full_plan(tmp_path):
-    from taskanalytics.demo import SCRIPTED_RATIOS, silent_units
+    from taskanalytics.progress.demo import SCRIPTED_RATIOS, silent_units
 
     full = read_plan(DEFAULT_PLAN_PATH)
     silent = silent_units(full, "2023Q2")

@@ -12,7 +12,14 @@ import pytest
 from taskanalytics import read_plan
 from taskanalytics.config import DEFAULT_PLAN_PATH, NOTEBOOKS_DIR
 from taskanalytics.errors import AssessmentError, TaskAnalyticsError
-from taskanalytics.explore import (
+from taskanalytics.explore.charts import (
+    UNIT_SELECTION,
+    chart_achievement,
+    chart_due_by_month,
+    chart_indicator_series,
+    chart_status_by_unit,
+)
+from taskanalytics.explore.data import (
     ALL,
     Filters,
     explore_data,
@@ -21,17 +28,9 @@ from taskanalytics.explore import (
     filter_milestones,
     indicator_series,
     milestone_table,
-    plan_explorer,
     select,
 )
-from taskanalytics.explore_charts import (
-    UNIT_SELECTION,
-    chart_achievement,
-    chart_due_by_month,
-    chart_indicator_series,
-    chart_status_by_unit,
-)
-from taskanalytics.explore_widgets import TABLE_COLUMNS
+from taskanalytics.explore.widgets import TABLE_COLUMNS, plan_explorer
 
 
 @pytest.fixture(scope="module")

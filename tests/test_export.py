@@ -10,7 +10,7 @@ import pytest
 
 from taskanalytics import TaskAnalyticsError, read_plan
 from taskanalytics.config import DEFAULT_PLAN_PATH
-from taskanalytics.export import ExportError, write_tables
+from taskanalytics.plan.export import ExportError, write_tables
 
 
 @pytest.fixture(scope="module")

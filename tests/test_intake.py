@@ -11,12 +11,12 @@ import pytest
 from openpyxl import load_workbook
 
 from taskanalytics import read_plan
-from taskanalytics import vocab_progress as vp
 from taskanalytics.config import DEFAULT_PLAN_PATH
-from taskanalytics.demo import fill_template
 from taskanalytics.errors import TaskAnalyticsError, ValidationError
-from taskanalytics.intake import parse_date, parse_number, parse_status, read_progress_file
-from taskanalytics.reporting import write_template
+from taskanalytics.progress import vocab as vp
+from taskanalytics.progress.demo import fill_template
+from taskanalytics.progress.intake import parse_date, parse_number, parse_status, read_progress_file
+from taskanalytics.progress.templates import write_template
 
 COL = vp.COLUMN_HEADERS
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from taskanalytics.milestones import parse_due, split_leaves
+from taskanalytics.plan.milestones import parse_due, split_leaves
 
 DEADLINE = dt.date(2023, 11, 30)
 

@@ -11,10 +11,10 @@ import pytest
 from browser import open_page
 
 from taskanalytics import config, read_plan
-from taskanalytics.demo import build_demo_progress, fill_template
+from taskanalytics.progress.demo import build_demo_progress, fill_template
+from taskanalytics.progress.store import ingest_files
+from taskanalytics.progress.templates import write_template
 from taskanalytics.quarterly import quarterly_briefings, run_quarter
-from taskanalytics.reporting import write_template
-from taskanalytics.store import ingest_files
 
 pytestmark = pytest.mark.slow
 

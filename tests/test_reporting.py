@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from taskanalytics import read_plan
-from taskanalytics import vocab_progress as vp
 from taskanalytics.config import DEFAULT_PLAN_PATH
 from taskanalytics.errors import TaskAnalyticsError
-from taskanalytics.reporting import (
+from taskanalytics.progress import vocab as vp
+from taskanalytics.progress.templates import (
     lead_units,
     parse_quarter,
     quarter_end,

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from taskanalytics import assess_all, read_plan
-from taskanalytics import vocab_assess as va
+from taskanalytics.assess import vocab as va
+from taskanalytics.assess.rollup import COUNT_COLUMNS, build_groupings, group_light, red_streaks
 from taskanalytics.config import DEFAULT_PLAN_PATH
-from taskanalytics.demo import build_demo_progress
-from taskanalytics.rollup import COUNT_COLUMNS, build_groupings, group_light, red_streaks
-from taskanalytics.store import load_progress_history
+from taskanalytics.progress.demo import build_demo_progress
+from taskanalytics.progress.store import load_progress_history
 
 UNITS = ("财政局", "住建局", "发改局", "房屋征收中心")
 QUARTERS = ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]

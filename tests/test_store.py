@@ -9,18 +9,19 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from taskanalytics import read_plan, store
+from taskanalytics import read_plan
 from taskanalytics.config import DEFAULT_PLAN_PATH
-from taskanalytics.demo import fill_template
 from taskanalytics.errors import StoreError, ValidationError
-from taskanalytics.reporting import write_template
-from taskanalytics.store import (
+from taskanalytics.progress import store
+from taskanalytics.progress.demo import fill_template
+from taskanalytics.progress.store import (
     SCHEMA_VERSION,
     ingest_files,
     load_progress,
     load_progress_history,
     open_store,
 )
+from taskanalytics.progress.templates import write_template
 
 DONE = {"status": "已完成", "completed_date": dt.date(2023, 3, 20), "note": "完成"}
 

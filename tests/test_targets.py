@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from taskanalytics.targets import extract_targets
+from taskanalytics.plan.targets import extract_targets
 
 
 def _t(text):

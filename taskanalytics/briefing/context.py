@@ -21,12 +21,13 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from taskanalytics import config, store
-from taskanalytics.assess import Assessment, assess, assess_all, resolve_quarter
+from taskanalytics import config
+from taskanalytics.assess.engine import Assessment, assess, assess_all, resolve_quarter
 from taskanalytics.briefing.blocks import _STYLE, _esc, synthetic_banner, table_html
-from taskanalytics.errors import TaskAnalyticsError
-from taskanalytics.plan import Plan, read_plan
-from taskanalytics.reporting import parse_quarter, quarter_end
+from taskanalytics.errors import BriefingError
+from taskanalytics.plan.build import Plan, read_plan
+from taskanalytics.progress import store
+from taskanalytics.progress.templates import parse_quarter, quarter_end
 
 __all__ = [
     "MAIN_CATEGORY",
@@ -67,27 +68,6 @@ _TABLES = (
     "by_section",
     "watchlist",
 )
-
-
-class BriefingError(TaskAnalyticsError, ValueError):
-    """A briefing was asked for something the plan does not have (a unit, leader, indicator).
-
-    Parameters
-    ----------
-    what
-        What was asked for (``"lead unit"``).
-    found
-        The value given.
-    accepted
-        Some accepted values, shown in the message.
-    """
-
-    def __init__(self, what: str, found: object, accepted: list[str]) -> None:
-        self.what = what
-        self.found = found
-        self.accepted = list(accepted)
-        shown = "、".join(self.accepted[:12]) + (" …" if len(self.accepted) > 12 else "")
-        super().__init__(f"no {what} {found!r} in the plan; accepted: {shown}")
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,8 +20,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from taskanalytics import charts
-from taskanalytics import vocab_assess as va
-from taskanalytics import vocab_progress as vp
+from taskanalytics.assess import vocab as va
 from taskanalytics.briefing.blocks import key_facts, table_html
 from taskanalytics.briefing.context import (
     MAIN_CATEGORY,
@@ -32,6 +31,7 @@ from taskanalytics.briefing.context import (
     quarter_label,
 )
 from taskanalytics.errors import AssessmentError
+from taskanalytics.progress import vocab as vp
 
 __all__ = [
     "indicator_chart",

@@ -14,7 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from taskanalytics.errors import TaskAnalyticsError
+from taskanalytics.errors import ChartInputError
 
 __all__ = [
     "DUE_KIND_LABELS",
@@ -36,17 +36,13 @@ _BAR_COLOR = "#2f6db5"
 _BAR_STEP = 22  # pixels per bar in horizontal bar charts
 
 
-class _ChartInputError(TaskAnalyticsError, ValueError):
-    """A chart builder got a frame without the columns it needs."""
-
-
 # --------------------------------------------------------------------------- helpers
 
 
 def _require(df: pd.DataFrame, columns: Iterable[str], builder: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise _ChartInputError(f"{builder}: missing column(s) {missing}; found {list(df.columns)}")
+        raise ChartInputError(f"{builder}: missing column(s) {missing}; found {list(df.columns)}")
 
 
 def _explode_names(df: pd.DataFrame, column: str) -> pd.Series:
@@ -168,7 +164,7 @@ def chart_tasks_by_lead_unit(tasks: pd.DataFrame, *, top_n: int = 15) -> alt.Lay
     """
     _require(tasks, ["lead_units"], "chart_tasks_by_lead_unit")
     if top_n < 1:
-        raise _ChartInputError(f"chart_tasks_by_lead_unit: top_n must be >= 1, got {top_n}")
+        raise ChartInputError(f"chart_tasks_by_lead_unit: top_n must be >= 1, got {top_n}")
     counts = _names_per_task(tasks, "lead_units")
     shown = counts.head(top_n)
     subtitle = f"前 {len(shown)} 个，共 {len(counts)} 个牵头单位；一项任务可有多个牵头单位"

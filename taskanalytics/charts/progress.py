@@ -11,7 +11,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from taskanalytics.charts.plan import _ChartInputError, _require
+from taskanalytics.charts.plan import _require
+from taskanalytics.errors import ChartInputError
 
 __all__ = [
     "DUE_STATUS",
@@ -294,7 +295,7 @@ def chart_indicator_series(
     """
     _require(series, ["metric", "unit", "quarter", "target", "actual"], "chart_indicator_series")
     if series.empty:
-        raise _ChartInputError("chart_indicator_series: the series has no points")
+        raise ChartInputError("chart_indicator_series: the series has no points")
     unit = series["unit"].fillna("").astype(str)
     panel = series["metric"].astype(str) + unit.map(lambda u: f"（{u}）" if u else "")
     data = pd.concat(

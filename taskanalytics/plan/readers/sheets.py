@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import document, vocab
-from ..document import Table
-from ..errors import PlanParseError
-from .grid import (
+from taskanalytics.errors import PlanParseError
+from taskanalytics.plan import vocab
+from taskanalytics.plan.readers import text as document
+from taskanalytics.plan.readers.grid import (
     Grid,
     Slot,
     Source,
@@ -29,6 +29,7 @@ from .grid import (
     row_text,
     title_of,
 )  # fmt: skip
+from taskanalytics.plan.readers.text import Table
 
 
 def read_xlsx(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:

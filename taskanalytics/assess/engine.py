@@ -28,11 +28,12 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from taskanalytics import rollup
-from taskanalytics import vocab_assess as va
-from taskanalytics import vocab_progress as vp
+from taskanalytics.assess import rollup
+from taskanalytics.assess import vocab as va
 from taskanalytics.errors import AssessmentError, TaskAnalyticsError
-from taskanalytics.reporting import PlanLike, parse_quarter, quarter_end
+from taskanalytics.plan.build import PlanLike
+from taskanalytics.progress import vocab as vp
+from taskanalytics.quarters import Quarter
 
 __all__ = [
     "Assessment",
@@ -102,12 +103,10 @@ DEFAULT_RULES: Final = AssessmentRules()
 def _quarter(quarter: object) -> tuple[str, int, int]:
     """Return ``(label, first day, last day)`` of a quarter, days since 1970-01-01."""
     try:
-        year, number = parse_quarter(str(quarter))
+        q = Quarter.parse(quarter)
     except TaskAnalyticsError:
         raise AssessmentError("unknown quarter", found=quarter, expected=QUARTER_FORMS) from None
-    label = f"{year}Q{number}"
-    start = dt.date(year, 3 * number - 2, 1)
-    return label, _day(start), _day(quarter_end(label))
+    return q.label, _day(q.start), _day(q.end)
 
 
 def _day(value: dt.date) -> int:
@@ -959,8 +958,7 @@ def _status_from_severity(severity: np.ndarray) -> np.ndarray:
 
 
 def _next_quarter(quarter: str) -> str:
-    year, number = parse_quarter(quarter)
-    return f"{year + 1}Q1" if number == 4 else f"{year}Q{number + 1}"
+    return Quarter.parse(quarter).next().label
 
 
 def _quarter_range(first: str, last: str) -> list[str]:

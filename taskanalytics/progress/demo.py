@@ -22,8 +22,9 @@ from typing import Any
 import pandas as pd
 from openpyxl import load_workbook
 
-from taskanalytics import vocab_progress as vp
-from taskanalytics.reporting import (
+from taskanalytics.progress import vocab as vp
+from taskanalytics.progress.store import IngestResult, ProgressStore, ingest_files, open_store
+from taskanalytics.progress.templates import (
     PlanLike,
     lead_units,
     quarter_end,
@@ -32,7 +33,6 @@ from taskanalytics.reporting import (
     unit_or_none,
     write_templates,
 )
-from taskanalytics.store import IngestResult, ProgressStore, ingest_files, open_store
 
 __all__ = ["DEMO_QUARTERS", "build_demo_progress", "demo_report", "fill_template"]
 

@@ -14,8 +14,8 @@ from typing import Any, Final
 import altair as alt
 import pandas as pd
 
-from . import vocab_assess as va
-from .charts import cjk_theme
+from taskanalytics.assess import vocab as va
+from taskanalytics.charts import cjk_theme
 
 __all__ = [
     "BAND_COLORS",

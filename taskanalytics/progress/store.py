@@ -25,13 +25,16 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from taskanalytics.config import default_store_path
 from taskanalytics.errors import StoreError, ValidationError
-from taskanalytics.intake import ProgressFile, read_progress_file
-from taskanalytics.reporting import PlanLike
+from taskanalytics.plan.build import PlanLike
+
+if TYPE_CHECKING:  # the intake (openpyxl) is imported only when files are ingested
+    from taskanalytics.progress.intake import ProgressFile
 
 __all__ = [
     "PROGRESS_COLUMNS",
@@ -416,6 +419,8 @@ def ingest_files(
     >>> result = ingest_files(sorted(inbox.glob("*.xlsx")), plan=plan, store=store)  # doctest: +SKIP
     >>> result.to_frame()[["outcome", "unit", "n_reports"]]  # doctest: +SKIP
     """
+    from taskanalytics.progress.intake import read_progress_file
+
     parsed: list[ProgressFile] = []
     problems = []
     paths = list(paths)

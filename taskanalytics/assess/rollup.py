@@ -15,7 +15,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from taskanalytics import vocab_assess as va
+from taskanalytics.assess import vocab as va
 
 __all__ = ["COUNT_COLUMNS", "GROUPINGS", "Grouping", "build_groupings", "rollup_frame"]
 

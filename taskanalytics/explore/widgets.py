@@ -25,26 +25,28 @@ import pandas as pd
 import traitlets
 from altair.utils.selection import PointSelection
 
-from . import vocab_progress as vp
-from .errors import TaskAnalyticsError
-from .explore import (
-    ExploreData,
-    Filters,
-    Selection,
-    export_selection,
-    filter_choices,
-    indicator_series,
-    select,
-)
-from .explore_charts import (
+from taskanalytics.errors import TaskAnalyticsError
+from taskanalytics.explore.charts import (
     UNIT_SELECTION,
     chart_achievement,
     chart_due_by_month,
     chart_indicator_series,
     chart_status_by_unit,
 )
+from taskanalytics.explore.data import (
+    ExploreData,
+    Filters,
+    Selection,
+    explore_data,
+    export_selection,
+    filter_choices,
+    indicator_series,
+    select,
+)
+from taskanalytics.plan import Plan
+from taskanalytics.progress import vocab as vp
 
-__all__ = ["Explorer", "TableView", "TABLE_COLUMNS"]
+__all__ = ["Explorer", "TableView", "TABLE_COLUMNS", "plan_explorer"]
 
 #: Columns shown by each table of the explorer: column -> Chinese header, in order.
 TABLE_COLUMNS: Final[dict[str, dict[str, str]]] = {
@@ -464,3 +466,41 @@ class Explorer:
         export = w.HBox([self.export_dir, self.export_button])
         series = w.VBox([self.indicator, self.charts["series"]])
         return w.VBox([panel, self.summary, charts, tabs, export, self.export_status, series])
+
+
+def plan_explorer(
+    plan: Plan,
+    progress: pd.DataFrame | None = None,
+    *,
+    quarter: str | None = None,
+    export_dir: str | Path | None = None,
+    offline: bool = True,
+) -> Explorer:
+    """Return the JupyterLab explorer: filter panel, linked charts, tables, export, indicators.
+
+    Parameters
+    ----------
+    plan
+        A plan from :func:`taskanalytics.read_plan`; not modified.
+    progress
+        Progress reports (:func:`taskanalytics.store.load_progress_history`), or None to
+        explore the plan alone.
+    quarter
+        The quarter shown first; default the last quarter of the plan year.
+    export_dir
+        Folder of the export button; default :data:`DEFAULT_EXPORT_DIR`.
+    offline
+        Charts load their JavaScript from vl-convert's bundle, not a CDN (see ``Explorer``).
+
+    Returns
+    -------
+    taskanalytics.explore_widgets.Explorer
+        Displays itself in a notebook; see its attributes for programmatic use.
+
+    Examples
+    --------
+    >>> ex = plan_explorer(plan, progress, quarter="2023Q2")  # doctest: +SKIP
+    >>> ex.set_filters(lead_unit="财政局")  # doctest: +SKIP
+    """
+    data = explore_data(plan, progress, quarter=quarter)
+    return Explorer(data, quarter=quarter, export_dir=export_dir, offline=offline)

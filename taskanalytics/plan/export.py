@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import TaskAnalyticsError
-from .plan import Plan
+from taskanalytics.errors import ExportError
+from taskanalytics.plan.build import Plan
 
 #: The tables written, in order; each is an attribute of :class:`~taskanalytics.plan.Plan`.
 TABLES = ("tasks", "milestones", "targets", "owners")
@@ -26,11 +26,6 @@ TABLES = ("tasks", "milestones", "targets", "owners")
 FORMATS = {"csv": ".csv", "parquet": ".parquet", "xlsx": ".xlsx"}
 #: Separator of list items in csv and xlsx cells.
 LIST_SEPARATOR = "、"
-
-
-class ExportError(TaskAnalyticsError):
-    """The tables cannot be written: unknown format, missing optional library, unwritable
-    directory."""
 
 
 def write_tables(plan: Plan, out_dir: str | Path, *, fmt: str = "csv") -> list[Path]:

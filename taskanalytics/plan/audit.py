@@ -6,8 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import vocab
-from .plan import Plan
+from taskanalytics.plan import vocab
+from taskanalytics.plan.build import Plan
 
 AUDIT_COLUMNS = ["check", "section", "task_id", "milestone_id", "declared", "parsed", "detail"]
 

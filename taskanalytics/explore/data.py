@@ -10,7 +10,7 @@ Everything here is plain pandas and altair, so it is tested without a notebook:
 - :func:`export_selection` writes a selection to ``.xlsx`` and ``.csv``.
 
 The ipywidgets explorer for JupyterLab (``notebooks/explore.ipynb``) is
-:class:`taskanalytics.explore_widgets.Explorer`; :func:`plan_explorer` builds one. Widgets are for
+:class:`taskanalytics.explore.widgets.Explorer`; :func:`~taskanalytics.explore.widgets.plan_explorer` builds one. Widgets are for
 live analysis only: exported HTML briefings cannot run them (see README).
 """
 
@@ -20,21 +20,18 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import pandas as pd
 
-from . import vocab_assess as va
-from .assess import Assessment, assess, assess_all
-from .audit import SECTION_NAMES
-from .config import DATA_DIR
-from .export import _atomic, _for_excel, _joined, _write_workbook
-from .plan import Plan
-from .reporting import parse_quarter
-from .store import PROGRESS_COLUMNS
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .explore_widgets import Explorer
+from taskanalytics.assess import vocab as va
+from taskanalytics.assess.engine import Assessment, assess, assess_all
+from taskanalytics.config import DATA_DIR
+from taskanalytics.plan.audit import SECTION_NAMES
+from taskanalytics.plan.build import Plan
+from taskanalytics.plan.export import _atomic, _for_excel, _joined, _write_workbook
+from taskanalytics.progress.store import PROGRESS_COLUMNS
+from taskanalytics.progress.templates import parse_quarter
 
 __all__ = [
     "ALL",
@@ -48,7 +45,6 @@ __all__ = [
     "filter_milestones",
     "indicator_series",
     "milestone_table",
-    "plan_explorer",
     "select",
 ]
 
@@ -528,7 +524,7 @@ def export_selection(
     --------
     >>> export_selection(select(data, lead_unit="财政局"), "/tmp/out")  # doctest: +SKIP
     """
-    from .export import ExportError
+    from taskanalytics.plan.export import ExportError
 
     out = Path(folder) if folder is not None else DEFAULT_EXPORT_DIR
     try:
@@ -551,46 +547,3 @@ def export_selection(
             )
         )
     return paths
-
-
-# --------------------------------------------------------------------------- widgets
-
-
-def plan_explorer(
-    plan: Plan,
-    progress: pd.DataFrame | None = None,
-    *,
-    quarter: str | None = None,
-    export_dir: str | Path | None = None,
-    offline: bool = True,
-) -> Explorer:
-    """Return the JupyterLab explorer: filter panel, linked charts, tables, export, indicators.
-
-    Parameters
-    ----------
-    plan
-        A plan from :func:`taskanalytics.read_plan`; not modified.
-    progress
-        Progress reports (:func:`taskanalytics.store.load_progress_history`), or None to
-        explore the plan alone.
-    quarter
-        The quarter shown first; default the last quarter of the plan year.
-    export_dir
-        Folder of the export button; default :data:`DEFAULT_EXPORT_DIR`.
-    offline
-        Charts load their JavaScript from vl-convert's bundle, not a CDN (see ``Explorer``).
-
-    Returns
-    -------
-    taskanalytics.explore_widgets.Explorer
-        Displays itself in a notebook; see its attributes for programmatic use.
-
-    Examples
-    --------
-    >>> ex = plan_explorer(plan, progress, quarter="2023Q2")  # doctest: +SKIP
-    >>> ex.set_filters(lead_unit="财政局")  # doctest: +SKIP
-    """
-    from .explore_widgets import Explorer
-
-    data = explore_data(plan, progress, quarter=quarter)
-    return Explorer(data, quarter=quarter, export_dir=export_dir, offline=offline)

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from . import vocab
+from taskanalytics.plan import vocab
 
 
 @dataclass(frozen=True)

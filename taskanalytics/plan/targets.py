@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import vocab
+from taskanalytics.plan import vocab
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import document, vocab
-from ..document import Cell, RawRow, Table
-from ..errors import PlanParseError
+from taskanalytics.errors import PlanParseError
+from taskanalytics.plan import vocab
+from taskanalytics.plan.readers import text as document
+from taskanalytics.plan.readers.text import Cell, RawRow, Table
 
 #: How many rows above a table's header may hold titles.
 MAX_HEADER_ROW = 15

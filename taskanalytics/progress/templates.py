@@ -24,7 +24,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -34,8 +34,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.xml.functions import tostring
 
-from taskanalytics import vocab_progress as vp
 from taskanalytics.errors import TaskAnalyticsError
+from taskanalytics.plan.build import PlanLike
+from taskanalytics.progress import vocab as vp
 
 __all__ = [
     "PlanLike",
@@ -68,15 +69,6 @@ _WIDTHS = {
 }
 _ACTUAL_WIDTH = 15
 _CORE_PROPS = "docProps/core.xml"
-
-
-class PlanLike(Protocol):
-    """What this stage needs of a plan: the frames of ``taskanalytics.read_plan``."""
-
-    meta: Mapping[str, Any]
-    tasks: pd.DataFrame
-    milestones: pd.DataFrame
-    targets: pd.DataFrame
 
 
 def parse_quarter(quarter: str) -> tuple[int, int]:

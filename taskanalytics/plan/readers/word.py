@@ -15,9 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import vocab
-from ..errors import PlanParseError
-from .grid import Grid, Slot, Source, find_header, grid_table, lookup_headers, make_source, title_of
+from taskanalytics.errors import PlanParseError
+from taskanalytics.plan import vocab
+from taskanalytics.plan.readers.grid import (
+    Grid,
+    Slot,
+    Source,
+    find_header,
+    grid_table,
+    lookup_headers,
+    make_source,
+    title_of,
+)
 
 
 @dataclass(frozen=True)

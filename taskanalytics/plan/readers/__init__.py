@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from .. import document
-from ..errors import PlanParseError
-from .grid import Source, header_key
-from .sheets import read_csv, read_xlsx
-from .word import read_docx
+from taskanalytics.errors import PlanParseError
+from taskanalytics.plan.readers import text as document
+from taskanalytics.plan.readers.grid import Source, header_key
+from taskanalytics.plan.readers.sheets import read_csv, read_xlsx
+from taskanalytics.plan.readers.word import read_docx
 
 __all__ = ["SUFFIXES", "Source", "header_key", "read_source"]
 

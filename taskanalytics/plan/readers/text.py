@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import vocab
-from .errors import PlanParseError
+from taskanalytics.errors import PlanParseError
+from taskanalytics.plan import vocab
 
 _CELL_START = re.compile(r"^[ \u3000]*\t")
 

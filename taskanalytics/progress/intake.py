@@ -35,9 +35,9 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from taskanalytics import vocab_progress as vp
 from taskanalytics.errors import RowProblem, TaskAnalyticsError, ValidationError
-from taskanalytics.reporting import PlanLike, parse_quarter, quarter_end, unit_or_none
+from taskanalytics.progress import vocab as vp
+from taskanalytics.progress.templates import PlanLike, parse_quarter, quarter_end, unit_or_none
 
 __all__ = [
     "REPORT_COLUMNS",

@@ -17,16 +17,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from . import readers, vocab
-from .document import Cell, RawRow, Table
-from .errors import PlanParseError
-from .milestones import Due, Leaf, parse_due, split_leaves
-from .targets import extract_targets
+from taskanalytics.errors import PlanParseError
+from taskanalytics.plan import readers, vocab
+from taskanalytics.plan.milestones import Due, Leaf, parse_due, split_leaves
+from taskanalytics.plan.readers.text import Cell, RawRow, Table
+from taskanalytics.plan.targets import extract_targets
 
 SECTIONS = ("work_report", "livelihood")
 TASK_COLUMNS = [
@@ -41,6 +41,15 @@ TARGET_COLUMNS = [
     "milestone_id", "task_id", "target_no", "metric", "value", "unit", "comparator", "raw",
 ]  # fmt: skip
 OWNER_COLUMNS = ["task_id", "role", "name"]
+
+
+class PlanLike(Protocol):
+    """What this stage needs of a plan: the frames of ``taskanalytics.read_plan``."""
+
+    meta: Mapping[str, Any]
+    tasks: pd.DataFrame
+    milestones: pd.DataFrame
+    targets: pd.DataFrame
 
 
 @dataclass(frozen=True)
