@@ -28,6 +28,10 @@ demo: $(STAMP) sysdeps ## set up, add 示例数据 progress if no real reports, 
 test: $(STAMP) sysdeps ## set up if needed, then run the whole test suite
 	$(PY) -m pytest
 
+.PHONY: test-fast
+test-fast: $(STAMP) ## the tests without papermill, nbconvert or chromium (-m "not slow")
+	$(PY) -m pytest -m "not slow"
+
 .PHONY: lab
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
@@ -37,9 +41,10 @@ bench: $(STAMP) ## run the benchmarks (prints medians)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b; done
 
 .PHONY: lint
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff check, format check, and the layer contracts (import-linter)
 	$(VENV)/bin/ruff check taskanalytics tests benchmarks
 	$(VENV)/bin/ruff format --check taskanalytics tests benchmarks
+	$(VENV)/bin/lint-imports --no-cache
 
 .PHONY: clean
 clean: ## remove generated reports, failed runs included (never touches data/)
@@ -47,4 +52,4 @@ clean: ## remove generated reports, failed runs included (never touches data/)
 
 .PHONY: help
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'

@@ -4,12 +4,17 @@ The public API is small:
 
 - :func:`read_plan` reads the task decomposition document into a :class:`Plan` of tidy frames;
 - :func:`audit` lists data-quality findings about the source document itself;
+- :func:`load_progress` / :func:`load_progress_history` read the progress units reported from
+  the store;
 - :func:`assess` / :func:`assess_all` judge every milestone and indicator due by a quarter's end
-  against the progress units reported (:mod:`taskanalytics.store`), with roll-ups and a watch list;
+  against that progress, with roll-ups and a watch list;
+- :class:`Quarter` is the calendar quarter every stage speaks;
 - every error is a :class:`TaskAnalyticsError`.
 
-Progress intake (``reporting``, ``intake``, ``store``), briefings (``briefing``, ``charts``,
-``runner``, ``quarterly``) and the JupyterLab explorer (``explore``) are modules of their own.
+The pipeline's stages are packages: ``plan`` (stage 1), ``progress`` (stage 2: templates,
+intake, store, demo data), ``assess`` (stage 3), then ``briefing``/``charts`` and ``explore``;
+``runner``, ``quarterly`` and ``cli`` are the edges. Importing this package loads neither
+openpyxl nor altair nor papermill.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from taskanalytics.errors import (
 )
 from taskanalytics.plan.audit import audit, audit_check_names
 from taskanalytics.plan.build import Plan, read_plan
+from taskanalytics.progress.store import load_progress, load_progress_history
+from taskanalytics.quarters import Quarter
 
 __all__ = [
     "Assessment",
@@ -38,9 +45,12 @@ __all__ = [
     "TaskAnalyticsError",
     "ValidationError",
     "assess",
+    "Quarter",
     "assess_all",
     "audit",
     "audit_check_names",
+    "load_progress",
+    "load_progress_history",
     "read_plan",
 ]
 __version__ = "0.1.0"

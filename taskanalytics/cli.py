@@ -1,7 +1,13 @@
 """The ``taskanalytics`` command line: thin wrappers over library functions.
 
 Only this module prints and sets exit codes. Every library error (``TaskAnalyticsError``) is
-shown as one clear message on stderr with exit code 1; usage errors exit with 2.
+shown as one clear message on stderr with exit code 1; usage errors exit with 2, except a
+malformed ``--quarter``: it is reported as a usage error naming the accepted spellings but exits
+with 1, like a bad ``--as-of`` date, so both bad values of a run fail the same way.
+
+The edges resolve once: ``--quarter`` becomes a :class:`~taskanalytics.quarters.Quarter` (the
+:data:`QUARTER` parameter type) and ``--plan``/``--store`` absolute paths
+(:func:`taskanalytics.config.resolve`) before any library call.
 """
 
 from __future__ import annotations
@@ -16,6 +22,40 @@ import click
 
 from taskanalytics import config
 from taskanalytics.errors import TaskAnalyticsError
+from taskanalytics.quarters import QUARTER_FORMS, Quarter
+
+
+class _BadQuarter(click.BadParameter):
+    # A bad quarter exits 1 like every other bad value of a run (see the module docstring).
+    exit_code = 1
+
+
+class QuarterType(click.ParamType):
+    """A click parameter type: the option's text becomes a :class:`Quarter`, parsed once here.
+
+    Examples
+    --------
+    >>> QUARTER.convert("2023年第二季度", None, None)
+    Quarter('2023Q2')
+    """
+
+    name = "quarter"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Quarter:
+        if isinstance(value, Quarter):
+            return value
+        try:
+            return Quarter.parse(value)
+        except TaskAnalyticsError:
+            raise _BadQuarter(
+                f"{value!r} is not a quarter; accepted: {QUARTER_FORMS}", ctx=ctx, param=param
+            ) from None
+
+
+#: The ``--quarter`` type of every command.
+QUARTER = QuarterType()
 
 PLAN_OPTION = click.option(
     "--plan",
@@ -47,7 +87,7 @@ def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 
 def _store(store_path: Path | None) -> Path:
-    return store_path or config.default_store_path()
+    return config.resolve(store=store_path).store
 
 
 def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,7 +105,7 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def _load_plan(plan_path: Path | None):
     from taskanalytics.plan.build import read_plan
 
-    return read_plan(plan_path or config.DEFAULT_PLAN_PATH)
+    return read_plan(config.resolve(plan_path).plan_path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,7 +135,7 @@ def parse(
     from taskanalytics.plan.build import read_plan
     from taskanalytics.plan.export import write_tables
 
-    plan = read_plan(source or plan_path or config.DEFAULT_PLAN_PATH, year=year)
+    plan = read_plan(config.resolve(source or plan_path).plan_path, year=year)
     out_dir = out_dir or config.DATA_DIR / "processed"
     for path in write_tables(plan, out_dir, fmt=fmt):
         click.echo(f"wrote {path}")
@@ -117,7 +157,13 @@ def audit(plan_path: Path | None) -> None:
 
 
 @main.command()
-@click.option("--quarter", "-q", default=None, help="Run every briefing of this quarter (2023Q2).")
+@click.option(
+    "--quarter",
+    "-q",
+    type=QUARTER,
+    default=None,
+    help="Run every briefing of this quarter (2023Q2).",
+)
 @click.option(
     "--as-of", "as_of", default=None, help="Data as-of date YYYY-MM-DD (default: quarter end)."
 )
@@ -139,7 +185,7 @@ def audit(plan_path: Path | None) -> None:
 @PLAN_OPTION
 @_handle_errors
 def run(
-    quarter: str | None, as_of: str | None, name: str | None,
+    quarter: Quarter | None, as_of: str | None, name: str | None,
     params: tuple[tuple[str, str], ...], out_dir: Path | None, workers: int,
     store_path: Path | None, plan_path: Path | None,
 ) -> None:  # fmt: skip
@@ -149,35 +195,40 @@ def run(
     and the source audit, published together to <out>/<quarter>/ with an index.html, or not at
     all. With --notebook: one briefing alone.
     """
+    paths = config.resolve(plan_path, store_path)
     if name is not None:
         from taskanalytics.runner import run_notebook
 
-        # the shared options are parameters too, so --store is never silently ignored
-        given = {"quarter": quarter, "as_of": as_of, "store": store_path,
-                 "source_path" if name == "source_audit" else "plan_path": plan_path}  # fmt: skip
+        # the shared options are parameters too, so --store is never silently ignored; paths go
+        # absolute, as the kernel runs in notebooks/
+        given = {
+            "quarter": quarter,
+            "as_of": as_of,
+            "plan_path": paths.plan_path if plan_path is not None else None,
+            "store": paths.store if store_path is not None else None,
+        }
         shared = {k: str(v) for k, v in given.items() if v is not None}
         html = run_notebook(name, parameters={**shared, **dict(params)}, output_dir=out_dir)
         click.echo(f"wrote {html}")
         return
     if quarter is None:
         raise click.UsageError("give --quarter (the whole quarterly run) or --notebook NAME")
-    _run_quarter(quarter, as_of=as_of, out_dir=out_dir, workers=workers,
-                 store=store_path, plan_path=plan_path)  # fmt: skip
+    _run_quarter(quarter, as_of=as_of, out_dir=out_dir, workers=workers, paths=paths)
 
 
 def _run_quarter(
-    quarter: str, *, as_of: str | None, out_dir: Path | None, workers: int,
-    store: Path | None, plan_path: Path | None,
+    quarter: Quarter, *, as_of: str | None, out_dir: Path | None, workers: int,
+    paths: config.Resolved,
 ) -> None:  # fmt: skip
     from tqdm import tqdm
 
     from taskanalytics.plan.build import read_plan
     from taskanalytics.quarterly import quarterly_briefings, run_quarter
 
+    plan_path, store = paths.plan_path, paths.store
     jobs = quarterly_briefings(
-        read_plan(plan_path or config.DEFAULT_PLAN_PATH), quarter, as_of=as_of,
-        plan_path=plan_path, store=store,
-    )  # fmt: skip
+        read_plan(plan_path), quarter, as_of=as_of, plan_path=plan_path, store=store
+    )
     with tqdm(total=len(jobs), desc=f"{quarter} briefings", unit="份") as bar:
         result = run_quarter(
             quarter, as_of=as_of, plan_path=plan_path, store=store, out_dir=out_dir,
@@ -193,21 +244,23 @@ def _run_quarter(
 
 
 @main.command()
-@click.option("--quarter", "-q", required=True, help="Reporting quarter, e.g. 2023Q2.")
+@click.option(
+    "--quarter", "-q", type=QUARTER, required=True, help="Reporting quarter, e.g. 2023Q2."
+)
 @click.option("--unit", "units", multiple=True, help="Only this lead unit (repeatable).")
 @out_option("Directory for the .xlsx files (default: data/progress/templates/QUARTER/).")
 @click.option("--overwrite", is_flag=True, help="Replace existing files of the same name.")
 @PLAN_OPTION
 @_handle_errors
 def template(
-    quarter: str, units: tuple[str, ...], out_dir: Path | None, overwrite: bool,
+    quarter: Quarter, units: tuple[str, ...], out_dir: Path | None, overwrite: bool,
     plan_path: Path | None,
 ) -> None:  # fmt: skip
     """Write the quarter's Excel reporting templates, one per lead unit."""
     from taskanalytics.progress.templates import write_templates
 
     plan = _load_plan(plan_path)
-    out_dir = out_dir or config.PROGRESS_DIR / "templates" / quarter
+    out_dir = out_dir or config.PROGRESS_DIR / "templates" / quarter.label
     paths = write_templates(plan, quarter, out_dir, units=units or None, overwrite=overwrite)
     click.echo(f"wrote {len(paths)} template(s) to {out_dir}")
     for path in paths:
@@ -243,12 +296,18 @@ def ingest(
 
 @main.command("demo-progress")
 @click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same data).")
-@click.option("--quarter", "quarters", multiple=True, help="Quarter to fill (default 2023Q1..Q4).")
+@click.option(
+    "--quarter",
+    "quarters",
+    type=QUARTER,
+    multiple=True,
+    help="Quarter to fill (default 2023Q1..Q4).",
+)
 @STORE_OPTION
 @PLAN_OPTION
 @_handle_errors
 def demo_progress(
-    seed: int, quarters: tuple[str, ...], store_path: Path | None, plan_path: Path | None
+    seed: int, quarters: tuple[Quarter, ...], store_path: Path | None, plan_path: Path | None
 ) -> None:
     """Fill the templates with synthetic progress (示例数据) and ingest them."""
     from taskanalytics.progress.demo import DEMO_QUARTERS, build_demo_progress
@@ -283,8 +342,8 @@ def demo(out_dir: Path | None, store_path: Path | None) -> None:
         )
     else:
         click.echo(f"real reports found in {store}: no synthetic data added")
-    _run_quarter(DEMO_QUARTERS[-1], as_of=None, out_dir=out_dir, workers=2, store=store_path,
-                 plan_path=None)  # fmt: skip
+    _run_quarter(Quarter.parse(DEMO_QUARTERS[-1]), as_of=None, out_dir=out_dir, workers=2,
+                 paths=config.resolve(None, store))  # fmt: skip
 
 
 if __name__ == "__main__":  # pragma: no cover

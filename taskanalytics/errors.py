@@ -63,6 +63,18 @@ class RowProblem:
         )
 
 
+class CellValueError(TaskAnalyticsError, ValueError):
+    """One value is not acceptable (a number, a date, a status word); ``expected`` says what is.
+
+    Raised by the intake's cell parsers; :func:`~taskanalytics.progress.intake.read_progress_file`
+    turns each into a :class:`RowProblem` with the file, sheet, row and column.
+    """
+
+    def __init__(self, expected: str) -> None:
+        super().__init__(expected)
+        self.expected = expected
+
+
 class ValidationError(TaskAnalyticsError):
     """An input table has bad rows; ``problems`` lists every one of them."""
 
@@ -149,3 +161,33 @@ class QuarterError(TaskAnalyticsError, ValueError):
         self.found = found
         self.expected = expected
         super().__init__(f"unknown quarter; found {found!r}; expected {expected}")
+
+
+@dataclass(frozen=True)
+class ColumnProblem:
+    """One problem of a column of a table checked against :mod:`taskanalytics.schema`."""
+
+    column: str
+    found: str
+    expected: str
+
+    def __str__(self) -> str:
+        return f"column {self.column}: found {self.found}, expected {self.expected}"
+
+
+class SchemaError(TaskAnalyticsError):
+    """A frame does not match its table's schema; ``problems`` lists every problem.
+
+    Parameters
+    ----------
+    table
+        The table's name (``plan.tasks``, ``assessment.watchlist`` …).
+    problems
+        One :class:`ColumnProblem` per problem: the column, what was found, what was expected.
+    """
+
+    def __init__(self, table: str, problems: list[ColumnProblem]) -> None:
+        self.table = table
+        self.problems = list(problems)
+        head = f"table {table}: {len(self.problems)} problem(s)"
+        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in self.problems))

@@ -33,6 +33,7 @@ import pandas as pd
 from taskanalytics import config
 from taskanalytics.errors import NotebookRunError
 from taskanalytics.progress.templates import lead_units
+from taskanalytics.quarters import QuarterLike
 from taskanalytics.runner import execute_notebook, export_html, shared_kernel
 
 __all__ = ["Briefing", "RunResult", "quarterly_briefings", "run_quarter", "write_index"]
@@ -91,7 +92,7 @@ class RunResult:
 
 def quarterly_briefings(
     plan: Any,
-    quarter: str,
+    quarter: QuarterLike,
     *,
     as_of: dt.date | str | None = None,
     plan_path: Path | str | None = None,
@@ -104,9 +105,12 @@ def quarterly_briefings(
     plan
         The plan (for its lead units, leaders and indicator series).
     quarter
-        ``2023Q2``.
-    as_of, plan_path, store
-        Passed to every notebook as parameters (None: the notebook's defaults).
+        A :class:`~taskanalytics.quarters.Quarter` or a label such as ``2023Q2``.
+    as_of
+        Passed to every briefing (None: the quarter's end).
+    plan_path, store
+        Resolved here (:func:`taskanalytics.config.resolve`) and passed to every notebook as
+        absolute paths, so a kernel running in ``notebooks/`` reads the same files.
 
     Returns
     -------
@@ -117,11 +121,12 @@ def quarterly_briefings(
     from taskanalytics.briefing import indicator_keys
 
     quarter, _ = resolve_quarter(quarter, as_of)  # fails here, before any kernel starts
+    paths = config.resolve(plan_path, store)
     common = {
         "quarter": quarter,
         "as_of": None if as_of is None else str(as_of),
-        "plan_path": None if plan_path is None else str(plan_path),
-        "store": None if store is None else str(store),
+        "plan_path": str(paths.plan_path),
+        "store": str(paths.store),
     }
     out = [Briefing("overview", None, f"{quarter} 全区重点任务推进情况", "quarterly_overview",
                     common, "overview")]  # fmt: skip
@@ -136,7 +141,7 @@ def quarterly_briefings(
         out.append(Briefing("indicator", key, key, "indicator_briefing",
                             {"indicator": key, **common}, _stem("indicator", key)))  # fmt: skip
     out.append(Briefing("audit", None, "源文件质量检查", "source_audit",
-                        {"source_path": common["plan_path"]}, "source_audit"))  # fmt: skip
+                        {"plan_path": common["plan_path"]}, "source_audit"))  # fmt: skip
     stems = [b.stem for b in out]
     if len(set(stems)) != len(stems):
         raise NotebookRunError("two briefings would write the same file: " + ", ".join(stems))
@@ -144,7 +149,7 @@ def quarterly_briefings(
 
 
 def run_quarter(
-    quarter: str,
+    quarter: QuarterLike,
     *,
     as_of: dt.date | str | None = None,
     plan_path: Path | str | None = None,
@@ -160,11 +165,12 @@ def run_quarter(
     Parameters
     ----------
     quarter
-        ``2023Q2``.
+        A :class:`~taskanalytics.quarters.Quarter` or a label such as ``2023Q2``.
     as_of
         Data as-of date (default the quarter's end).
     plan_path, store
-        The plan document and the progress store (defaults: the bundled plan, the default store).
+        The plan document and the progress store, resolved once with
+        :func:`taskanalytics.config.resolve` (defaults: the bundled plan, the default store).
     out_dir
         Reports root; the quarter's folder is ``<out_dir>/<quarter>/`` (default ``reports/``).
     workers
@@ -191,11 +197,11 @@ def run_quarter(
 
     started = time.perf_counter()
     quarter, as_of_date = resolve_quarter(quarter, as_of)
-    plan_file = Path(plan_path) if plan_path is not None else config.DEFAULT_PLAN_PATH
-    store_file = Path(store) if store is not None else config.default_store_path()
+    paths = config.resolve(plan_path, store)
+    plan_file, store_file = paths.plan_path, paths.store
     plan = read_plan(plan_file)
     jobs = list(briefings) if briefings is not None else quarterly_briefings(
-        plan, quarter, as_of=as_of, plan_path=plan_path, store=store
+        plan, quarter, as_of=as_of, plan_path=plan_file, store=store_file
     )  # fmt: skip
     root = Path(out_dir) if out_dir is not None else config.REPORTS_DIR
     root.mkdir(parents=True, exist_ok=True)

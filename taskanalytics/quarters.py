@@ -130,6 +130,11 @@ class Quarter:
         return f"{self.year}年第{_ZH[self.number - 1]}季度"
 
     @property
+    def zh_short(self) -> str:
+        """The Chinese quarter without its year, ``"二季度"``: chart axes within one year."""
+        return f"{_ZH[self.number - 1]}季度"
+
+    @property
     def start(self) -> dt.date:
         """The quarter's first day."""
         return dt.date(self.year, 3 * self.number - 2, 1)

@@ -152,7 +152,7 @@ def run_notebook(
 
     Examples
     --------
-    >>> run_notebook("source_audit", parameters={"source_path": None})  # doctest: +SKIP
+    >>> run_notebook("source_audit", parameters={"plan_path": None})  # doctest: +SKIP
     PosixPath('.../reports/source_audit.html')
     """
     executed = execute_notebook(

@@ -12,7 +12,8 @@ from plan_docs import table, task_row, write_doc
 
 from taskanalytics import Assessment, assess, assess_all, read_plan
 from taskanalytics.assess import vocab as va
-from taskanalytics.assess.engine import DEFAULT_RULES, AssessmentRules, _bands
+from taskanalytics.assess.rules import DEFAULT_RULES, AssessmentRules
+from taskanalytics.assess.verdicts import bands as _bands
 from taskanalytics.errors import AssessmentError, TaskAnalyticsError
 
 S = va.STATUS_LABELS

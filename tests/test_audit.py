@@ -6,13 +6,12 @@ import pytest
 from plan_docs import table, task_row, write_doc
 
 from taskanalytics import audit, read_plan
-from taskanalytics.config import DEFAULT_PLAN_PATH
 from taskanalytics.plan.audit import CHECK_NAMES
 
 
 @pytest.fixture(scope="module")
-def seed_audit():
-    return audit(read_plan(DEFAULT_PLAN_PATH))
+def seed_audit(seed_plan):
+    return audit(seed_plan)
 
 
 def test_declared_vs_parsed_counts_on_seed(seed_audit):

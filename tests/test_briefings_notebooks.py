@@ -1,7 +1,8 @@
-"""The quarterly briefing notebooks, run for real on demo data in one shared kernel.
+"""The quarterly briefing notebooks, run for real on demo data.
 
-Each notebook runs once (papermill + nbconvert through ``runner.run_notebook``) against a
-temporary store holding two quarters of demo reports plus one corrected 财政局 report whose note
+The pages come from the session's quarterly run (``quarter_run`` in tests/conftest.py: papermill +
+nbconvert in shared kernels), or from ``runner.run_notebook`` for a briefing that run does not
+have, on a store holding two quarters of demo reports plus one corrected 财政局 report whose note
 is ``<script>alert(1)</script>``. The HTML must be code-free, offline, Chinese, flagged 示例数据,
 small, and show the note as text.
 """
@@ -9,19 +10,16 @@ small, and show the note as text.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+from stores import RUN_QUARTER, XSS
 
-from taskanalytics import briefing, config, read_plan
-from taskanalytics.progress.demo import build_demo_progress, fill_template
-from taskanalytics.progress.store import ingest_files
-from taskanalytics.progress.templates import write_template
-from taskanalytics.runner import run_notebook, shared_kernel
+from taskanalytics import briefing
+from taskanalytics.runner import run_notebook
 
-XSS = "<script>alert(1)</script>"
-XSS_MILESTONE = "T110.02"  # 化解政府性债务 by 2023-06-30, led by 财政局
 BRIEFINGS = {
     "quarterly_overview": {},
     "unit_briefing": {"unit": "财政局"},
@@ -34,27 +32,29 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("store")
-    path = root / "progress.sqlite"
-    plan = read_plan(config.DEFAULT_PLAN_PATH)
-    build_demo_progress(plan, store=path, quarters=["2023Q1", "2023Q2"])
-    template = write_template(plan, "财政局", "2023Q2", root / "fix")
-    report = {"status": "滞后", "values": {1: 50000}, "note": XSS}
-    filled = fill_template(template, root / "fix" / "财政局_更正.xlsx", {XSS_MILESTONE: report})
-    ingest_files([filled], plan=plan, store=path)
-    return path
+def store(quarter_store) -> Path:
+    return quarter_store
 
 
 @pytest.fixture(scope="module")
-def pages(store, tmp_path_factory) -> dict[str, Path]:
+def pages(quarter_run, store, tmp_path_factory) -> dict[str, Path]:
+    """Each notebook's page and executed notebook, side by side: copied from the session's run
+    when it has that briefing, else run here (the run has no 化解政府性债务 indicator page)."""
     out = tmp_path_factory.mktemp("reports")
-    common = {"quarter": "2023Q2", "store": str(store)}
-    with shared_kernel() as kernel:
-        return {
-            name: run_notebook(name, parameters={**common, **extra}, output_dir=out, kernel=kernel)
-            for name, extra in BRIEFINGS.items()
-        }
+    found = {}
+    for name, extra in BRIEFINGS.items():
+        jobs = [
+            b for b in quarter_run.briefings
+            if b.notebook == name and extra.items() <= b.parameters.items()
+        ]  # fmt: skip
+        if jobs:
+            stem = jobs[0].stem
+            shutil.copy2(quarter_run.out_dir / "notebooks" / f"{stem}.ipynb", out)
+            found[name] = Path(shutil.copy2(quarter_run.out_dir / f"{stem}.html", out))
+        else:
+            parameters = {"quarter": RUN_QUARTER, "store": str(store), **extra}
+            found[name] = run_notebook(name, parameters=parameters, output_dir=out)
+    return found
 
 
 @pytest.mark.parametrize("name", BRIEFINGS)

@@ -19,9 +19,9 @@ UNITS = ("财政局", "住建局", "发改局")
 
 
 @pytest.fixture(scope="module")
-def plan():
+def plan(seed_plan):
     """The real plan, cut down to three lead units to keep the demo quick."""
-    full = read_plan(DEFAULT_PLAN_PATH)
+    full = seed_plan
     tasks = full.tasks.assign(
         lead_units=full.tasks["lead_units"].map(lambda us: [u for u in us if u in UNITS])
     )

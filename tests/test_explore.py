@@ -9,8 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from taskanalytics import read_plan
-from taskanalytics.config import DEFAULT_PLAN_PATH, NOTEBOOKS_DIR
+from taskanalytics.config import NOTEBOOKS_DIR
 from taskanalytics.errors import AssessmentError, TaskAnalyticsError
 from taskanalytics.explore.charts import (
     UNIT_SELECTION,
@@ -25,22 +24,15 @@ from taskanalytics.explore.data import (
     explore_data,
     export_selection,
     filter_choices,
-    filter_milestones,
     indicator_series,
-    milestone_table,
     select,
 )
 from taskanalytics.explore.widgets import TABLE_COLUMNS, plan_explorer
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return read_plan(DEFAULT_PLAN_PATH)
-
-
-@pytest.fixture(scope="module")
-def table(plan):
-    return milestone_table(plan)
+def plan(seed_plan):
+    return seed_plan
 
 
 @pytest.fixture(scope="module")
@@ -72,34 +64,23 @@ def bare(plan):
 # --------------------------------------------------------------------------- plan only
 
 
-def test_milestone_table_joins_task_columns(plan, table):
-    assert len(table) == len(plan.milestones)
-    row = table.set_index("milestone_id").loc["T110.01"]
-    assert row["lead_units"] == ["财政局"] and row["n_targets"] == 1
+def test_plan_alone_joins_task_columns_and_filters(plan, bare):
+    """The plan without progress: task columns joined to milestones, every filter applies."""
+    q2 = select(bare, quarter="2023Q2")
+    assert len(q2.milestones) == len(plan.milestones)
+    row = q2.milestones.set_index("milestone_id").loc["T110.01"]
+    assert row["lead_units"] == ["财政局"]
     assert row["category"] == "坚持以人为本，持续增进民生福祉"
     assert "lead_units" not in plan.milestones.columns  # input untouched
-
-
-def test_filters(table):
-    debt = filter_milestones(table, unit="财政局", quarter="2023Q2")
-    assert "T110.02" in set(debt["milestone_id"])
-    assert debt["quarter"].eq("2023Q2").all()
-    by_leader = filter_milestones(table, leader="孙大庆")
+    by_leader = select(bare, leader="孙大庆").milestones
     assert by_leader["leaders"].map(lambda x: "孙大庆" in x).all() and len(by_leader) > 0
-    due = filter_milestones(table, due_by="2023-03-31")
-    assert (
-        (due["due_date"] <= pd.Timestamp("2023-03-31")) | (due["due_kind"] == "recurring")
-    ).all()
-    assert set(filter_milestones(table, text="回迁安置")["task_id"]) == {"L01"}
-    assert len(filter_milestones(table)) == len(table)
-
-
-def test_filter_by_section_and_lead_unit(table):
-    livelihood = filter_milestones(table, section="livelihood")
+    assert set(select(bare, text="回迁安置").milestones["task_id"]) == {"L01"}
+    livelihood = select(bare, section="livelihood").milestones
     assert set(livelihood["task_id"].str[0]) == {"L"} and len(livelihood) == 52
-    lead = filter_milestones(table, lead_unit="财政局")
-    assert lead["lead_units"].map(lambda u: "财政局" in u).all()
-    assert len(lead) <= len(filter_milestones(table, unit="财政局"))
+    lead = select(bare, lead_unit="财政局").milestones
+    assert lead["lead_units"].map(lambda u: "财政局" in u).all() and "T110.02" in set(
+        lead["milestone_id"]
+    )
 
 
 # --------------------------------------------------------------------------- assessed tables

@@ -8,14 +8,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from taskanalytics import TaskAnalyticsError, read_plan
-from taskanalytics.config import DEFAULT_PLAN_PATH
+from taskanalytics import TaskAnalyticsError
 from taskanalytics.plan.export import ExportError, write_tables
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return read_plan(DEFAULT_PLAN_PATH)
+def plan(seed_plan):
+    return seed_plan
 
 
 def test_csv_files_bom_joined_lists_iso_dates(plan, tmp_path):

@@ -10,8 +10,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from taskanalytics import read_plan
-from taskanalytics.config import DEFAULT_PLAN_PATH
 from taskanalytics.errors import TaskAnalyticsError, ValidationError
 from taskanalytics.progress import vocab as vp
 from taskanalytics.progress.demo import fill_template
@@ -22,8 +20,8 @@ COL = vp.COLUMN_HEADERS
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return read_plan(DEFAULT_PLAN_PATH)
+def plan(seed_plan):
+    return seed_plan
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ import pytest
 from plan_docs import cells, table, task_row, write_doc
 
 from taskanalytics import PlanParseError, TaskAnalyticsError, read_plan
-from taskanalytics.config import DEFAULT_PLAN_PATH
 
 
 @pytest.fixture(scope="module")
-def seed():
-    return read_plan(DEFAULT_PLAN_PATH)
+def seed(seed_plan):
+    return seed_plan
 
 
 def _task(plan, task_id):

@@ -9,30 +9,17 @@ from urllib.parse import unquote
 
 import pytest
 from browser import open_page
+from stores import XSS
 
-from taskanalytics import config, read_plan
-from taskanalytics.progress.demo import build_demo_progress, fill_template
-from taskanalytics.progress.store import ingest_files
-from taskanalytics.progress.templates import write_template
 from taskanalytics.quarterly import quarterly_briefings, run_quarter
 
 pytestmark = pytest.mark.slow
 
-XSS = "<script>alert(1)</script>"
-
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("quarter")
-    store = root / "progress.sqlite"
-    plan = read_plan(config.DEFAULT_PLAN_PATH)
-    build_demo_progress(plan, store=store, quarters=["2023Q1", "2023Q2"])
-    template = write_template(plan, "财政局", "2023Q2", root / "fix")
-    note = {"status": "滞后", "values": {1: 50000}, "note": XSS}
-    ingest_files([fill_template(template, root / "fix" / "财政局_更正.xlsx", {"T110.02": note})],
-                 plan=plan, store=store)  # fmt: skip
-    result = run_quarter("2023Q2", store=store, out_dir=root / "reports")
-    return plan, store, result
+def run(seed_plan, quarter_store, quarter_run):
+    """The session's quarterly run (tests/conftest.py): demo data plus 财政局's XSS note."""
+    return seed_plan, quarter_store, quarter_run
 
 
 def test_every_expected_briefing_exists_and_the_index_links_resolve(run):

@@ -11,14 +11,13 @@ import pytest
 from docx_factory import UP, C, seed_docx, write_docx
 
 from taskanalytics import PlanParseError, read_plan
-from taskanalytics.config import DEFAULT_PLAN_PATH
 
 FRAMES = ("tasks", "milestones", "targets", "owners", "notes")
 
 
 @pytest.fixture(scope="module")
-def seed():
-    return read_plan(DEFAULT_PLAN_PATH)
+def seed(seed_plan):
+    return seed_plan
 
 
 def _without_lines(plan, name):

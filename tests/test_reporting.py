@@ -10,14 +10,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from taskanalytics import read_plan
-from taskanalytics.config import DEFAULT_PLAN_PATH
 from taskanalytics.errors import TaskAnalyticsError
 from taskanalytics.progress import vocab as vp
 from taskanalytics.progress.templates import (
     lead_units,
-    parse_quarter,
-    quarter_end,
     safe_template_path,
     template_filename,
     template_rows,
@@ -27,8 +23,8 @@ from taskanalytics.progress.templates import (
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return read_plan(DEFAULT_PLAN_PATH)
+def plan(seed_plan):
+    return seed_plan
 
 
 @pytest.fixture
@@ -44,25 +40,6 @@ def _header(ws) -> list[str]:
 
 def _row_of(ws, milestone_id: str) -> int:
     return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == milestone_id)
-
-
-@pytest.mark.parametrize(
-    ("quarter", "end"),
-    [
-        ("2023Q1", dt.date(2023, 3, 31)),
-        ("2023Q2", dt.date(2023, 6, 30)),
-        ("2023-q3", dt.date(2023, 9, 30)),
-        ("2023Q4", dt.date(2023, 12, 31)),
-    ],
-)
-def test_quarter_end(quarter, end):
-    assert quarter_end(quarter) == end
-
-
-@pytest.mark.parametrize("bad", ["2023Q5", "Q1", "2023", "23Q1", ""])
-def test_parse_quarter_rejects(bad):
-    with pytest.raises(TaskAnalyticsError):
-        parse_quarter(bad)
 
 
 def test_rows_are_the_milestones_of_tasks_the_unit_leads(plan):

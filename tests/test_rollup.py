@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from taskanalytics import assess_all, read_plan
+from taskanalytics import assess_all
 from taskanalytics.assess import vocab as va
 from taskanalytics.assess.rollup import COUNT_COLUMNS, build_groupings, group_light, red_streaks
-from taskanalytics.config import DEFAULT_PLAN_PATH
 from taskanalytics.progress.demo import build_demo_progress
 from taskanalytics.progress.store import load_progress_history
 
@@ -53,9 +52,9 @@ def test_group_light_and_streaks():
 
 
 @pytest.fixture(scope="module")
-def seed_assessment(tmp_path_factory):
+def seed_assessment(seed_plan, tmp_path_factory):
     """The seed plan with demo progress for four lead units, all four quarters."""
-    full = read_plan(DEFAULT_PLAN_PATH)
+    full = seed_plan
     tasks = full.tasks.assign(
         lead_units=full.tasks["lead_units"].map(lambda us: [u for u in us if u in UNITS])
     )

@@ -44,7 +44,7 @@ def _assert_offline_and_code_free(html: str) -> None:
 def briefing_html(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reports")
     return run_notebook(
-        "source_audit", parameters={"source_path": str(config.DEFAULT_PLAN_PATH)}, output_dir=out
+        "source_audit", parameters={"plan_path": str(config.DEFAULT_PLAN_PATH)}, output_dir=out
     )
 
 

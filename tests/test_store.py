@@ -9,8 +9,6 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from taskanalytics import read_plan
-from taskanalytics.config import DEFAULT_PLAN_PATH
 from taskanalytics.errors import StoreError, ValidationError
 from taskanalytics.progress import store
 from taskanalytics.progress.demo import fill_template
@@ -27,8 +25,8 @@ DONE = {"status": "已完成", "completed_date": dt.date(2023, 3, 20), "note": "
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return read_plan(DEFAULT_PLAN_PATH)
+def plan(seed_plan):
+    return seed_plan
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
-"""Roll-ups of milestone verdicts: by task, lead unit, leader, category and section; the watch list.
+"""Roll-ups of milestone verdicts: by task, lead unit, leader, category and section.
 
 Everything here works on integer arrays prepared once per plan (:class:`Grouping`): a roll-up is a
 sum of per-milestone 0/1 flags over the milestones of each group, done with one
 ``numpy.add.reduceat`` per grouping and quarter; no Python loop runs per row. A milestone whose
 task has two lead units (or two leaders) counts in both groups, so unit totals can exceed the
-plan's total. The rules are written down in ``docs/assessment-rules.md``.
+plan's total. The rules are written down in ``docs/assessment-rules.md`` (sections 4 and
+5); the watch list is :mod:`~taskanalytics.assess.watchlist`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from taskanalytics.assess import vocab as va
+from taskanalytics.assess.codes import Light
 
 __all__ = ["COUNT_COLUMNS", "GROUPINGS", "Grouping", "build_groupings", "rollup_frame"]
 
@@ -49,7 +51,6 @@ GROUPINGS: Final[dict[str, str]] = {
     "section": "by_section",
 }
 
-_STATUS_CODES = tuple(va.STATUS_LABELS)
 _LIGHT_CATEGORIES = pd.CategoricalDtype(list(va.LIGHT_LABELS.values()), ordered=True)
 _STATUS_CATEGORIES = pd.CategoricalDtype(list(va.STATUS_LABELS.values()))
 
@@ -203,14 +204,14 @@ def build_groupings(
 
 
 def group_light(sums: np.ndarray) -> np.ndarray:
-    """Light code per group (0 green, 1 yellow, 2 red) from summed flags (groups x flags).
+    """:class:`~taskanalytics.assess.codes.Light` code per group from summed flags (groups x flags).
 
     A group is red when any of its milestones is red (逾期未完成), else yellow when any is yellow
-    (an indicator behind, 临期, or a due milestone not reported), else green.
+    (an indicator behind, 临期, or a due milestone not reported), else green (rule 4).
     """
     red = sums[:, FLAG_COLUMNS.index("red_milestones")] > 0
     yellow = sums[:, FLAG_COLUMNS.index("yellow_milestones")] > 0
-    return np.where(red, 2, np.where(yellow, 1, 0)).astype(np.int8)
+    return np.where(red, Light.RED, np.where(yellow, Light.YELLOW, Light.GREEN)).astype(np.int8)
 
 
 def red_streaks(reds: list[np.ndarray]) -> list[np.ndarray]:
@@ -285,183 +286,3 @@ def rollup_frame(
     cols["light"] = pd.Categorical.from_codes(lights, dtype=_LIGHT_CATEGORIES)
     cols["red_streak"] = np.concatenate(streaks) if streaks else np.zeros(0, np.int64)
     return pd.concat([head, keys, pd.DataFrame(cols, copy=False)], axis=1)
-
-
-def watchlist_frame(
-    milestones: pd.DataFrame,
-    indicators: pd.DataFrame,
-    indicator_rows: np.ndarray,
-    task_streak: np.ndarray,
-    owners_text: tuple[np.ndarray, np.ndarray],
-    status: np.ndarray | None = None,
-    band: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """Build the watch list (督办清单) from stacked milestone and indicator tables.
-
-    Every milestone that is overdue (逾期未完成), has an indicator behind (欠进度), or is due and
-    not reported (未报送) is listed once per quarter, with all its reasons. Sorted by quarter, then
-    severity (overdue 3, behind 2, not reported 1), days overdue and lowest achievement.
-
-    Parameters
-    ----------
-    milestones, indicators
-        The ``Assessment`` tables; not modified.
-    indicator_rows
-        For each row of ``indicators``, the position of its milestone's row in ``milestones``.
-    task_streak
-        For each row of ``milestones``, its task's consecutive quarters red.
-    owners_text
-        Lead units and leaders of each plan milestone, joined with 、 (``milestones`` holds the
-        plan's milestones once per quarter, in plan order).
-    status, band
-        Optional status codes of ``milestones`` and band codes of ``indicators`` (positions in
-        ``vocab_assess.STATUS_LABELS`` / ``BAND_LABELS``); derived from the tables when omitted.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``quarter, as_of, severity, reason, milestone_id, task_id, task_title, text, due_date,
-        status, days_overdue, lead_units, leaders, behind, achievement, note, reporting_unit,
-        report_as_of, red_streak``; ``lead_units`` and ``leaders`` joined with 、, ``behind``
-        lists the indicators behind as ``metric actual/target unit``.
-    """
-    n_plan = len(owners_text[0])
-    if status is None:
-        status = pd.Series(milestones["status_code"]).map(_STATUS_CODES.index).to_numpy()
-    if band is None:
-        bands = list(va.BAND_LABELS)
-        band = indicators["band"].map({va.BAND_LABELS[c]: i for i, c in enumerate(bands)})
-        band = band.to_numpy()
-    overdue = status == _STATUS_CODES.index("overdue")
-    unreported = (status == _STATUS_CODES.index("not_reported")) & milestones["is_due"].to_numpy()
-    behind = milestones["indicators_behind"].to_numpy() > 0
-    keep = overdue | unreported | behind
-    if not keep.any():
-        return _empty_watchlist()
-    is_behind = np.flatnonzero(band == list(va.BAND_LABELS).index("behind"))
-    metric_codes, metrics = pd.factorize(indicators["metric"].array.take(is_behind))
-    unit_codes, units = pd.factorize(
-        indicators["unit"].array.take(is_behind), use_na_sentinel=False
-    )
-    prefix = (pd.Series(metrics).astype(str) + " ").to_numpy(dtype=object)
-    suffix = (pd.Series(units).fillna("").astype(str) + va.REASON_SEPARATOR).to_numpy(dtype=object)
-
-    def formatted(values: np.ndarray) -> np.ndarray:
-        unique, inverse = np.unique(values, return_inverse=True)
-        return np.array(list(map("{:,.6g}".format, unique.tolist())), dtype=object)[inverse]
-
-    rows = indicator_rows[is_behind]
-    order = np.argsort(rows, kind="stable")
-    rows = rows[order]
-    last = np.ones(len(rows), dtype=bool)  # no separator after a milestone's last indicator
-    last[:-1] = rows[1:] != rows[:-1]
-    units_text = (pd.Series(units).fillna("").astype(str)).to_numpy(dtype=object)
-    text = (
-        prefix[metric_codes]
-        + formatted(indicators["actual"].to_numpy(dtype=float)[is_behind])
-        + "/"
-        + formatted(indicators["target"].to_numpy(dtype=float)[is_behind])
-    )[order] + np.where(last, units_text[unit_codes[order]], suffix[unit_codes[order]])
-    ach = indicators["achievement"].to_numpy(dtype=float)[is_behind][order]
-    behind_text = np.full(len(milestones), None, dtype=object)
-    achievement = np.full(len(milestones), np.nan)
-    if len(rows):
-        owners, starts = np.unique(rows, return_index=True)
-        joined = np.add.reduceat(text, starts)  # string concatenation per milestone
-        behind_text[owners] = joined
-        achievement[owners] = np.fmin.reduceat(ach, starts)
-    pos = np.flatnonzero(keep)
-    severity = np.maximum.reduce(
-        [
-            np.where(overdue[pos], va.WATCH_SEVERITY["overdue"], 0),
-            np.where(behind[pos], va.WATCH_SEVERITY["behind"], 0),
-            np.where(unreported[pos], va.WATCH_SEVERITY["not_reported"], 0),
-        ]
-    ).astype(np.int64)
-    days_overdue = milestones["days_overdue"].to_numpy()[pos]
-    plan_pos = pos % n_plan
-    order = np.lexsort(
-        (
-            plan_pos,
-            np.nan_to_num(achievement[pos], nan=np.inf),
-            -days_overdue,
-            -severity,
-            pos // n_plan,  # quarters are stacked in chronological order
-        )
-    )
-    pos, plan_pos, severity, days_overdue = (
-        pos[order],
-        plan_pos[order],
-        severity[order],
-        days_overdue[order],
-    )
-    # one label per combination of (overdue, behind, unreported)
-    combos = [
-        va.REASON_SEPARATOR.join(
-            va.WATCH_REASONS[c] for c, on in zip(va.WATCH_REASONS, (o, b, u), strict=True) if on
-        )
-        for o in (0, 1)
-        for b in (0, 1)
-        for u in (0, 1)
-    ]
-    combo = overdue[pos] * 4 + behind[pos] * 2 + unreported[pos]
-
-    def col(name: str) -> object:
-        values = milestones[name].array
-        return values.take(pos) if not isinstance(values, np.ndarray) else values[pos]
-
-    def strings(values: np.ndarray) -> object:
-        return pd.Series(values, dtype=object).infer_objects().array
-
-    out = pd.DataFrame(
-        {
-            "quarter": col("quarter"),
-            "as_of": milestones["as_of"].to_numpy()[pos],
-            "severity": severity,
-            "reason": strings(np.array(combos, dtype=object)).take(combo),
-            "milestone_id": col("milestone_id"),
-            "task_id": col("task_id"),
-            "task_title": col("task_title"),
-            "text": col("text"),
-            "due_date": milestones["due_date"].to_numpy()[pos],
-            "status": col("status"),
-            "days_overdue": days_overdue,
-            "lead_units": owners_text[0][plan_pos],
-            "leaders": owners_text[1][plan_pos],
-            "behind": behind_text[pos],
-            "achievement": achievement[pos],
-            "note": col("note"),
-            "reporting_unit": col("reporting_unit"),
-            "report_as_of": milestones["report_as_of"].to_numpy()[pos],
-            "red_streak": task_streak[pos].astype(np.int64),
-        },
-        copy=False,  # fresh arrays: no need to copy them again
-    )
-    return out
-
-
-WATCHLIST_COLUMNS: Final[tuple[str, ...]] = (
-    "quarter",
-    "as_of",
-    "severity",
-    "reason",
-    "milestone_id",
-    "task_id",
-    "task_title",
-    "text",
-    "due_date",
-    "status",
-    "days_overdue",
-    "lead_units",
-    "leaders",
-    "behind",
-    "achievement",
-    "note",
-    "reporting_unit",
-    "report_as_of",
-    "red_streak",
-)
-
-
-def _empty_watchlist() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in WATCHLIST_COLUMNS})

@@ -14,8 +14,12 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 from IPython.display import HTML
 
+from taskanalytics import schema
+from taskanalytics.assess import vocab as va
+
 __all__ = [
     "BADGE_CLASSES",
+    "CODE_COLUMNS",
     "COLUMNS_ZH",
     "SECTION_LABELS",
     "heading",
@@ -30,31 +34,15 @@ SECTION_LABELS: dict[str, str] = {
     "livelihood": "民生实事",
 }
 
-#: Default Chinese headers for the columns of the plan frames and the audit table.
+#: Default Chinese headers: the plan's tables and the audit (labels from
+#: :mod:`taskanalytics.schema`), and the counts of :func:`~taskanalytics.briefing.count_plan`.
 COLUMNS_ZH: dict[str, str] = {
-    "check": "检查项",
-    "section": "部分",
-    "task_id": "任务编号",
-    "milestone_id": "节点编号",
-    "declared": "文件声明",
-    "parsed": "解析结果",
-    "detail": "说明",
-    "number": "序号",
-    "category": "类别",
-    "subcategory": "子类别",
-    "title": "任务",
-    "deadline": "完成时限",
-    "lead_units": "牵头单位",
-    "responsible_units": "责任单位",
-    "leaders": "分管领导",
-    "label": "节点",
-    "text": "内容",
-    "due_date": "到期日",
-    "due_kind": "时间类型",
-    "quarter": "季度",
-    "metric": "指标",
-    "value": "数值",
-    "unit": "单位",
+    **schema.labels("plan.tasks"),
+    **schema.labels("plan.milestones"),
+    **schema.labels("plan.targets"),
+    **schema.labels("plan.owners"),
+    **schema.labels("plan.audit"),
+    # count_plan's columns: a summary, not a table of the data contract
     "tasks": "任务数（项）",
     "milestones": "末级节点（个）",
     "targets": "量化指标（个）",
@@ -64,26 +52,38 @@ COLUMNS_ZH: dict[str, str] = {
 
 _LIST_SEPARATOR = "、"
 
-#: Status words -> CSS class of their coloured badge. The word itself is always shown, so the
-#: colour is never the only signal (colour-blind readers, black-and-white print).
-BADGE_CLASSES: dict[str, str] = {
-    "红": "ta-red",
-    "黄": "ta-yellow",
-    "绿": "ta-green",
-    "逾期未完成": "ta-red",
-    "滞后": "ta-red",
-    "欠进度": "ta-yellow",
-    "未报送": "ta-yellow",
-    "临期": "ta-yellow",
-    "基本达标": "ta-yellow",
-    "逾期完成": "ta-grey",
-    "无数据": "ta-grey",
-    "未到期": "ta-grey",
-    "未启动": "ta-grey",
-    "推进中": "ta-blue",
-    "按期完成": "ta-green",
-    "达标": "ta-green",
+#: CSS class of each code's coloured badge, per vocabulary (the codes of
+#: :mod:`taskanalytics.assess.vocab`). The word itself is always shown, so the colour is never
+#: the only signal (colour-blind readers, black-and-white print).
+BADGE_CLASSES: dict[str, dict[str, str]] = {
+    "light": {"red": "ta-red", "yellow": "ta-yellow", "green": "ta-green"},
+    "status": {
+        "overdue": "ta-red",
+        "not_reported": "ta-yellow",
+        "due_soon": "ta-yellow",
+        "done_late": "ta-grey",
+        "not_due": "ta-grey",
+        "not_started": "ta-grey",
+        "in_progress": "ta-blue",
+        "on_time": "ta-green",
+    },
+    "band": {
+        "behind": "ta-red",
+        "nearly_met": "ta-yellow",
+        "no_data": "ta-grey",
+        "met": "ta-green",
+    },
+    "reason": {"overdue": "ta-red", "behind": "ta-yellow", "not_reported": "ta-yellow"},
 }
+#: Each badge vocabulary: code -> the word shown.
+_BADGE_VOCABS: dict[str, dict[str, str]] = {
+    "light": va.LIGHT_LABELS,
+    "status": va.STATUS_LABELS,
+    "band": va.BAND_LABELS,
+    "reason": va.WATCH_REASONS,
+}
+#: A column of words -> the column holding their codes, used when the frame has it.
+CODE_COLUMNS: dict[str, str] = {"status": "status_code"}
 
 #: Columns whose values are shown as badges by :func:`table_html` unless told otherwise.
 BADGE_COLUMNS: tuple[str, ...] = ("light", "status", "band", "reason")
@@ -247,15 +247,54 @@ def _has_cjk(value: object) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in _format_cell(value))
 
 
-def _badge(text: str) -> str:
-    """Return ``text`` (escaped) in a coloured badge when it is a known status word.
+def _badge_kind(column: str, values: pd.Series) -> str | None:
+    """The badge vocabulary of a column: its own name, else the one that has all its words."""
+    if column in _BADGE_VOCABS:
+        return column
+    words = {w for v in values if isinstance(v, str) and v for w in v.split(va.REASON_SEPARATOR)}
+    for kind, vocab in _BADGE_VOCABS.items():
+        if words and words <= set(vocab.values()):
+            return kind
+    return None
 
-    A cell holding several words joined with ；(watch-list reasons) gets one badge per word.
+
+def _badge_codes(frame: pd.DataFrame, column: str, kind: str) -> list[str | None]:
+    """Per row, the code of a badge column's value when the frame knows it without reading
+    the word: from its code column (``status_code``), or from a categorical in vocabulary
+    order (the assessment's ``light``, ``band``). None where it does not."""
+    code_col = CODE_COLUMNS.get(column)
+    if code_col is not None and code_col in frame.columns:
+        return [c if isinstance(c, str) else None for c in frame[code_col]]
+    values = frame[column]
+    vocab = _BADGE_VOCABS[kind]
+    if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == list(
+        vocab.values()
+    ):
+        codes = list(vocab)
+        return [codes[i] if i >= 0 else None for i in values.cat.codes]
+    return [None] * len(frame)
+
+
+def _badge(text: str, kind: str, code: str | None = None) -> str:
+    """Return ``text`` (escaped) in a coloured badge chosen by its code.
+
+    ``code`` is the value's code when known; otherwise each word is looked up in the
+    vocabulary to find it. A cell holding several words joined with ；(watch-list reasons)
+    gets one badge per word. Text outside the vocabulary stays plain.
     """
-    words = text.split("；")
-    if not all(w in BADGE_CLASSES for w in words):
+    classes = BADGE_CLASSES[kind]
+    words = text.split(va.REASON_SEPARATOR)
+    if code is not None and len(words) == 1:
+        codes: list[str | None] = [code]
+    else:
+        by_word = {word: c for c, word in _BADGE_VOCABS[kind].items()}
+        codes = [by_word.get(w) for w in words]
+    if not all(c in classes for c in codes):
         return _esc(text)
-    return " ".join(f'<span class="ta-badge {BADGE_CLASSES[w]}">{_esc(w)}</span>' for w in words)
+    return " ".join(
+        f'<span class="ta-badge {classes[c]}">{_esc(w)}</span>'  # type: ignore[index]
+        for w, c in zip(words, codes, strict=True)
+    )
 
 
 def _format_cell(value: object) -> str:
@@ -287,6 +326,7 @@ def table_html(
     formats: Mapping[str, str] | None = None,
     badges: Iterable[str] = BADGE_COLUMNS,
     cards: bool = False,
+    table: str | None = None,
 ) -> HTML:
     """Return a DataFrame as a plain HTML table with Chinese headers, for readers.
 
@@ -313,10 +353,16 @@ def table_html(
         Column -> format string for its non-missing values, e.g. ``{"on_time_rate": "{:.0%}"}``.
     badges
         Columns whose values are shown as coloured badges (:data:`BADGE_CLASSES`, the word
-        stays visible); default :data:`BADGE_COLUMNS`.
+        stays visible); default :data:`BADGE_COLUMNS`. The colour follows the value's code:
+        from the code column (:data:`CODE_COLUMNS`) or the assessment's categorical when
+        there is one, else the word looked up in :mod:`taskanalytics.assess.vocab`.
     cards
         On a narrow screen (a phone), show one card per row with each value labelled, instead
         of a table that scrolls sideways. For tables of long text (watch lists, notes).
+    table
+        The data-contract table ``df`` holds (``"by_unit"``, ``"assessment.watchlist"``, see
+        :mod:`taskanalytics.schema`): its Chinese labels are the headers, over
+        :data:`COLUMNS_ZH` and under ``columns_zh``.
 
     Returns
     -------
@@ -339,12 +385,14 @@ def table_html(
         raise KeyError(f"table_html: no column(s) {missing}; the frame has {list(df.columns)}")
     if len(df) == 0:
         return HTML(_STYLE + f'<p class="ta-note">{_esc(empty_text)}</p>')
-    headers = {**COLUMNS_ZH, **(columns_zh or {})}
+    own = {} if table is None else schema.labels(table)
+    headers = {**COLUMNS_ZH, **own, **(columns_zh or {})}
     value_maps: dict[str, Mapping[str, str]] = {"section": SECTION_LABELS, **(values_zh or {})}
     body = df if max_rows is None else df.head(max_rows)
     numeric = {c for c in shown_cols if pd.api.types.is_numeric_dtype(df[c])}
     fmt = dict(formats or {})
-    badge_cols = set(badges)
+    kinds = {c: _badge_kind(c, body[c]) for c in shown_cols if c in set(badges)}
+    badge_codes = {c: _badge_codes(body, c, k) for c, k in kinds.items() if k is not None}
     # Long text columns wrap; short ones (codes, names, dates) stay on one line.
     longest = {
         c: body[c].map(lambda v: len(_format_cell(v))).max() for c in shown_cols if c not in numeric
@@ -355,7 +403,7 @@ def table_html(
 
     labels = {c: _esc(headers.get(c, c)) for c in shown_cols}
     rows = []
-    for record in body[shown_cols].itertuples(index=False, name=None):
+    for i, record in enumerate(body[shown_cols].itertuples(index=False, name=None)):
         cells = []
         for col, value in zip(shown_cols, record, strict=True):
             mapping = value_maps.get(col)
@@ -370,8 +418,8 @@ def table_html(
                 else ("ta-wrap ta-long" if col in long else ("ta-wrap" if col in wrap else ""))
             )
             shown = _esc(text)
-            if col in badge_cols and text:
-                shown = _badge(text)
+            if col in badge_codes and text:
+                shown = _badge(text, kinds[col], badge_codes[col][i])  # type: ignore[arg-type]
             attrs = f' class="{klass}"' if klass else ""
             cells.append(f'<td{attrs} data-label="{labels[col]}">{shown}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")

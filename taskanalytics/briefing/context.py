@@ -27,7 +27,7 @@ from taskanalytics.briefing.blocks import _STYLE, _esc, synthetic_banner, table_
 from taskanalytics.errors import BriefingError
 from taskanalytics.plan.build import Plan, read_plan
 from taskanalytics.progress import store
-from taskanalytics.progress.templates import parse_quarter, quarter_end
+from taskanalytics.quarters import Quarter, QuarterLike
 
 __all__ = [
     "MAIN_CATEGORY",
@@ -86,7 +86,7 @@ class BriefingContext:
         The work plan.
     progress : pandas.DataFrame
         Every stored report with an as-of date on or before ``as_of``
-        (:func:`taskanalytics.store.load_progress_history` columns).
+        (:func:`taskanalytics.progress.store.load_progress_history` columns).
     assessment : Assessment
         The quarters of the year up to ``quarter`` (Q1 … ``quarter``), stacked; the last one is
         assessed at ``as_of``, the earlier ones at their ends. ``assessment.series`` refers to
@@ -197,17 +197,16 @@ def _load(
     plan_stamp: tuple[int, int],
     store_path: Path,
     store_stamp: tuple[int, int] | None,
-    quarter: str,
+    quarter: Quarter,
     as_of: dt.date | None,
 ) -> BriefingContext:
     """The expensive part of :func:`load_context`; the stamps (mtime, size) key the cache."""
-    label, end = resolve_quarter(quarter)
-    year, number = int(label[:4]), int(label[-1])
+    label, end = quarter.label, quarter.end
     day = end if as_of is None else as_of
     plan = read_plan(plan_path)
     history = store.load_progress_history(store_path)
     progress = history[history["as_of_date"] <= pd.Timestamp(day)].reset_index(drop=True)
-    quarters = [f"{year}Q{n}" for n in range(1, number + 1)]
+    quarters = [q.label for q in quarter.year_to_date()]
     if day == end:
         assessment = assess_all(plan, progress, quarters)
     else:
@@ -238,7 +237,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 
 def load_context(
-    quarter: str,
+    quarter: QuarterLike,
     *,
     as_of: dt.date | str | None = None,
     plan_path: str | Path | None = None,
@@ -254,15 +253,17 @@ def load_context(
     Parameters
     ----------
     quarter
-        The quarter briefed, e.g. ``"2023Q2"`` (``2023-Q2``, ``2023 Q2``, ``2023q2`` too).
+        The quarter briefed: a :class:`~taskanalytics.quarters.Quarter` or a label such as
+        ``"2023Q2"`` (any spelling :meth:`Quarter.parse <taskanalytics.quarters.Quarter.parse>`
+        accepts).
     as_of
         The as-of date, within the quarter; default the quarter's last day.
     plan_path
         The plan document; default :data:`taskanalytics.config.DEFAULT_PLAN_PATH`.
     store
-        The progress store's SQLite file; default
-        :func:`taskanalytics.config.default_store_path`. A missing store gives a context with
-        no reports (every due milestone 未报送).
+        The progress store's SQLite file; default ``$TASKANALYTICS_STORE`` or
+        ``data/progress/progress.sqlite`` (see :func:`taskanalytics.config.resolve`). A missing
+        store gives a context with no reports (every due milestone 未报送).
 
     Returns
     -------
@@ -283,21 +284,22 @@ def load_context(
     >>> ctx.current("by_unit")[["unit", "due", "overdue", "light"]]  # doctest: +SKIP
     """
     label, day = resolve_quarter(quarter, as_of)  # a bad date fails before anything is read
-    plan_file = Path(plan_path if plan_path is not None else config.DEFAULT_PLAN_PATH).resolve()
-    store_file = Path(store if store is not None else config.default_store_path()).resolve()
+    q = Quarter.parse(label)
+    paths = config.resolve(plan_path, store)
+    plan_file, store_file = paths.plan_path, paths.store
     plan_stamp = _stamp(plan_file)
     if plan_stamp is None:
         read_plan(plan_file)  # raises PlanParseError naming the missing file
-    if day == quarter_end(label):
+    if day == q.end:
         day = None  # the same context as the default, one cache entry
-    cached = _load(plan_file, plan_stamp, store_file, _stamp(store_file), label, day)
+    cached = _load(plan_file, plan_stamp, store_file, _stamp(store_file), q, day)
     return dataclasses.replace(cached, generated_at=dt.datetime.now().replace(microsecond=0))
 
 
 # --------------------------------------------------------------------------- header
 
 
-def quarter_label(quarter: str) -> str:
+def quarter_label(quarter: QuarterLike) -> str:
     """Return a quarter in Chinese: ``"2023Q2"`` -> ``"2023年第二季度"``.
 
     Examples
@@ -305,8 +307,7 @@ def quarter_label(quarter: str) -> str:
     >>> quarter_label("2023Q2")
     '2023年第二季度'
     """
-    year, number = parse_quarter(quarter)
-    return f"{year}年第{'一二三四'[number - 1]}季度"
+    return Quarter.parse(quarter).zh
 
 
 def check_scope(

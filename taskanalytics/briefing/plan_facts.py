@@ -8,6 +8,7 @@ from typing import Any, Protocol
 import pandas as pd
 from IPython.display import HTML
 
+from taskanalytics import schema
 from taskanalytics.briefing.blocks import SECTION_LABELS, _format_cell, key_facts
 
 __all__ = ["count_plan", "plan_key_facts"]
@@ -147,9 +148,9 @@ def plan_key_facts(plan: _PlanLike, *, findings: pd.DataFrame | None = None) -> 
     facts["末级节点"] = f"{total['milestones']} 个"
     facts["量化指标"] = f"{total['targets']} 个"
     lead_units = {u for units in plan.tasks["lead_units"] for u in (units or [])}
-    facts["牵头单位"] = f"{len(lead_units)} 个"
+    facts[schema.label("lead_units", "plan.tasks")] = f"{len(lead_units)} 个"
     leaders = {u for names in plan.tasks["leaders"] for u in (names or [])}
-    facts["分管领导"] = f"{len(leaders)} 位"
+    facts[schema.label("leaders", "plan.tasks")] = f"{len(leaders)} 位"
     if findings is not None:
         facts["检查发现"] = f"{len(findings)} 条"
     meta = plan.meta

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
-from taskanalytics import charts
+from taskanalytics import charts, schema
 from taskanalytics.assess import vocab as va
 from taskanalytics.briefing.blocks import key_facts, table_html
 from taskanalytics.briefing.context import (
@@ -56,46 +56,34 @@ __all__ = [
     "watchlist_table",
 ]
 
-#: Chinese headers of the assessment's columns, used by every table here.
+#: Chinese headers of the assessment's columns (from :mod:`taskanalytics.schema`; where two
+#: tables label a column differently, the later table here wins), and of the columns these
+#: briefings derive. Each table below also passes its own contract table, whose labels win.
 ASSESS_COLUMNS_ZH: dict[str, str] = {
-    "unit": "牵头单位",
-    "leader": "分管领导",
-    "category": "类别",
-    "task_title": "任务",
-    "text": "节点内容",
-    "status": "状态",
-    "light": "灯色",
-    "milestones": "节点",
-    "due": "应完成",
-    "done": "已完成",
-    "overdue": "逾期未完成",
-    "not_reported": "未报送",
-    "on_time_rate": "按期完成率",
-    "indicators_behind": "指标滞后",
-    "red_streak": "连续红灯（季）",
-    "reason": "督办原因",
-    "days_overdue": "逾期天数",
-    "behind": "指标差距（实际/目标）",
-    "note": "单位情况说明",
-    "reporting_unit": "报送单位",
-    "completed_date": "完成日期",
-    "report_as_of": "报送截至",
-    "target": "目标值",
-    "actual": "实际值",
-    "gap": "差距（实际−目标）",
-    "achievement": "完成比例",
-    "band": "完成情况",
+    **{
+        name: text
+        for table in (
+            "progress",
+            "assessment.indicators",
+            "assessment.by_section",
+            "assessment.by_category",
+            "assessment.by_leader",
+            "assessment.by_unit",
+            "assessment.by_task",
+            "assessment.watchlist",
+            "assessment.milestones",
+        )
+        for name, text in schema.labels(table).items()
+    },
+    # derived here, not columns of the data contract
     "year_target": "年度目标",
-    "quarter": "季度",
     "watchlist": "督办事项",
     "tasks": "任务",
-    "as_of_date": "截至日期",
-    "reported_status": "自报状态",
     "actual_as_of": "实际值截至",
 }
 
-#: Headers of tables of quantitative targets, where ``unit`` is a unit of measure.
-_MEASURE = {"metric": "指标", "unit": "计量单位"}
+#: Bands in the order indicator tables list them: behind first.
+_BAND_ORDER = ("behind", "no_data", "nearly_met", "met")
 _RATE = {"on_time_rate": "{:.0%}", "achievement": "{:.0%}", "gap": "{:+,.1f}"}
 _COUNTS = ["milestones", "due", "done", "done_on_time", "done_late", "overdue", "not_reported"]
 _LIGHT_ORDER = {label: i for i, label in enumerate(va.LIGHT_LABELS.values())}
@@ -106,11 +94,25 @@ def _table(
     df: pd.DataFrame,
     columns: list[str],
     *,
+    table: str,
     columns_zh: dict[str, str] | None = None,
     **kw: Any,
 ) -> HTML:
-    headers = {**ASSESS_COLUMNS_ZH, **(columns_zh or {})}
+    """``df`` (rows of the contract table ``table``, or derived from it) with Chinese headers."""
+    contract = schema.table_schema(table)
+    own = {}
+    for name in columns:
+        try:
+            own[name] = contract.column(name).label_of(name)
+        except KeyError:  # a column the briefing derives
+            continue
+    headers = {**ASSESS_COLUMNS_ZH, **own, **(columns_zh or {})}
     return table_html(df, columns=columns, columns_zh=headers, formats=_RATE, **kw)
+
+
+def _band_code(band: object) -> str | None:
+    """The code of a band word (``滞后`` -> ``behind``); None for a missing band."""
+    return {word: code for code, word in va.BAND_LABELS.items()}.get(str(band))
 
 
 def _pct(value: float) -> str:
@@ -283,7 +285,12 @@ def watchlist_table(
     cols += ["lead_units"] if unit is None else []
     cols += ["behind", "note", "red_streak"]
     return _table(
-        rows, cols, max_rows=max_rows, empty_text="本季度没有需要督办的事项。", cards=True
+        rows,
+        cols,
+        table="assessment.watchlist",
+        max_rows=max_rows,
+        empty_text="本季度没有需要督办的事项。",
+        cards=True,
     )
 
 
@@ -310,7 +317,7 @@ def tasks_table(
     cols = ["task_id", "task_title", "light", "status", "due", "done", "overdue"]
     cols += ["not_reported", "on_time_rate", "red_streak"]
     cols += ["lead_units"] if unit is None else []
-    return _table(rows, cols, empty_text="（无牵头任务）", cards=True)
+    return _table(rows, cols, table="assessment.by_task", empty_text="（无牵头任务）", cards=True)
 
 
 def milestones_table(
@@ -337,7 +344,13 @@ def milestones_table(
         ["_sev", "due_date"], ascending=[False, True], kind="stable"
     )
     cols = ["milestone_id", "text", "due_date", "status", "completed_date", "note"]
-    return _table(rows, cols, empty_text="截至本季度末没有应完成的节点。", cards=True)
+    return _table(
+        rows,
+        cols,
+        table="assessment.milestones",
+        empty_text="截至本季度末没有应完成的节点。",
+        cards=True,
+    )
 
 
 def upcoming_table(
@@ -369,6 +382,7 @@ def upcoming_table(
     return _table(
         ahead,
         ["milestone_id", "text", "due_date", "status", "note"],
+        table="assessment.milestones",
         empty_text=f"今后 {days} 天内没有到期的节点。",
         cards=True,
     )
@@ -392,12 +406,14 @@ def indicators_table(
         Behind first, then no data, then the rest.
     """
     rows = _rows(ctx, "indicators", unit, leader)
-    rank = {label: i for i, label in enumerate(["滞后", "无数据", "基本达标", "达标"])}
+    rank = {va.BAND_LABELS[code]: i for i, code in enumerate(_BAND_ORDER)}
     rows = rows.assign(_b=rows["band"].astype(str).map(rank)).sort_values(
         ["_b", "due_date", "milestone_id"], kind="stable"
     )
     cols = ["milestone_id", "metric", "unit", "target", "actual", "achievement", "band"]
-    return _table(rows, cols, columns_zh=_MEASURE, empty_text="没有已到期的量化指标。", cards=True)
+    return _table(
+        rows, cols, table="assessment.indicators", empty_text="没有已到期的量化指标。", cards=True
+    )
 
 
 # --------------------------------------------------------------------------- roll-ups
@@ -444,7 +460,7 @@ def status_table(
     rows = _rollup_now(ctx, by)
     cols = [_GROUP_COLUMN[by], "light", "due", "done", "overdue", "not_reported"]
     cols += ["on_time_rate", "indicators_behind", "red_streak"]
-    return _table(rows, cols, max_rows=max_rows)
+    return _table(rows, cols, table=f"assessment.by_{by}", max_rows=max_rows)
 
 
 def status_chart(ctx: BriefingContext, by: str = "category") -> alt.Chart:
@@ -457,7 +473,7 @@ def status_chart(ctx: BriefingContext, by: str = "category") -> alt.Chart:
     """
     rows = _rollup_now(ctx, by)
     rows = rows[rows["due"] > 0]
-    what = {"category": "类别", "unit": "牵头单位", "leader": "分管领导", "section": "部分"}[by]
+    what = schema.label(_GROUP_COLUMN[by], f"assessment.by_{by}")
     return charts.chart_status_by_group(
         rows,
         _GROUP_COLUMN[by],
@@ -526,7 +542,7 @@ def portfolio_table(ctx: BriefingContext, leader: str) -> HTML:
     """
     rows = portfolio(ctx, leader)
     cols = ["unit", "light", "tasks", "due", "done", "overdue", "not_reported", "on_time_rate"]
-    return _table(rows, cols)
+    return _table(rows, cols, table="assessment.by_unit")
 
 
 # --------------------------------------------------------------------------- trends
@@ -546,7 +562,7 @@ def trend_table(
     rows["quarter"] = rows["quarter"].map(quarter_label)
     cols = ["quarter", "due", "done", "overdue", "not_reported", "on_time_rate"]
     cols += ["indicators_behind", "watchlist"]
-    return _table(rows, cols)
+    return _table(rows, cols, table="assessment.by_section")
 
 
 def scope_trend(
@@ -662,7 +678,8 @@ def main_targets_table(ctx: BriefingContext) -> HTML:
     return _table(
         rows,
         cols,
-        columns_zh={**_MEASURE, "target": "本季目标", "actual": "本季实际"},
+        table="assessment.indicators",
+        columns_zh={"target": "本季目标", "actual": "本季实际"},
         empty_text="计划中没有主要预期目标。",
     )
 
@@ -725,7 +742,8 @@ def indicator_facts(ctx: BriefingContext, key: str) -> HTML:
         f"{va.LIST_SEPARATOR.join(task['lead_units'] or [])}；分管领导："
         f"{va.LIST_SEPARATOR.join(task['leaders'] or [])}。实际值为年度累计，取各季度末的报送。"
     )
-    alerts = ["完成情况"] if facts.get("完成情况") == "滞后" else []
+    behind = len(now) and _band_code(now.iloc[0]["band"]) == "behind"
+    alerts = ["完成情况"] if behind else []
     return key_facts(facts, answer=answer, note=note, alerts=alerts)
 
 
@@ -748,7 +766,8 @@ def indicator_table(ctx: BriefingContext, key: str) -> HTML:
     """
     rows = _display_series(_series(ctx, key))
     cols = ["quarter", "milestone_id", "metric", "due_date", "unit", "target", "actual", "gap"]
-    return _table(rows, [*cols, "achievement", "band", "actual_as_of"], columns_zh=_MEASURE)
+    cols += ["achievement", "band", "actual_as_of"]
+    return _table(rows, cols, table="assessment.indicators")
 
 
 def indicator_notes(ctx: BriefingContext, key: str, *, max_rows: int | None = 30) -> HTML:
@@ -778,7 +797,7 @@ def indicator_notes(ctx: BriefingContext, key: str, *, max_rows: int | None = 30
     return _table(
         reports,
         cols,
-        columns_zh={"unit": "报送单位"},
+        table="progress",
         max_rows=max_rows,
         empty_text="牵头单位尚未报送该指标相关节点的进展。",
         cards=True,

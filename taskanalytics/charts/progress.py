@@ -13,6 +13,7 @@ import pandas as pd
 
 from taskanalytics.charts.plan import _require
 from taskanalytics.errors import ChartInputError
+from taskanalytics.quarters import Quarter, QuarterLike
 
 __all__ = [
     "DUE_STATUS",
@@ -37,7 +38,7 @@ _ACTUAL_COLOR = "#2f6db5"
 _PALETTE = (_ACTUAL_COLOR, _TARGET_COLOR, "#3a8d55", "#e0a526", "#8e44ad")
 
 
-def quarter_axis_label(quarter: str) -> str:
+def quarter_axis_label(quarter: QuarterLike) -> str:
     """Return a short Chinese axis label for a quarter: ``"2023Q2"`` -> ``"二季度"``.
 
     Examples
@@ -45,7 +46,7 @@ def quarter_axis_label(quarter: str) -> str:
     >>> quarter_axis_label("2023Q4")
     '四季度'
     """
-    return "一二三四"[int(str(quarter)[-1]) - 1] + "季度"
+    return Quarter.parse(quarter).zh_short
 
 
 def _long_status(frame: pd.DataFrame, key: str) -> pd.DataFrame:

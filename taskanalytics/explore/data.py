@@ -2,11 +2,10 @@
 
 Everything here is plain pandas and altair, so it is tested without a notebook:
 
-- :func:`milestone_table` and :func:`filter_milestones` flatten and filter the plan alone;
 - :func:`explore_data` assesses the plan for every quarter of its year (with or without progress
   reports) and lays out the three tables an analyst browses: tasks, milestones, targets;
 - :func:`select` applies a :class:`Filters` and returns a :class:`Selection`;
-- :mod:`taskanalytics.explore_charts` builds the explorer's altair charts from its frames;
+- :mod:`taskanalytics.explore.charts` builds the explorer's altair charts from its frames;
 - :func:`export_selection` writes a selection to ``.xlsx`` and ``.csv``.
 
 The ipywidgets explorer for JupyterLab (``notebooks/explore.ipynb``) is
@@ -31,7 +30,7 @@ from taskanalytics.plan.audit import SECTION_NAMES
 from taskanalytics.plan.build import Plan
 from taskanalytics.plan.export import _atomic, _for_excel, _joined, _write_workbook
 from taskanalytics.progress.store import PROGRESS_COLUMNS
-from taskanalytics.progress.templates import parse_quarter
+from taskanalytics.quarters import Quarter, QuarterLike
 
 __all__ = [
     "ALL",
@@ -42,9 +41,7 @@ __all__ = [
     "explore_data",
     "export_selection",
     "filter_choices",
-    "filter_milestones",
     "indicator_series",
-    "milestone_table",
     "select",
 ]
 
@@ -52,120 +49,6 @@ __all__ = [
 ALL: Final = "（全部）"
 #: Where :func:`export_selection` writes by default (``data/`` is git-ignored output).
 DEFAULT_EXPORT_DIR: Final = DATA_DIR / "processed" / "exports"
-
-
-# --------------------------------------------------------------------------- plan only
-
-
-def milestone_table(plan: Plan) -> pd.DataFrame:
-    """Return one row per milestone with its task's columns joined on.
-
-    Parameters
-    ----------
-    plan
-        A plan from :func:`taskanalytics.read_plan`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The milestone columns plus ``section``, ``number``, ``category``, ``subcategory``,
-        ``title``, ``deadline``, ``lead_units``, ``responsible_units``, ``leaders`` and
-        ``n_targets`` (quantitative targets in the milestone). The plan is not modified.
-
-    Examples
-    --------
-    >>> from taskanalytics import read_plan
-    >>> from taskanalytics.config import DEFAULT_PLAN_PATH
-    >>> flat = milestone_table(read_plan(DEFAULT_PLAN_PATH))
-    >>> flat.set_index("milestone_id").loc["T110.01", "lead_units"]
-    ['财政局']
-    """
-    task_cols = [
-        "task_id", "section", "number", "category", "subcategory", "title", "deadline",
-        "lead_units", "responsible_units", "leaders",
-    ]  # fmt: skip
-    counts = plan.targets.groupby("milestone_id").size().rename("n_targets")
-    out = plan.milestones.merge(plan.tasks[task_cols], on="task_id", how="left")
-    out = out.merge(counts, left_on="milestone_id", right_index=True, how="left")
-    out["n_targets"] = out["n_targets"].fillna(0).astype(int)
-    return out
-
-
-def _has(lists: pd.Series, name: str) -> pd.Series:
-    """Which cells (lists of names) contain ``name``."""
-    return lists.map(lambda names: isinstance(names, list | tuple) and name in names)
-
-
-def _contains(texts: list[pd.Series], needle: str) -> pd.Series:
-    """Which rows have ``needle`` in any of ``texts`` (case-insensitive, not a regex)."""
-    found = pd.Series(False, index=texts[0].index)
-    for text in texts:
-        found |= text.astype("string").str.contains(needle, case=False, regex=False).fillna(False)
-    return found.astype(bool)
-
-
-def filter_milestones(
-    table: pd.DataFrame,
-    *,
-    unit: str | None = None,
-    leader: str | None = None,
-    category: str | None = None,
-    quarter: str | None = None,
-    due_by: str | pd.Timestamp | None = None,
-    text: str | None = None,
-    section: str | None = None,
-    lead_unit: str | None = None,
-) -> pd.DataFrame:
-    """Return the rows of a :func:`milestone_table` that match every given filter.
-
-    Parameters
-    ----------
-    table
-        Output of :func:`milestone_table` (not modified).
-    unit
-        Keep milestones whose task has this unit as lead or responsible unit.
-    leader
-        Keep milestones whose task has this leader.
-    category
-        Keep this category.
-    quarter
-        Keep milestones due in this quarter (``2023Q2``).
-    due_by
-        Keep milestones due on or before this date, or recurring.
-    text
-        Keep milestones whose text or task title contains this substring (any case).
-    section
-        Keep this section (``work_report`` or ``livelihood``).
-    lead_unit
-        Keep milestones whose task has this unit as a lead unit (牵头单位).
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy of the matching rows.
-
-    Examples
-    --------
-    >>> filter_milestones(flat, unit="财政局", quarter="2023Q2")  # doctest: +SKIP
-    """
-    mask = pd.Series(True, index=table.index)
-    if unit:
-        mask &= _has(table["lead_units"], unit) | _has(table["responsible_units"], unit)
-    if lead_unit:
-        mask &= _has(table["lead_units"], lead_unit)
-    if leader:
-        mask &= _has(table["leaders"], leader)
-    if category:
-        mask &= table["category"] == category
-    if section:
-        mask &= table["section"] == section
-    if quarter:
-        mask &= table["quarter"] == quarter
-    if due_by is not None:
-        mask &= (table["due_date"] <= pd.Timestamp(due_by)) | (table["due_kind"] == "recurring")
-    if text:
-        mask &= _contains([table["text"], table["title"]], text)
-    return table[mask].copy()
 
 
 # --------------------------------------------------------------------------- assessed tables
@@ -248,13 +131,12 @@ def _empty_progress() -> pd.DataFrame:
     return frame.astype({"as_of_date": "datetime64[ns]", "completed_date": "datetime64[ns]"})
 
 
-def _year_quarters(plan: Plan, extra: str | None) -> list[str]:
+def _year_quarters(plan: Plan, extra: Quarter | None) -> list[str]:
     year = int(plan.meta.get("year") or pd.Timestamp(plan.milestones["due_date"].min()).year)
-    quarters = [f"{year}Q{n}" for n in range(1, 5)]
-    if extra:
-        y, n = parse_quarter(extra)
-        quarters.append(f"{y}Q{n}")
-    return sorted(set(quarters), key=parse_quarter)
+    quarters = set(Quarter.of_year(year))
+    if extra is not None:
+        quarters.add(extra)
+    return [q.label for q in sorted(quarters)]
 
 
 def explore_data(
@@ -262,7 +144,7 @@ def explore_data(
     progress: pd.DataFrame | None = None,
     *,
     quarters: list[str] | None = None,
-    quarter: str | None = None,
+    quarter: QuarterLike | None = None,
 ) -> ExploreData:
     """Assess ``plan`` at every quarter and build the tables the explorer browses.
 
@@ -271,12 +153,13 @@ def explore_data(
     plan
         A plan from :func:`taskanalytics.read_plan`; not modified.
     progress
-        Progress reports (:func:`taskanalytics.store.load_progress_history`); None or an empty
+        Progress reports (:func:`taskanalytics.progress.store.load_progress_history`); None or an empty
         frame explores the plan alone (due milestones are 未报送, indicators 无数据).
     quarters
         Quarters to assess; default the four quarters of the plan year.
     quarter
-        A quarter that must be among them (the notebook's parameter); added if missing.
+        A quarter that must be among them (the notebook's parameter, a
+        :class:`~taskanalytics.quarters.Quarter` or its label); added if missing.
 
     Returns
     -------
@@ -294,9 +177,10 @@ def explore_data(
     ('2023Q1', '2023Q2', '2023Q3', '2023Q4')
     """
     progress = _empty_progress() if progress is None or progress.empty else progress
-    wanted = list(quarters) if quarters else _year_quarters(plan, quarter)
-    if quarter and quarter not in wanted:
-        wanted.append(quarter)
+    q = Quarter.parse(quarter) if quarter else None
+    wanted = list(quarters) if quarters else _year_quarters(plan, q)
+    if q is not None and q.label not in wanted:
+        wanted.append(q.label)
     a = assess_all(plan, progress, wanted)
     extra = plan.tasks[["task_id", "subcategory", "deadline", "responsible_units"]]
     tasks = a.by_task.merge(extra, on="task_id", how="left")
@@ -361,6 +245,19 @@ class Selection:
             f"{self.tasks['task_id'].nunique()} 项任务、{len(self.targets)} 个指标；"
             f"逾期未完成 {overdue} 个"
         )
+
+
+def _has(lists: pd.Series, name: str) -> pd.Series:
+    """Which cells (lists of names) contain ``name``."""
+    return lists.map(lambda names: isinstance(names, list | tuple) and name in names)
+
+
+def _contains(texts: list[pd.Series], needle: str) -> pd.Series:
+    """Which rows have ``needle`` in any of ``texts`` (case-insensitive, not a regex)."""
+    found = pd.Series(False, index=texts[0].index)
+    for text in texts:
+        found |= text.astype("string").str.contains(needle, case=False, regex=False).fillna(False)
+    return found.astype(bool)
 
 
 def _status_label(status: str) -> str:
@@ -453,11 +350,13 @@ def filter_choices(data: ExploreData) -> dict[str, list[tuple[str, str]]]:
         "lead_unit": pairs(names("lead_units")),
         "leader": pairs(names("leaders")),
         "status": pairs(list(va.STATUS_LABELS.values())),
-        "due_quarter": pairs(sorted(ms["due_quarter"].dropna().unique(), key=parse_quarter)),
+        "due_quarter": pairs(sorted(ms["due_quarter"].dropna().unique(), key=Quarter.parse)),
     }
 
 
-def indicator_series(data: ExploreData, key: str, quarter: str | None = None) -> pd.DataFrame:
+def indicator_series(
+    data: ExploreData, key: str, quarter: QuarterLike | None = None
+) -> pd.DataFrame:
     """Return one indicator's target trajectory and actuals, as of a quarter's end.
 
     Parameters
@@ -517,7 +416,7 @@ def export_selection(
 
     Raises
     ------
-    taskanalytics.export.ExportError
+    taskanalytics.plan.export.ExportError
         If the folder cannot be created or written.
 
     Examples

@@ -25,6 +25,7 @@ import pandas as pd
 import traitlets
 from altair.utils.selection import PointSelection
 
+from taskanalytics import schema
 from taskanalytics.errors import TaskAnalyticsError
 from taskanalytics.explore.charts import (
     UNIT_SELECTION,
@@ -45,26 +46,30 @@ from taskanalytics.explore.data import (
 )
 from taskanalytics.plan import Plan
 from taskanalytics.progress import vocab as vp
+from taskanalytics.quarters import Quarter, QuarterLike
 
 __all__ = ["Explorer", "TableView", "TABLE_COLUMNS", "plan_explorer"]
 
-#: Columns shown by each table of the explorer: column -> Chinese header, in order.
+#: Columns shown by each table of the explorer: column -> Chinese header (from
+#: :mod:`taskanalytics.schema`), in order. The targets table joins each target's milestone text.
 TABLE_COLUMNS: Final[dict[str, dict[str, str]]] = {
-    "tasks": {
-        "task_id": "任务", "task_title": "任务内容", "category": "类别", "lead_units": "牵头单位",
-        "leaders": "分管领导", "status": "状态", "light": "灯", "milestones": "节点",
-        "due": "应完成", "done": "已完成", "overdue": "逾期未完成", "not_reported": "未报送",
-        "on_time_rate": "按期完成率", "red_streak": "连续红灯",
-    },
-    "milestones": {
-        "milestone_id": "节点", "text": "节点内容", "due_date": "时限", "status": "状态",
-        "light": "灯", "days_overdue": "逾期天数", "lead_units": "牵头单位", "leaders": "分管领导",
-        "reported_status": "自报状态", "note": "情况说明",
-    },
+    "tasks": schema.labels(
+        "assessment.by_task",
+        ["task_id", "task_title", "category", "lead_units", "leaders", "status", "light",
+         "milestones", "due", "done", "overdue", "not_reported", "on_time_rate", "red_streak"],
+    ),
+    "milestones": schema.labels(
+        "assessment.milestones",
+        ["milestone_id", "text", "due_date", "status", "light", "days_overdue", "lead_units",
+         "leaders", "reported_status", "note"],
+    ),
     "targets": {
-        "milestone_id": "节点", "metric": "指标", "target": "目标", "actual": "实际",
-        "unit": "单位", "achievement": "完成率", "band": "完成情况", "due_date": "时限",
-        "status": "节点状态", "lead_units": "牵头单位", "text": "节点内容",
+        **schema.labels(
+            "assessment.indicators",
+            ["milestone_id", "metric", "target", "actual", "unit", "achievement", "band",
+             "due_date", "status", "lead_units"],
+        ),
+        "text": schema.label("text", "assessment.milestones"),
     },
 }  # fmt: skip
 _PERCENT_COLUMNS = {"on_time_rate", "achievement"}
@@ -72,12 +77,12 @@ _PERCENT_COLUMNS = {"on_time_rate", "achievement"}
 _CODE_LABELS: Final = {"reported_status": vp.STATUS_LABELS}
 _FILTER_LABELS: Final = {
     "quarter": "评估季度",
-    "section": "部分",
-    "category": "类别",
-    "lead_unit": "牵头单位",
-    "leader": "分管领导",
-    "status": "状态",
-    "due_quarter": "到期季度",
+    "section": schema.label("section", "assessment.milestones"),
+    "category": schema.label("category", "assessment.milestones"),
+    "lead_unit": schema.label("lead_units", "assessment.milestones"),
+    "leader": schema.label("leaders", "assessment.milestones"),
+    "status": schema.label("status", "assessment.milestones"),
+    "due_quarter": schema.label("due_quarter", "assessment.milestones"),
 }
 
 _TABLE_ESM = """
@@ -472,7 +477,7 @@ def plan_explorer(
     plan: Plan,
     progress: pd.DataFrame | None = None,
     *,
-    quarter: str | None = None,
+    quarter: QuarterLike | None = None,
     export_dir: str | Path | None = None,
     offline: bool = True,
 ) -> Explorer:
@@ -483,10 +488,11 @@ def plan_explorer(
     plan
         A plan from :func:`taskanalytics.read_plan`; not modified.
     progress
-        Progress reports (:func:`taskanalytics.store.load_progress_history`), or None to
+        Progress reports (:func:`taskanalytics.progress.store.load_progress_history`), or None to
         explore the plan alone.
     quarter
-        The quarter shown first; default the last quarter of the plan year.
+        The quarter shown first (a :class:`~taskanalytics.quarters.Quarter` or its label);
+        default the last quarter of the plan year.
     export_dir
         Folder of the export button; default :data:`DEFAULT_EXPORT_DIR`.
     offline
@@ -494,7 +500,7 @@ def plan_explorer(
 
     Returns
     -------
-    taskanalytics.explore_widgets.Explorer
+    taskanalytics.explore.widgets.Explorer
         Displays itself in a notebook; see its attributes for programmatic use.
 
     Examples
@@ -502,5 +508,6 @@ def plan_explorer(
     >>> ex = plan_explorer(plan, progress, quarter="2023Q2")  # doctest: +SKIP
     >>> ex.set_filters(lead_unit="财政局")  # doctest: +SKIP
     """
-    data = explore_data(plan, progress, quarter=quarter)
-    return Explorer(data, quarter=quarter, export_dir=export_dir, offline=offline)
+    label = Quarter.parse(quarter).label if quarter else None
+    data = explore_data(plan, progress, quarter=label)
+    return Explorer(data, quarter=label, export_dir=export_dir, offline=offline)

@@ -3,8 +3,8 @@
 Where each column is born:
 
 - ``tasks``: :func:`_build_tasks` (category inheritance, merged cells, units, leaders);
-- ``milestones``: :mod:`taskanalytics.milestones` (leaves, groups, due dates);
-- ``targets``: :mod:`taskanalytics.targets` (quantities);
+- ``milestones``: :mod:`taskanalytics.plan.milestones` (leaves, groups, due dates);
+- ``targets``: :mod:`taskanalytics.plan.targets` (quantities);
 - ``owners``: :func:`_owners` (long form of the three unit/leader lists).
 """
 
@@ -27,6 +27,7 @@ from taskanalytics.plan import readers, vocab
 from taskanalytics.plan.milestones import Due, Leaf, parse_due, split_leaves
 from taskanalytics.plan.readers.text import Cell, RawRow, Table
 from taskanalytics.plan.targets import extract_targets
+from taskanalytics.quarters import Quarter
 
 SECTIONS = ("work_report", "livelihood")
 TASK_COLUMNS = [
@@ -481,10 +482,6 @@ def _note(check: str, task_id: str | None, line: int | None, detail: str) -> dic
     return {"check": check, "task_id": task_id, "line": line, "detail": detail}
 
 
-def _quarter(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
-
-
 def _datetimes(dates: pd.Series) -> pd.Series:
     """datetime.date values to datetime64, without pandas' per-element format inference."""
     values = np.array(dates.tolist(), dtype="datetime64[D]").astype("datetime64[ns]")
@@ -534,7 +531,7 @@ def _build_milestones(
                                    f"{milestone_id}：未识别的时间表述“{due.vague}”，按任务完成时限计"))  # fmt: skip
             milestones.append((
                 milestone_id, task_id, position, leaf.label, leaf.group, leaf.text, due.date,
-                due.kind, due.recurrence, _quarter(due.date), due.phrase, leaf.line,
+                due.kind, due.recurrence, Quarter.of_date(due.date).label, due.phrase, leaf.line,
             ))  # fmt: skip
             for no, t in enumerate(extract_targets(leaf.text), start=1):
                 targets.append(

@@ -27,17 +27,17 @@ from taskanalytics.progress.store import IngestResult, ProgressStore, ingest_fil
 from taskanalytics.progress.templates import (
     PlanLike,
     lead_units,
-    quarter_end,
     save_workbook,
     template_rows,
     unit_or_none,
     write_templates,
 )
+from taskanalytics.quarters import Quarter, QuarterLike
 
 __all__ = ["DEMO_QUARTERS", "build_demo_progress", "demo_report", "fill_template"]
 
-#: Quarters filled by default: the whole plan year.
-DEMO_QUARTERS: tuple[str, ...] = ("2023Q1", "2023Q2", "2023Q3", "2023Q4")
+#: Quarters filled by default: the whole plan year, as labels.
+DEMO_QUARTERS: tuple[str, ...] = tuple(q.label for q in Quarter.of_year(2023))
 
 #: Units that send nothing in a quarter: this many, drawn per (seed, quarter).
 SILENT_UNITS_PER_QUARTER = 2
@@ -74,7 +74,7 @@ def _fate(seed: int, milestone_id: str, due: dt.date) -> dt.date | None:
 
 
 def demo_report(
-    plan: PlanLike, milestone: Mapping[str, Any], quarter: str, *, seed: int = 7
+    plan: PlanLike, milestone: Mapping[str, Any], quarter: QuarterLike, *, seed: int = 7
 ) -> dict[str, Any] | None:
     """Return the synthetic report of one milestone at a quarter end, or None (not reported).
 
@@ -85,7 +85,7 @@ def demo_report(
     milestone
         A row of ``plan.milestones`` (``milestone_id``, ``due_date``, ``due_kind``).
     quarter
-        The reporting quarter.
+        The reporting quarter (a :class:`~taskanalytics.quarters.Quarter` or its label).
     seed
         Random seed; the same seed gives the same report.
 
@@ -96,10 +96,11 @@ def demo_report(
         ``values`` ({target_no: float}) and ``note``.
     """
     mid = str(milestone["milestone_id"])
-    as_of = quarter_end(quarter)
+    q = Quarter.parse(quarter)
+    as_of = q.end
     due_ts = milestone["due_date"]
     due = dt.date(as_of.year, 12, 31) if pd.isna(due_ts) else pd.Timestamp(due_ts).date()
-    rng = random.Random(f"{seed}:{mid}:{quarter}")
+    rng = random.Random(f"{seed}:{mid}:{q.label}")
     targets = plan.targets[plan.targets["milestone_id"] == mid]
     metrics = [t.metric for t in targets.itertuples(index=False)]
     story = next((m for m in metrics if (m, None) in SCRIPTED_RATIOS), None)
@@ -121,13 +122,13 @@ def demo_report(
         status, progress = "in_progress", rng.uniform(0.3, 0.8)
     else:
         status, progress = "not_started", 0.0
-    due_quarter = f"{due.year}Q{(due.month - 1) // 3 + 1}"
+    due_quarter = Quarter.of_date(due).label
     if story is not None and due <= as_of:
         # The storyline decides: in its due quarter the milestone meets the quarter's scripted
         # share (behind is late); reported again later, it has caught up (done late if it was
         # behind, else done on time).
         ratio_then = SCRIPTED_RATIOS.get((story, due_quarter), SCRIPTED_RATIOS[(story, None)])
-        progress = ratio_then if due_quarter == quarter else SCRIPTED_RATIOS[(story, None)]
+        progress = ratio_then if due_quarter == q.label else SCRIPTED_RATIOS[(story, None)]
         status = "done" if progress >= 1 else "late"
         stable = random.Random(f"{seed}:{mid}:done")  # the same date in every later report
         if ratio_then < 1 <= progress:
@@ -164,7 +165,7 @@ def fill_template(
     Parameters
     ----------
     template
-        A template written by :func:`taskanalytics.reporting.write_templates`; not modified.
+        A template written by :func:`taskanalytics.progress.templates.write_templates`; not modified.
     out_path
         Where to save the filled copy (may equal ``template`` to fill in place).
     reports
@@ -207,7 +208,7 @@ def fill_template(
     return save_workbook(wb, out_path)
 
 
-def silent_units(plan: PlanLike, quarter: str, *, seed: int = 7) -> set[str]:
+def silent_units(plan: PlanLike, quarter: QuarterLike, *, seed: int = 7) -> set[str]:
     """Return the lead units that send no report in a quarter of the demo (a few, by seed).
 
     The units with the scripted storylines (化解政府性债务, 回迁安置) always report.
@@ -217,7 +218,7 @@ def silent_units(plan: PlanLike, quarter: str, *, seed: int = 7) -> set[str]:
     keep = {u for units in plan.tasks.loc[plan.tasks["task_id"].isin(scripted), "lead_units"]
             for u in units}  # fmt: skip
     candidates = sorted(u for u in lead_units(plan) if u not in keep)
-    rng = random.Random(f"{seed}:silent:{quarter}")
+    rng = random.Random(f"{seed}:silent:{Quarter.parse(quarter).label}")
     # a few: at most one unit in ten, so a small plan is not left silent
     return set(rng.sample(candidates, min(SILENT_UNITS_PER_QUARTER, len(candidates) // 10)))
 
@@ -227,7 +228,7 @@ def build_demo_progress(
     *,
     store: ProgressStore | str | Path,
     seed: int = 7,
-    quarters: Sequence[str] = DEMO_QUARTERS,
+    quarters: Sequence[QuarterLike] = DEMO_QUARTERS,
     inbox: str | Path | None = None,
 ) -> IngestResult:
     """Write, fill and ingest synthetic quarterly reports for every lead unit.
@@ -241,7 +242,8 @@ def build_demo_progress(
     seed
         Random seed; the same plan and seed give byte-identical files.
     quarters
-        The quarters to report, oldest first.
+        The quarters to report, oldest first (:class:`~taskanalytics.quarters.Quarter` objects or
+        labels).
     inbox
         Folder for the filled files (one sub-folder per quarter); default
         ``<store dir>/demo_inbox``.
@@ -263,12 +265,13 @@ def build_demo_progress(
     >>> len(result.ingested)  # doctest: +SKIP
     99
     """
+    parsed = [Quarter.parse(q) for q in quarters]  # a malformed one fails before any file
     target = store if isinstance(store, ProgressStore) else open_store(store)
     base = Path(inbox) if inbox is not None else target.path.parent / "demo_inbox"
     milestones = plan.milestones.to_dict("records")
     ingested, skipped = [], []
-    for quarter in quarters:
-        folder = base / quarter
+    for quarter in parsed:
+        folder = base / quarter.label
         silent = silent_units(plan, quarter, seed=seed)
         units = [
             u for u in lead_units(plan)

@@ -7,7 +7,7 @@ metadata or columns) use ``row=0``.
 
 Which unit and quarter a file reports for:
 
-- ``.xlsx``: the locked metadata block of the 说明 sheet written by :mod:`taskanalytics.reporting`
+- ``.xlsx``: the locked metadata block of the 说明 sheet written by :mod:`taskanalytics.progress.templates`
   (填报单位, 填报季度, 截至日期); the file name is ignored.
 - ``.csv``: a ``unit`` / ``牵头单位`` / ``填报单位`` column (one value for the whole file) and a
   ``quarter`` / ``季度`` column; when absent, the file name ``<unit>_<quarter>.csv``. CSV is read
@@ -35,9 +35,10 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from taskanalytics.errors import RowProblem, TaskAnalyticsError, ValidationError
+from taskanalytics.errors import CellValueError, RowProblem, TaskAnalyticsError, ValidationError
 from taskanalytics.progress import vocab as vp
-from taskanalytics.progress.templates import PlanLike, parse_quarter, quarter_end, unit_or_none
+from taskanalytics.progress.templates import PlanLike, unit_or_none
+from taskanalytics.quarters import Quarter
 
 __all__ = [
     "REPORT_COLUMNS",
@@ -95,14 +96,6 @@ class ProgressFile:
     values: pd.DataFrame
 
 
-class _CellError(ValueError):
-    """A cell value is not acceptable; ``expected`` says what would be."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
-
-
 def _is_blank(value: object) -> bool:
     if value is None:
         return True
@@ -147,10 +140,10 @@ def parse_number(value: object, *, unit: str | None = None) -> float:
     50.0
     """
     if isinstance(value, bool):
-        raise _CellError(vp.EXPECTED["number"])
+        raise CellValueError(vp.EXPECTED["number"])
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            raise _CellError(vp.EXPECTED["number"])
+            raise CellValueError(vp.EXPECTED["number"])
         return float(value)
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
     norm_unit = unicodedata.normalize("NFKC", unit) if unit else ""
@@ -163,10 +156,10 @@ def parse_number(value: object, *, unit: str | None = None) -> float:
     if _GROUPED_NUMBER.match(text):
         text = text.replace(",", "")
     if not _PLAIN_NUMBER.match(text):
-        raise _CellError(vp.EXPECTED["number"])
+        raise CellValueError(vp.EXPECTED["number"])
     if factor != 1.0 and norm_unit[:1] in _MULTIPLIERS:
         # 1.2万 in a 万元 column: 1.2 万元 or 12000 万元? Ask instead of guessing.
-        raise _CellError(f"a number in {unit} without 千/万/亿（请按{unit}填写数字，不加单位）")
+        raise CellValueError(f"a number in {unit} without 千/万/亿（请按{unit}填写数字，不加单位）")
     return float(text) * factor
 
 
@@ -194,7 +187,7 @@ def parse_date(value: object) -> dt.date:
                 return dt.date(*(int(g) for g in match.groups()))
             except ValueError:
                 pass
-    raise _CellError(vp.EXPECTED["date"])
+    raise CellValueError(vp.EXPECTED["date"])
 
 
 def parse_status(value: object) -> str:
@@ -214,7 +207,7 @@ def parse_status(value: object) -> str:
     try:
         return vp.STATUS_ALIASES[key]
     except KeyError:
-        raise _CellError(vp.EXPECTED["status"]) from None
+        raise CellValueError(vp.EXPECTED["status"]) from None
 
 
 def _as_date(value: dt.date | str | None) -> dt.date | None:
@@ -243,7 +236,7 @@ def _read_xlsx(path: Path, data: bytes) -> _Raw:
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         if vp.DATA_SHEET not in wb.sheetnames or vp.README_SHEET not in wb.sheetnames:
-            raise _CellError(vp.EXPECTED["template"])
+            raise CellValueError(vp.EXPECTED["template"])
         labels = {label: key for key, label in vp.META_LABELS.items()}
         meta: dict[str, Any] = {}
         for row in wb[vp.README_SHEET].iter_rows(max_col=2, values_only=True):
@@ -265,7 +258,7 @@ def _read_csv(path: Path, data: bytes) -> _Raw:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes almost anything
-        raise _CellError(vp.EXPECTED["readable"])
+        raise CellValueError(vp.EXPECTED["readable"])
     lines = list(csv.reader(io.StringIO(text)))
     header = [h.strip() for h in lines[0]] if lines else []
     rows = [(i, r) for i, r in enumerate(lines[1:], start=2)]
@@ -277,7 +270,7 @@ def _read_csv(path: Path, data: bytes) -> _Raw:
             meta[key] = sorted(found) if len(found) > 1 else (found.pop() if found else None)
     stem_unit, _, stem_quarter = path.stem.rpartition("_")
     try:
-        parse_quarter(stem_quarter)
+        Quarter.parse(stem_quarter)
     except TaskAnalyticsError:
         stem_unit, stem_quarter = path.stem, None
     if meta.get("unit") is None:
@@ -301,7 +294,7 @@ class _Checker:
     def cell(self, row: int, column: str, value: object, parse: Any, **kw: Any) -> Any:
         try:
             return parse(value, **kw)
-        except _CellError as err:
+        except CellValueError as err:
             self.add(row, column, value, err.expected)
             return None
 
@@ -337,20 +330,18 @@ def _resolve_meta(raw: _Raw, check: _Checker, plan: PlanLike, as_of: dt.date | N
         unit = None
     else:
         unit = unit.strip()
-    quarter = meta.get("quarter")
-    if _is_blank(quarter):
-        quarter = None
-    else:
+    found = meta.get("quarter")
+    parsed: Quarter | None = None
+    if not _is_blank(found):
         try:
-            year, number = parse_quarter(str(quarter))
-            quarter = f"{year}Q{number}"
+            parsed = Quarter.parse(str(found))
         except TaskAnalyticsError:
-            check.add(0, vp.META_LABELS["quarter"], quarter, vp.EXPECTED["quarter"])
-            quarter = None
+            check.add(0, vp.META_LABELS["quarter"], found, vp.EXPECTED["quarter"])
+    quarter = parsed.label if parsed is not None else None
     if as_of is None and not _is_blank(meta.get("as_of_date")):
         as_of = check.cell(0, vp.META_LABELS["as_of_date"], meta["as_of_date"], parse_date)
-    if as_of is None and quarter is not None:
-        as_of = quarter_end(quarter)
+    if as_of is None and parsed is not None:
+        as_of = parsed.end
     if as_of is None and not any(p.row == 0 for p in check.problems):
         check.add(0, vp.META_LABELS["as_of_date"], None, "an as-of date or a quarter（截至日期）")
     synthetic = str(meta.get("is_synthetic") or "").strip() == vp.YES
@@ -503,7 +494,7 @@ def read_progress_file(
         raise ValidationError(check.problems, f"{path}: not a progress report")
     try:
         raw = _read_xlsx(path, data) if suffix == ".xlsx" else _read_csv(path, data)
-    except _CellError as err:
+    except CellValueError as err:
         check.add(0, "<file>", path.name, err.expected)
         raise ValidationError(check.problems, f"{path}: not a progress template") from err
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:

@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from taskanalytics.config import default_store_path
+from taskanalytics import config
 from taskanalytics.errors import StoreError, ValidationError
 from taskanalytics.plan.build import PlanLike
+from taskanalytics.progress.history import latest_reports
 
 if TYPE_CHECKING:  # the intake (openpyxl) is imported only when files are ingested
     from taskanalytics.progress.intake import ProgressFile
@@ -209,7 +210,8 @@ def open_store(path: str | Path | None = None) -> ProgressStore:
     Parameters
     ----------
     path
-        The SQLite file; default :func:`taskanalytics.config.default_store_path`.
+        The SQLite file; default ``$TASKANALYTICS_STORE`` or ``data/progress/progress.sqlite``
+        (see :func:`taskanalytics.config.resolve`).
 
     Returns
     -------
@@ -226,7 +228,7 @@ def open_store(path: str | Path | None = None) -> ProgressStore:
     --------
     >>> store = open_store(tmp_path / "progress.sqlite")  # doctest: +SKIP
     """
-    path = Path(path) if path is not None else default_store_path()
+    path = config.resolve(store=path).store
     path.parent.mkdir(parents=True, exist_ok=True)
     with _connect(path) as conn:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -523,8 +525,4 @@ def load_progress(
     --------
     >>> load_progress(store, as_of="2023-06-30")[["milestone_id", "status"]]  # doctest: +SKIP
     """
-    history = _history(store)
-    if as_of is not None:
-        history = history[history["as_of_date"] <= pd.Timestamp(as_of)]
-    latest = history.iloc[::-1].drop_duplicates("milestone_id", keep="first")
-    return latest.iloc[::-1].reset_index(drop=True)
+    return latest_reports(_history(store), as_of)

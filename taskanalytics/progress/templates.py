@@ -37,12 +37,11 @@ from openpyxl.xml.functions import tostring
 from taskanalytics.errors import TaskAnalyticsError
 from taskanalytics.plan.build import PlanLike
 from taskanalytics.progress import vocab as vp
+from taskanalytics.quarters import Quarter, QuarterLike
 
 __all__ = [
     "PlanLike",
     "lead_units",
-    "parse_quarter",
-    "quarter_end",
     "safe_template_path",
     "template_filename",
     "template_rows",
@@ -51,7 +50,6 @@ __all__ = [
     "write_templates",
 ]
 
-_QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Qq]\s*([1-4])\s*$")
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _NA_FILL = PatternFill("solid", fgColor="BFBFBF")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -69,49 +67,6 @@ _WIDTHS = {
 }
 _ACTUAL_WIDTH = 15
 _CORE_PROPS = "docProps/core.xml"
-
-
-def parse_quarter(quarter: str) -> tuple[int, int]:
-    """Split a quarter label into ``(year, quarter_number)``.
-
-    Parameters
-    ----------
-    quarter
-        A label such as ``"2023Q1"`` (``"2023-Q1"`` and lower case are accepted).
-
-    Returns
-    -------
-    tuple of int
-        The year and the quarter number 1-4.
-
-    Raises
-    ------
-    TaskAnalyticsError
-        If the label is not a quarter.
-
-    Examples
-    --------
-    >>> parse_quarter("2023Q2")
-    (2023, 2)
-    """
-    match = _QUARTER_RE.match(str(quarter))
-    if not match:
-        raise TaskAnalyticsError(f"not a quarter: {quarter!r}; expected e.g. 2023Q1")
-    return int(match.group(1)), int(match.group(2))
-
-
-def quarter_end(quarter: str) -> dt.date:
-    """Return the last day of a quarter.
-
-    Examples
-    --------
-    >>> quarter_end("2023Q1")
-    datetime.date(2023, 3, 31)
-    """
-    year, number = parse_quarter(quarter)
-    if number == 4:
-        return dt.date(year, 12, 31)
-    return dt.date(year, 3 * number + 1, 1) - dt.timedelta(days=1)
 
 
 def lead_units(plan: PlanLike) -> list[str]:
@@ -151,7 +106,7 @@ def _target_label(target: Mapping[str, Any]) -> str:
     return f"{target['metric']} {comparator} {_format_number(target['value'])}{unit}"
 
 
-def template_rows(plan: PlanLike, unit: str, quarter: str | None = None) -> pd.DataFrame:
+def template_rows(plan: PlanLike, unit: str, quarter: QuarterLike | None = None) -> pd.DataFrame:
     """Return the milestones a unit reports on, one row each, in plan order.
 
     Parameters
@@ -182,7 +137,7 @@ def template_rows(plan: PlanLike, unit: str, quarter: str | None = None) -> pd.D
         known = "、".join(lead_units(plan))
         raise TaskAnalyticsError(f"unit {unit!r} leads no task with milestones; known: {known}")
     if quarter is not None:
-        end = pd.Timestamp(quarter_end(quarter))
+        end = pd.Timestamp(Quarter.parse(quarter).end)
         rows = rows[(rows["due_date"] <= end) | (rows["due_kind"] == "recurring")]
     targets = plan.targets.sort_values(["milestone_id", "target_no"])
     by_milestone: dict[str, tuple[dict[str, Any], ...]] = {}
@@ -214,7 +169,7 @@ def actual_columns(rows: pd.DataFrame) -> list[tuple[int, str | None]]:
 _UNSAFE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
-def template_filename(unit: str, quarter: str, *, suffix: str = ".xlsx") -> str:
+def template_filename(unit: str, quarter: QuarterLike, *, suffix: str = ".xlsx") -> str:
     """Return a safe file name ``<unit>_<quarter>.xlsx`` (Chinese kept).
 
     Path separators, control and reserved characters become ``_``; runs of dots are collapsed so
@@ -227,11 +182,11 @@ def template_filename(unit: str, quarter: str, *, suffix: str = ".xlsx") -> str:
     >>> template_filename("../区委/办", "2023Q1")
     '区委_办_2023Q1.xlsx'
     """
-    year, number = parse_quarter(quarter)
+    label = Quarter.parse(quarter).label
     stem = _UNSAFE_CHARS.sub("_", f"{unit}")
     stem = re.sub(r"\.{2,}", "_", stem)
     stem = re.sub(r"_{2,}", "_", stem).strip(" ._") or "unit"
-    return f"{stem}_{year}Q{number}{suffix}"
+    return f"{stem}_{label}{suffix}"
 
 
 def safe_template_path(directory: str | Path, name: str) -> Path:
@@ -291,14 +246,14 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
     return path
 
 
-def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: str) -> None:
+def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter) -> None:
     ws = wb.create_sheet(vp.README_SHEET)
     meta = plan.meta
     values = {
         "template": vp.TEMPLATE_MARKER,
         "unit": unit,
-        "quarter": quarter,
-        "as_of_date": quarter_end(quarter),
+        "quarter": quarter.label,
+        "as_of_date": quarter.end,
         "plan_title": meta.get("title") or "",
         "doc_number": meta.get("doc_number") or "",
         "is_synthetic": vp.NO,
@@ -327,7 +282,7 @@ def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: str) -> None
     ws.protection.sheet = True
 
 
-def _build_workbook(plan: PlanLike, unit: str, quarter: str) -> Workbook:
+def _build_workbook(plan: PlanLike, unit: str, quarter: Quarter) -> Workbook:
     rows = template_rows(plan, unit, quarter)
     actual_keys = actual_columns(rows)
     names = [n for n in vp.COLUMN_HEADERS if n != "note"]
@@ -338,7 +293,7 @@ def _build_workbook(plan: PlanLike, unit: str, quarter: str) -> Workbook:
     note_col = first_actual + len(actual_keys)
 
     wb = Workbook()
-    fixed = dt.datetime(quarter_end(quarter).year, 1, 1)
+    fixed = dt.datetime(quarter.year, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     wb.properties.creator = wb.properties.lastModifiedBy = "taskanalytics"
     wb.properties.title = f"{unit} {quarter} 进度填报"
@@ -390,7 +345,7 @@ def _build_workbook(plan: PlanLike, unit: str, quarter: str) -> Workbook:
         error="请从下拉列表选择：" + "、".join(vp.STATUS_LABELS.values()),
     )
     status_dv.add(f"{status_letter}2:{status_letter}{last}")
-    year = quarter_end(quarter).year
+    year = quarter.year
     date_letter = get_column_letter(col["completed_date"])
     date_dv = DataValidation(
         type="date",
@@ -423,7 +378,12 @@ def _build_workbook(plan: PlanLike, unit: str, quarter: str) -> Workbook:
 
 
 def write_template(
-    plan: PlanLike, unit: str, quarter: str, out_dir: str | Path, *, overwrite: bool = False
+    plan: PlanLike,
+    unit: str,
+    quarter: QuarterLike,
+    out_dir: str | Path,
+    *,
+    overwrite: bool = False,
 ) -> Path:
     """Write one unit's progress template for a quarter.
 
@@ -434,7 +394,8 @@ def write_template(
     unit
         A lead unit of the plan.
     quarter
-        The reporting quarter, e.g. ``"2023Q1"``; its last day becomes the as-of date.
+        The reporting quarter, a :class:`~taskanalytics.quarters.Quarter` or a label such as
+        ``"2023Q1"``; its last day becomes the as-of date.
     out_dir
         Folder to write into (created if missing).
     overwrite
@@ -461,7 +422,7 @@ def write_template(
 
 def write_templates(
     plan: PlanLike,
-    quarter: str,
+    quarter: QuarterLike,
     out_dir: str | Path,
     *,
     units: Iterable[str] | None = None,
@@ -476,7 +437,8 @@ def write_templates(
     plan
         A parsed plan; not modified.
     quarter
-        The reporting quarter, e.g. ``"2023Q1"``.
+        The reporting quarter, a :class:`~taskanalytics.quarters.Quarter` or a label such as
+        ``"2023Q1"``.
     out_dir
         Folder to write into (created if missing).
     units
@@ -496,26 +458,25 @@ def write_templates(
         For an unknown unit, a bad quarter, an unsafe name or (without ``overwrite``) existing
         files.
     """
-    parse_quarter(quarter)
+    q = Quarter.parse(quarter)
     chosen: Sequence[str] = list(units) if units is not None else lead_units(plan)
     known = set(lead_units(plan))
     unknown = [u for u in chosen if u not in known]
     if unknown:
         raise TaskAnalyticsError(f"not lead units of the plan: {', '.join(unknown)}")
-    due = {u for u in chosen if not template_rows(plan, u, quarter).empty}
+    due = {u for u in chosen if not template_rows(plan, u, q).empty}
     if units is not None and len(due) < len(chosen):
         idle = "、".join(u for u in chosen if u not in due)
-        raise TaskAnalyticsError(f"nothing due by the end of {quarter} for: {idle}")
+        raise TaskAnalyticsError(f"nothing due by the end of {q} for: {idle}")
     chosen = [u for u in chosen if u in due]  # units with nothing due yet get no file
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = [safe_template_path(out, template_filename(u, quarter)) for u in chosen]
+    paths = [safe_template_path(out, template_filename(u, q)) for u in chosen]
     if len(set(paths)) != len(paths):
         raise TaskAnalyticsError("two units map to the same file name")
     existing = [p.name for p in paths if p.exists()]
     if existing and not overwrite:
         raise TaskAnalyticsError(f"files exist (pass overwrite=True): {', '.join(existing)}")
     return [
-        save_workbook(_build_workbook(plan, u, quarter), p)
-        for u, p in zip(chosen, paths, strict=True)
+        save_workbook(_build_workbook(plan, u, q), p) for u, p in zip(chosen, paths, strict=True)
     ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from taskanalytics import schema
+
 #: Status codes used by the library, in display order, with the word a unit picks in Excel.
 STATUS_LABELS: Final[dict[str, str]] = {
     "done": "已完成",
@@ -31,21 +33,25 @@ STATUS_ALIASES: Final[dict[str, str]] = {
     "滞后推进": "late",
 }
 
+_PROGRESS_LABELS: Final = schema.labels("progress")
+
 #: Sheet names.
 DATA_SHEET: Final = "进度填报"
 README_SHEET: Final = "说明"
 
 #: Data-sheet columns: English name -> Excel header. Order is the column order in the template.
+#: The columns a report carries into the store are labelled as in the ``progress`` table of
+#: :mod:`taskanalytics.schema`; the pre-filled plan columns keep the form's own wording.
 COLUMN_HEADERS: Final[dict[str, str]] = {
-    "milestone_id": "节点编号",
-    "task_id": "任务编号",
+    "milestone_id": _PROGRESS_LABELS["milestone_id"],
+    "task_id": _PROGRESS_LABELS["task_id"],
     "task_title": "任务名称",
     "milestone_text": "主要时间节点或阶段性量化指标",
     "due_date": "节点时限",
     "targets_text": "量化指标（目标值）",
-    "status": "状态",
-    "completed_date": "完成日期",
-    "note": "进展说明",
+    "status": _PROGRESS_LABELS["status"],
+    "completed_date": _PROGRESS_LABELS["completed_date"],
+    "note": _PROGRESS_LABELS["note"],
 }
 
 #: Columns a unit fills in; every other column is pre-filled and locked.

@@ -1,9 +1,9 @@
 """Reading the plan's sources into tables of raw rows: ``.txt``, ``.docx``, ``.xlsx``, ``.csv``.
 
-Every reader returns a :class:`Source`: the letter's metadata and :class:`~document.Table`
-objects of :class:`~document.RawRow`; ``plan.py`` is the one place that interprets rows.
+Every reader returns a :class:`Source`: the letter's metadata and :class:`~taskanalytics.plan.readers.text.Table`
+objects of :class:`~taskanalytics.plan.readers.text.RawRow`; :mod:`taskanalytics.plan.build` is the one place that interprets rows.
 
-- ``.txt``, the text export of the Word table: :mod:`taskanalytics.document`;
+- ``.txt``, the text export of the Word table: :mod:`taskanalytics.plan.readers.text`;
 - ``.docx``: python-docx's XML objects; vertical (``w:vMerge``) and horizontal
   (``w:gridSpan``) merges are read from the document, so a merged cell is filled from its
   anchor and a blank cell is really empty; a Word table without a header row, or repeating the
@@ -13,7 +13,7 @@ objects of :class:`~document.RawRow`; ``plan.py`` is the one place that interpre
 - ``.csv``: UTF-8 (with or without BOM) or GB18030; merges are lost, as in the text export.
 
 Tables read from grids find their header row by the synonym table
-:data:`taskanalytics.vocab.HEADER_SYNONYMS`; ``mapping=`` adds or overrides headers.
+:data:`taskanalytics.plan.vocab.HEADER_SYNONYMS`; ``mapping=`` adds or overrides headers.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from taskanalytics.errors import PlanParseError
-from taskanalytics.plan.readers import text as document
-from taskanalytics.plan.readers.grid import Source, header_key
+from taskanalytics.plan.readers.grid import header_key
 from taskanalytics.plan.readers.sheets import read_csv, read_xlsx
+from taskanalytics.plan.readers.text import Source, read_text
 from taskanalytics.plan.readers.word import read_docx
 
 __all__ = ["SUFFIXES", "Source", "header_key", "read_source"]
@@ -55,7 +55,7 @@ def read_source(path: Path, *, mapping: Mapping[str, str | None] | None = None) 
         Unsupported file type, unreadable file, no task table, a header the reader cannot map.
     """
     readers: dict[str, Callable[..., Source]] = {
-        ".txt": _read_text,
+        ".txt": read_text,
         ".docx": read_docx,
         ".xlsx": read_xlsx,
         ".xlsm": read_xlsx,
@@ -72,17 +72,3 @@ def read_source(path: Path, *, mapping: Mapping[str, str | None] | None = None) 
     if not path.is_file():
         raise PlanParseError(path, None, "a readable file", "no such file")
     return reader(path, mapping=mapping)
-
-
-def _read_text(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
-    text = document.decode(path)
-    preamble, cells = document.split_cells(text)
-    tables = document.read_tables(path, cells)
-    return Source(document.read_letter(preamble), tables)
-
-
-def _read_text(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
-    text = document.decode(path)
-    preamble, cells = document.split_cells(text)
-    tables = document.read_tables(path, cells)
-    return Source(document.read_letter(preamble), tables)

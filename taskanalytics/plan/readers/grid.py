@@ -2,8 +2,8 @@
 
 A :class:`Grid` is a rectangular table whose merged cells are filled from their anchor (every
 position of one merged cell shares its ``anchor``). :func:`grid_table` finds the header row,
-maps headers to contract columns through :data:`taskanalytics.vocab.HEADER_SYNONYMS` (plus
-``mapping=``) and turns the rows below into :class:`~taskanalytics.document.RawRow` objects,
+maps headers to contract columns through :data:`taskanalytics.plan.vocab.HEADER_SYNONYMS` (plus
+``mapping=``) and turns the rows below into :class:`~taskanalytics.plan.readers.text.RawRow` objects,
 the same ones the text export gives; ``plan.py`` interprets them.
 """
 
@@ -12,25 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from taskanalytics.errors import PlanParseError
 from taskanalytics.plan import vocab
-from taskanalytics.plan.readers import text as document
-from taskanalytics.plan.readers.text import Cell, RawRow, Table
+from taskanalytics.plan.readers import text
+from taskanalytics.plan.readers.text import Cell, RawRow, Source, Table
 
 #: How many rows above a table's header may hold titles.
 MAX_HEADER_ROW = 15
 #: Columns of a row that carry a task; a row with none of them filled is a heading row.
 _TASK_BODY = ("number", "task", "milestones", "deadline", "lead_units", "responsible_units", "leaders")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Source:
-    """What a reader found: the letter's metadata and the task tables, in document order."""
-
-    meta: dict[str, Any]
-    tables: list[Table]
 
 
 @dataclass(frozen=True)
@@ -64,7 +55,7 @@ def make_source(path: Path, preamble: list[tuple[int, str]], tables: list[Table]
             "a task table: a header row naming at least the task column "
             f"({'/'.join(_accepted('task'))}) and task rows below it",
         )
-    return Source(document.read_letter(preamble), tables)
+    return Source(text.read_letter(preamble), tables)
 
 
 # --- headers ----------------------------------------------------------------------------

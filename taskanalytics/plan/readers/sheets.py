@@ -17,7 +17,6 @@ from typing import Any
 
 from taskanalytics.errors import PlanParseError
 from taskanalytics.plan import vocab
-from taskanalytics.plan.readers import text as document
 from taskanalytics.plan.readers.grid import (
     Grid,
     Slot,
@@ -29,7 +28,7 @@ from taskanalytics.plan.readers.grid import (
     row_text,
     title_of,
 )  # fmt: skip
-from taskanalytics.plan.readers.text import Table
+from taskanalytics.plan.readers.text import Table, decode
 
 
 def read_xlsx(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
@@ -74,7 +73,7 @@ def read_xlsx(path: Path, *, mapping: Mapping[str, str | None] | None = None) ->
 
 
 def read_csv(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
-    text = document.decode(path)
+    text = decode(path)
     reader = csv.reader(io.StringIO(text))
     records: list[list[str]] = []
     numbers: list[int] = []

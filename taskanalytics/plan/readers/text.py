@@ -4,16 +4,19 @@ The source is a text export of a Word table. Each cell starts with a tab at the 
 line (sometimes after a stray space); lines without a leading tab continue the cell above.
 Vertically merged cells come out blank, and a table row that breaks across a page repeats its
 category cells. This module turns the text into :class:`RawRow` objects, one per printed row,
-without interpreting the cells' contents (that is ``plan.py``'s job).
+without interpreting the cells' contents (that is :mod:`taskanalytics.plan.build`'s job);
+:func:`read_text` is the ``.txt`` reader.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from taskanalytics.errors import PlanParseError
 from taskanalytics.plan import vocab
@@ -93,6 +96,14 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)
     #: Text printed just above the table (a title row, a sheet name), for telling sections.
     title: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a reader found: the letter's metadata and the task tables, in document order."""
+
+    meta: dict[str, Any]
+    tables: list[Table]
 
 
 def decode(path: Path) -> str:
@@ -249,3 +260,12 @@ def read_letter(preamble: list[tuple[int, str]]) -> dict[str, object]:
     if meta["table_title"] is None and lines:
         meta["table_title"] = lines[-1][1]
     return meta
+
+
+def read_text(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
+    """Read the text export of the Word table (the bundled seed's format) into a :class:`Source`.
+
+    ``mapping`` is accepted for the readers' common signature; the export's header is fixed.
+    """
+    preamble, cells = split_cells(decode(path))
+    return Source(read_letter(preamble), read_tables(path, cells))

@@ -1,0 +1,453 @@
+"""The verdicts at one as-of date: statuses, days overdue, indicator bands, lights, roll-up flags.
+
+This module is ``docs/assessment-rules.md`` in code; each section of the rules is a function here,
+in the same order:
+
+1. which report counts: :func:`latest_reports` (and :meth:`ReportArrays.select`);
+2. milestone status and ``days_overdue``: :func:`milestone_status`; a task's status:
+   :func:`task_status`;
+3. indicator achievement: :func:`bands` and :func:`indicator_verdicts`;
+4. lights: :func:`milestone_light` (a roll-up row's light is ``rollup.group_light``);
+5. roll-up counts: :func:`rollup_flags`, summed per group by :meth:`Flags.sums`.
+
+:func:`evaluate` applies them all at one date. Every rule is a boolean array over the plan's
+milestones (or targets); no Python loop runs per milestone or report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from taskanalytics.assess import rollup
+from taskanalytics.assess.codes import SEVERITY, STATUS_BY_SEVERITY, Band, Light, Reported, Status
+from taskanalytics.assess.inputs import NAT, PlanArrays, ReportArrays, day_number
+from taskanalytics.assess.rules import AssessmentRules
+from taskanalytics.quarters import Quarter
+
+__all__ = [
+    "Flags",
+    "Indicators",
+    "LatestReports",
+    "Snapshot",
+    "bands",
+    "evaluate",
+    "indicator_verdicts",
+    "latest_reports",
+    "milestone_light",
+    "milestone_status",
+    "reporting_period",
+    "rollup_flags",
+    "task_status",
+]
+
+#: Tolerance of the band comparisons, so that 0.9 * 100 reaching 90 exactly is not "below".
+_EPS = 1e-9
+
+
+# --------------------------------------------------------------------------- 1. the report
+
+
+@dataclass(frozen=True)
+class LatestReports:
+    """Per milestone, the report that counts at a date (rule 1); fields are aligned arrays."""
+
+    sel: np.ndarray  # position in the sorted reports, -1 when none
+    has: np.ndarray  # a report counts
+    word: np.ndarray  # the unit's word, a Reported code (-1 without a report)
+    as_of: np.ndarray  # the report's as-of date, day number (NAT without a report)
+    completed: np.ndarray  # completion date, day number (NAT when not given)
+
+
+def latest_reports(r: ReportArrays, day: int, n_ms: int) -> LatestReports:
+    """Return each milestone's latest report dated on or before ``day`` (rule 1).
+
+    Parameters
+    ----------
+    r
+        The reports, sorted so that of the reports of one date the last ingested comes last.
+    day
+        The as-of date ``A``, a day number.
+    n_ms
+        The number of milestones in the plan.
+
+    Returns
+    -------
+    LatestReports
+        Arrays with one entry per milestone.
+    """
+    sel = r.select(day, n_ms)
+    has = sel >= 0
+    if len(r.ms) == 0:
+        return LatestReports(
+            sel,
+            has,
+            np.full(n_ms, -1, dtype=np.int8),
+            np.full(n_ms, NAT),
+            np.full(n_ms, NAT),
+        )
+    s = np.where(has, sel, 0)
+    return LatestReports(
+        sel,
+        has,
+        np.where(has, r.status[s], -1),
+        np.where(has, r.as_of[s], NAT),
+        np.where(has, r.completed[s], NAT),
+    )
+
+
+# --------------------------------------------------------------------------- 2. status
+
+
+def reporting_period(quarter: Quarter, day: int) -> tuple[int, int]:
+    """First and last day of the latest complete reporting quarter at ``day`` (rule 2).
+
+    That is ``quarter`` itself when ``day`` is its last day, else the quarter before.
+    """
+    period = quarter if day == day_number(quarter.end) else quarter.previous()
+    return day_number(period.start), day_number(period.end)
+
+
+def milestone_status(
+    p: PlanArrays,
+    latest: LatestReports,
+    quarter: Quarter,
+    day: int,
+    rules: AssessmentRules,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Status code, days overdue and ``is_due`` of every milestone at ``day`` (rule 2).
+
+    Parameters
+    ----------
+    p
+        The plan as arrays.
+    latest
+        The report that counts of each milestone (:func:`latest_reports`).
+    quarter, day
+        The quarter assessed and the as-of date ``A`` (a day number within it).
+    rules
+        ``due_soon_days`` is used.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``status`` (:class:`Status` codes, int8), ``days_overdue`` (int64), ``is_due`` (bool).
+    """
+    n = len(p.ids)
+    has = latest.has
+    said_done = latest.word == Reported.DONE
+    # Rule 1: a report marked done without a completion date was completed on its as-of date.
+    completed = np.where(said_done & (latest.completed == NAT), latest.as_of, latest.completed)
+    done = said_done & (completed <= day)
+
+    # Recurring milestones are judged on a reporting quarter from the first complete quarter of
+    # their year until their final date; before and from then on, by the dated rules.
+    period_start, period_end = reporting_period(quarter, day)
+    recurring = p.recurring & (day < p.due) & (period_end >= p.year_start)
+    dated = ~recurring
+    due_now = p.due <= day  # due today counts
+
+    status = np.full(n, Status.IN_PROGRESS, dtype=np.int8)
+    days = np.zeros(n, dtype=np.int64)
+
+    # dated milestones
+    on_time = dated & done & (completed <= p.due)  # includes done ahead of time
+    done_late = dated & done & (completed > p.due)
+    open_ = dated & ~done
+    overdue = open_ & due_now & has  # whatever the unit's word
+    not_reported = open_ & due_now & ~has
+    not_yet_due = open_ & ~due_now
+    due_soon = not_yet_due & (p.due - day <= rules.due_soon_days)
+    later = not_yet_due & ~due_soon
+    status[on_time] = Status.ON_TIME
+    status[done_late] = Status.DONE_LATE
+    status[overdue] = Status.OVERDUE
+    status[not_reported] = Status.NOT_REPORTED
+    status[due_soon] = Status.DUE_SOON
+    status[later & ~has] = Status.NOT_DUE
+    status[later & has & (latest.word == Reported.NOT_STARTED)] = Status.NOT_STARTED
+    # the rest of `later` stays IN_PROGRESS (reported in progress or late)
+    days[done_late] = (completed - p.due)[done_late]
+    late_open = overdue | not_reported
+    days[late_open] = day - p.due[late_open]
+
+    # recurring milestones: a report dated in the reporting period, saying done or not
+    in_period = has & (latest.as_of >= period_start)
+    status[recurring & in_period & said_done] = Status.ON_TIME
+    status[recurring & in_period & ~said_done] = Status.OVERDUE
+    status[recurring & ~in_period] = Status.NOT_REPORTED
+    days[recurring & ~(in_period & said_done)] = day - period_end
+
+    is_due = due_now | recurring
+    return status, days, is_due
+
+
+def task_status(
+    task_grouping: rollup.Grouping, status: np.ndarray, is_due: np.ndarray
+) -> np.ndarray:
+    """A task's status: its worst due milestone, or its worst milestone when none is due (rule 2).
+
+    Parameters
+    ----------
+    task_grouping
+        The ``task`` grouping of the plan (milestones per task).
+    status, is_due
+        Per milestone, from :func:`milestone_status`.
+
+    Returns
+    -------
+    numpy.ndarray
+        A :class:`Status` code per task (-1 for a task without milestones).
+    """
+    severity = SEVERITY[status]
+    worst_due = task_grouping.maxima(np.where(is_due, severity, -1))
+    worst_any = task_grouping.maxima(severity)
+    worst = np.where(worst_due >= 0, worst_due, worst_any)
+    return np.where(worst < 0, -1, STATUS_BY_SEVERITY[np.maximum(worst, 0)])
+
+
+# --------------------------------------------------------------------------- 3. indicators
+
+
+def bands(
+    actual: np.ndarray, target: np.ndarray, points: np.ndarray, rules: AssessmentRules
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Achievement ratio, gap (actual - target) and :class:`Band` code of each target (rule 3).
+
+    Parameters
+    ----------
+    actual, target
+        Reported and planned values (``actual`` NaN when not reported).
+    points
+        True for ``%`` targets, compared in percentage points; else by ratio.
+    rules
+        ``met_ratio``, ``nearly_met_ratio`` and ``nearly_met_points`` are used.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``achievement`` (NaN for a zero target), ``gap``, ``band`` (int8).
+
+    Examples
+    --------
+    >>> bands(np.array([95.0]), np.array([100.0]), np.array([False]), AssessmentRules())[2]
+    array([1], dtype=int8)
+    """
+    gap = actual - target
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(target != 0, actual / np.where(target != 0, target, 1), np.nan)
+    # ratio basis; a zero (or negative) target is met by a gap >= 0 and never nearly met
+    met_by_ratio = np.where(target > 0, ratio >= rules.met_ratio - _EPS, gap >= -_EPS)
+    nearly_by_ratio = np.where(target > 0, ratio >= rules.nearly_met_ratio - _EPS, False)
+    # points basis (% targets)
+    met_by_points = gap >= -_EPS
+    nearly_by_points = gap >= -rules.nearly_met_points - _EPS
+    met = np.where(points, met_by_points, met_by_ratio)
+    nearly_met = np.where(points, nearly_by_points, nearly_by_ratio)
+    band = np.where(met, Band.MET, np.where(nearly_met, Band.NEARLY_MET, Band.BEHIND))
+    band = np.where(np.isnan(actual), Band.NO_DATA, band).astype(np.int8)
+    return ratio, gap, band
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """Every target's verdict at a date, aligned with the plan's targets."""
+
+    due: np.ndarray  # the target's milestone is due
+    actual: np.ndarray
+    achievement: np.ndarray
+    gap: np.ndarray
+    band: np.ndarray
+    # per milestone (int32): its targets if due, those behind and those without data
+    n_due: np.ndarray
+    n_behind: np.ndarray
+    n_no_data: np.ndarray
+
+
+def indicator_verdicts(
+    p: PlanArrays, r: ReportArrays, sel: np.ndarray, is_due: np.ndarray, rules: AssessmentRules
+) -> Indicators:
+    """Measure every target against the actual of the report that counts (rule 3).
+
+    Parameters
+    ----------
+    p, r
+        The plan and the reports as arrays.
+    sel
+        Per milestone, the report that counts (``LatestReports.sel``).
+    is_due, rules
+        Per milestone, whether it is due; the thresholds.
+
+    Returns
+    -------
+    Indicators
+        The actual of target ``k`` is the report's ``actual_<k>``; only targets of due milestones
+        are counted per milestone.
+    """
+    n = len(p.ids)
+    due = is_due[p.t_ms]
+    actual = np.full(len(p.t_ms), np.nan)
+    numbers = np.unique(p.t_no)
+    col = np.array([r.actual_col.get(int(k), -1) for k in numbers], dtype=np.int64)
+    t_col = col[np.searchsorted(numbers, p.t_no)] if len(p.t_no) else p.t_no
+    t_sel = sel[p.t_ms]
+    ok = (t_sel >= 0) & (t_col >= 0)
+    actual[ok] = r.actual[t_sel[ok], t_col[ok]]
+    achievement, gap, band = bands(actual, p.t_value, p.t_points, rules)
+
+    def per_milestone(flag: np.ndarray) -> np.ndarray:  # count a target flag per milestone
+        return np.bincount(p.t_ms, weights=flag, minlength=n).astype(np.int32)
+
+    return Indicators(
+        due,
+        actual,
+        achievement,
+        gap,
+        band,
+        per_milestone(due),
+        per_milestone(due & (band == Band.BEHIND)),
+        per_milestone(due & (band == Band.NO_DATA)),
+    )
+
+
+# --------------------------------------------------------------------------- 4. lights
+
+
+def milestone_light(
+    status: np.ndarray, is_due: np.ndarray, behind: np.ndarray, rules: AssessmentRules
+) -> np.ndarray:
+    """:class:`Light` code of every milestone (rule 4): the worst light that applies.
+
+    Red: 逾期未完成. Yellow: 临期, an indicator behind, or (``not_reported_is_yellow``) due and not
+    reported. Green otherwise, including 逾期完成.
+
+    Parameters
+    ----------
+    status, is_due
+        From :func:`milestone_status`.
+    behind
+        Per milestone, its due indicators behind (``Indicators.n_behind``).
+    rules
+        ``not_reported_is_yellow`` is used.
+
+    Returns
+    -------
+    numpy.ndarray
+        int8 :class:`Light` codes.
+    """
+    red = status == Status.OVERDUE
+    yellow = (status == Status.DUE_SOON) | (behind > 0)
+    if rules.not_reported_is_yellow:
+        yellow |= is_due & (status == Status.NOT_REPORTED)
+    return np.where(red, Light.RED, np.where(yellow, Light.YELLOW, Light.GREEN)).astype(np.int8)
+
+
+# --------------------------------------------------------------------------- 5. roll-up flags
+
+
+def rollup_flags(
+    status: np.ndarray, is_due: np.ndarray, light: np.ndarray, ind: Indicators
+) -> dict[str, np.ndarray]:
+    """What each milestone adds to each count of a roll-up row (rule 5), by column name.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One array per :data:`rollup.FLAG_COLUMNS`: booleans, or counts for the indicators.
+    """
+    on_time = status == Status.ON_TIME
+    done_late = status == Status.DONE_LATE
+    flags = {
+        "milestones": np.ones(len(status), dtype=bool),
+        "due": is_due,
+        "done": is_due & (on_time | done_late),  # due and done
+        "done_on_time": is_due & on_time,
+        "done_late": done_late,
+        "overdue": status == Status.OVERDUE,
+        "not_reported": is_due & (status == Status.NOT_REPORTED),
+        "due_soon": status == Status.DUE_SOON,
+        "not_due": ~is_due,
+        "done_ahead": ~is_due & on_time,  # done before being due
+        "indicators": ind.n_due,  # of due milestones
+        "indicators_behind": ind.n_behind,
+        "indicators_no_data": ind.n_no_data,
+        # not shown as columns: they make a roll-up row's light (rollup.group_light)
+        "red_milestones": light == Light.RED,
+        "yellow_milestones": light == Light.YELLOW,
+    }
+    return {name: flags[name] for name in rollup.FLAG_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The roll-up flags of every milestone at a date (:func:`rollup_flags`)."""
+
+    columns: dict[str, np.ndarray]
+
+    def sums(self, g: rollup.Grouping) -> np.ndarray:
+        """Sum every flag per group of ``g``: groups x ``rollup.FLAG_COLUMNS`` (int64)."""
+        return np.column_stack([g.weighted(self.columns[c]) for c in rollup.FLAG_COLUMNS])
+
+
+# --------------------------------------------------------------------------- all at one date
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every verdict at one as-of date, as arrays aligned with the plan's milestones/targets."""
+
+    quarter: str
+    day: int
+    sel: np.ndarray
+    status: np.ndarray
+    is_due: np.ndarray
+    days_overdue: np.ndarray
+    light: np.ndarray
+    indicators: Indicators | None  # assessed quarters only
+    flags: Flags | None  # assessed quarters only
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The as-of date."""
+        return pd.Timestamp(np.datetime64(self.day, "D"))
+
+
+def evaluate(
+    p: PlanArrays,
+    r: ReportArrays,
+    quarter: Quarter,
+    day: int,
+    rules: AssessmentRules,
+    *,
+    full: bool = True,
+) -> Snapshot:
+    """Apply every rule at ``day``, an as-of date within ``quarter``.
+
+    Parameters
+    ----------
+    p, r
+        The plan and the reports as arrays.
+    quarter, day
+        The quarter and the as-of date (a day number within it).
+    rules
+        The thresholds.
+    full
+        False for a quarter needed only for red streaks: then only the red light is computed
+        (red depends on the status alone) and indicators and flags are skipped.
+
+    Returns
+    -------
+    Snapshot
+    """
+    n = len(p.ids)
+    latest = latest_reports(r, day, n)
+    status, days, is_due = milestone_status(p, latest, quarter, day, rules)
+    if not full:
+        light = np.where(status == Status.OVERDUE, Light.RED, Light.GREEN).astype(np.int8)
+        return Snapshot(quarter.label, day, latest.sel, status, is_due, days, light, None, None)
+    ind = indicator_verdicts(p, r, latest.sel, is_due, rules)
+    light = milestone_light(status, is_due, ind.n_behind, rules)
+    flags = Flags(rollup_flags(status, is_due, light, ind))
+    return Snapshot(quarter.label, day, latest.sel, status, is_due, days, light, ind, flags)

@@ -1,0 +1,88 @@
+"""Session fixtures: the seed plan, the demo store and one quarterly run, each built once.
+
+Shared data is read-only. A test that writes to a store takes ``demo_store_copy`` (its own file
+in ``tmp_path``); a test that writes next to the quarterly run's pages copies them first. Each
+session fixture checks at teardown that no test changed it, so a leak fails loudly instead of
+skewing another module's data.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from stores import (
+    RUN_QUARTER,
+    add_xss_correction,
+    build_demo_store,
+    copy_store,
+    store_digest,
+    tree_digest,
+)
+
+from taskanalytics import read_plan
+from taskanalytics.config import DEFAULT_PLAN_PATH
+
+
+def _assert_same_plan(plan, before) -> None:
+    for f in dataclasses.fields(plan):
+        now, then = getattr(plan, f.name), getattr(before, f.name)
+        if isinstance(now, pd.DataFrame):
+            pd.testing.assert_frame_equal(now, then, obj=f"seed_plan.{f.name}")
+        else:
+            assert now == then, f"a test changed seed_plan.{f.name}"
+
+
+@pytest.fixture(scope="session")
+def seed_plan():
+    """The bundled plan (``read_plan(DEFAULT_PLAN_PATH)``), parsed once. Do not modify it:
+    ``dataclasses.replace`` and ``DataFrame.assign`` give a changed copy."""
+    plan = read_plan(DEFAULT_PLAN_PATH)
+    before = copy.deepcopy(plan)
+    yield plan
+    _assert_same_plan(plan, before)
+
+
+@pytest.fixture(scope="session")
+def demo_store(seed_plan, tmp_path_factory) -> Path:
+    """A store with demo progress of every lead unit for 2023Q1 and 2023Q2. Read-only: tests
+    that ingest or otherwise write take ``demo_store_copy``."""
+    path = build_demo_store(seed_plan, tmp_path_factory.mktemp("demo_store") / "progress.sqlite")
+    digest = store_digest(path)
+    yield path
+    assert store_digest(path) == digest, "a test wrote to the shared demo_store"
+
+
+@pytest.fixture
+def demo_store_copy(demo_store, tmp_path) -> Path:
+    """This test's own copy of ``demo_store``, free to write to."""
+    return copy_store(demo_store, tmp_path / "demo_store" / "progress.sqlite")
+
+
+@pytest.fixture(scope="session")
+def quarter_store(seed_plan, demo_store, tmp_path_factory) -> Path:
+    """``demo_store`` plus 财政局's corrected 2023Q2 report whose note is ``stores.XSS``
+    (milestone ``stores.XSS_MILESTONE``). Read-only."""
+    root = tmp_path_factory.mktemp("quarter_store")
+    path = copy_store(demo_store, root / "progress.sqlite")
+    add_xss_correction(seed_plan, path, root / "fix")
+    digest = store_digest(path)
+    yield path
+    assert store_digest(path) == digest, "a test wrote to the shared quarter_store"
+
+
+@pytest.fixture(scope="session")
+def quarter_run(quarter_store, tmp_path_factory):
+    """The whole 2023Q2 run on ``quarter_store`` (every briefing, papermill + nbconvert, about
+    40 s), once per session: a ``quarterly.RunResult``. Its folder is read-only; copy it to
+    write beside it. Only slow tests may use it."""
+    from taskanalytics.quarterly import run_quarter
+
+    out = tmp_path_factory.mktemp("quarter_run") / "reports"
+    result = run_quarter(RUN_QUARTER, store=quarter_store, out_dir=out)
+    digest = tree_digest(result.out_dir)
+    yield result
+    assert tree_digest(result.out_dir) == digest, "a test wrote into the shared quarter_run"

@@ -1,0 +1,66 @@
+"""The shared test data behind tests/conftest.py: the demo store, its 财政局 correction, copies.
+
+Plain functions and constants, so test modules can import the values their assertions name
+(``XSS``) instead of repeating them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+#: The quarters of demo progress in the shared demo store.
+DEMO_QUARTERS = ("2023Q1", "2023Q2")
+#: The quarter of the shared quarterly run.
+RUN_QUARTER = "2023Q2"
+#: A note 财政局 sends in a corrected Q2 report; every page must show it as text.
+XSS = "<script>alert(1)</script>"
+XSS_MILESTONE = "T110.02"  # 化解政府性债务 by 2023-06-30, led by 财政局
+XSS_REPORT = {"status": "滞后", "values": {1: 50000}, "note": XSS}
+
+
+def build_demo_store(plan: Any, path: Path) -> Path:
+    """Two quarters of demo progress for every lead unit of ``plan`` into ``path``."""
+    from taskanalytics.progress.demo import build_demo_progress
+
+    build_demo_progress(plan, store=path, quarters=list(DEMO_QUARTERS))
+    return path
+
+
+def add_xss_correction(plan: Any, store: Path, folder: Path) -> Path:
+    """Ingest 财政局's corrected Q2 report whose note is :data:`XSS`; return the filled file."""
+    from taskanalytics.progress.demo import fill_template
+    from taskanalytics.progress.store import ingest_files
+    from taskanalytics.progress.templates import write_template
+
+    template = write_template(plan, "财政局", RUN_QUARTER, folder)
+    filled = fill_template(template, folder / "财政局_更正.xlsx", {XSS_MILESTONE: XSS_REPORT})
+    ingest_files([filled], plan=plan, store=store)
+    return filled
+
+
+def copy_store(src: Path, dst: Path) -> Path:
+    """Copy a (WAL-mode) SQLite store with the backup API, so no committed page is missed."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(src)) as source, closing(sqlite3.connect(dst)) as target:
+        source.backup(target)
+    return dst
+
+
+def store_digest(path: Path) -> str:
+    """SHA-256 of the store's SQL dump: its content, whatever the WAL/checkpoint state."""
+    with closing(sqlite3.connect(path)) as conn:
+        dump = "\n".join(conn.iterdump())
+    return hashlib.sha256(dump.encode("utf-8")).hexdigest()
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder``, by relative path."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
