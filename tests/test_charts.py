@@ -158,3 +158,60 @@ def test_progress_charts_build_and_render_offline(offline):
     assert charts.quarter_axis_label("2023Q3") == "三季度"
     with pytest.raises(TaskAnalyticsError):
         charts.chart_indicator_series(series.iloc[0:0])
+
+
+def test_every_chart_describes_itself_in_chinese_with_its_numbers(offline, tasks, milestones):
+    """The description is the chart's alt text: what it shows and its key numbers."""
+    by_category = charts.chart_tasks_by_category(tasks).to_dict()["description"]
+    assert by_category.startswith("各类别任务数") and "主要预期目标 2 项" in by_category
+    by_unit = charts.chart_tasks_by_lead_unit(tasks).to_dict()["description"]
+    assert "发改局 2 项" in by_unit and "财政局 2 项" in by_unit
+    by_month = charts.chart_milestones_by_month(milestones).to_dict()["description"]
+    assert "3月 2 个" in by_month and "6月 1 个" in by_month
+    rollup = pd.DataFrame(
+        {"quarter": ["2023Q1"], "unit": ["财政局"], "due": [4], "done_on_time": [2],
+         "done_late": [1], "overdue": [1], "not_reported": [0]}
+    )  # fmt: skip
+    status = charts.chart_status_by_group(rollup, "unit", title="各单位").to_dict()
+    assert "财政局 应完成 4 个：按期完成 2，逾期完成 1，逾期未完成 1" in status["description"]
+    trend = charts.chart_status_trend(rollup).to_dict()["description"]
+    assert "一季度 应完成 4 个" in trend and "按期 50%" in trend
+    rates = pd.DataFrame({"quarter": ["2023Q1"], "series": ["全区"], "on_time_rate": [0.6]})
+    assert "全区：一季度 60%" in charts.chart_rate_trend(rates).to_dict()["description"]
+    series = pd.DataFrame(
+        {"metric": ["化解政府性债务"] * 2, "unit": ["万元"] * 2, "quarter": ["2023Q1", "2023Q2"],
+         "target": [17501.0, 63422.0], "actual": [17501.0, None]}
+    )  # fmt: skip
+    debt = charts.chart_indicator_series(series).to_dict()["description"]
+    assert "目标 一季度 17,501、二季度 63,422" in debt and "实际 一季度 17,501" in debt
+
+
+def test_the_renderer_puts_the_description_where_the_page_takes_its_alt_text(offline, tasks):
+    bundle = charts.chart_tasks_by_category(tasks)._repr_mimebundle_()
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert bundle["text/plain"].startswith("各类别任务数")
+    assert charts.chart_description({"title": {"text": "标题"}}) == "图表：标题"
+    assert charts.chart_description({}) == "图表"
+
+
+def test_exported_pages_give_charts_their_description_as_alt_text(tmp_path):
+    """The offline template writes text/plain as the <img> alt, never nbconvert's English."""
+    import nbformat
+
+    from taskanalytics.runner import export_html
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("chart")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"image/svg+xml": svg, "text/plain": "各季度按期完成率：一季度 60%"},
+        )
+    ]
+    nb.cells = [cell]
+    path = tmp_path / "page.ipynb"
+    nbformat.write(nb, path)
+    html = export_html(path).read_text(encoding="utf-8")
+    assert 'alt="各季度按期完成率：一季度 60%"' in html
+    assert "No description has been provided" not in html

@@ -14,6 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from taskanalytics.charts.render import describe
 from taskanalytics.errors import ChartInputError
 
 __all__ = [
@@ -85,8 +86,11 @@ def _count_bar(
         tooltip=[alt.Tooltip("name:N", title=label), alt.Tooltip("tasks:Q", title="任务数")],
     )
     labels = encoded.mark_text(align="left", dx=3, fontSize=11).encode(text="tasks:Q")
+    phrases = [f"{n} {int(v)} 项" for n, v in zip(counts["name"], counts["tasks"], strict=True)]
     return alt.layer(encoded, labels, title=alt.Title(**title_params)).properties(
-        width=460, height=alt.Step(_BAR_STEP)
+        width=460,
+        height=alt.Step(_BAR_STEP),
+        description=describe(f"{title}（{subtitle}）" if subtitle else title, phrases, unit="个"),
     )
 
 
@@ -299,5 +303,20 @@ def chart_milestones_by_month(milestones: pd.DataFrame) -> alt.Chart:
             ],
         )
         # a step wide enough for "2024年12月" with horizontal labels
-        .properties(width=alt.Step(58), height=260)
+        .properties(
+            width=alt.Step(58),
+            height=260,
+            description=describe(
+                f"各月到期的阶段性节点（{subtitle}）",
+                [
+                    f"{m} {int(n)} 个"
+                    for m, n in counts.groupby("month", sort=False)["milestones"]
+                    .sum()
+                    .reindex(month_order)
+                    .dropna()
+                    .items()
+                ],
+                unit="个月",
+            ),
+        )
     )

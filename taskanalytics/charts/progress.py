@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from taskanalytics.charts.plan import _require
+from taskanalytics.charts.render import describe
 from taskanalytics.errors import ChartInputError
 from taskanalytics.quarters import Quarter, QuarterLike
 
@@ -131,8 +132,30 @@ def chart_status_by_group(
                 alt.Tooltip("count:Q", title="节点数"),
             ],
         )
-        .properties(width=300, height=alt.Step(22))
+        .properties(
+            width=300,
+            height=alt.Step(22),
+            description=describe(
+                f"{title}（按状态）" + (f"，{subtitle}" if subtitle else ""),
+                [_status_phrase(row, str(row[by])) for _, row in rollup.iterrows()],
+                unit="个",
+            ),
+        )
     )
+
+
+def _number(value: float) -> str:
+    """``17501.0`` -> ``"17,501"``, ``2.35`` -> ``"2.4"``: thousands separated, one decimal."""
+    text = f"{value:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _status_phrase(row: pd.Series, name: str) -> str:
+    """``"财政局 应完成 10 个：按期完成 5，逾期未完成 3"`` (statuses with a zero left out)."""
+    counts = [(label, int(row[col])) for col, (label, _) in DUE_STATUS.items()]
+    due = sum(n for _, n in counts)
+    shown = "，".join(f"{label} {n}" for label, n in counts if n)
+    return f"{name} 应完成 {due} 个" + (f"：{shown}" if shown else "")
 
 
 def chart_status_trend(
@@ -189,7 +212,13 @@ def chart_status_trend(
         .mark_text(dy=-8, fontSize=12, color="#1f2d3d")
         .encode(x=x, y=alt.Y("due:Q"), text="text:N")
     )
-    return alt.layer(bars, text, title=alt.Title(title)).properties(width=alt.Step(90), height=220)
+    phrases = [
+        _status_phrase(row, label) + ("" if r == "—" else f"（{r}）")
+        for (_, row), label, r in zip(labelled.iterrows(), order, rate, strict=True)
+    ]
+    return alt.layer(bars, text, title=alt.Title(title)).properties(
+        width=alt.Step(90), height=220, description=describe(title, phrases)
+    )
 
 
 def chart_rate_trend(
@@ -256,7 +285,23 @@ def chart_rate_trend(
                 alt.Tooltip("on_time_rate:Q", title="按期完成率", format=".0%"),
             ],
         )
-        .properties(width=alt.Step(90), height=200)
+        .properties(
+            width=alt.Step(90),
+            height=200,
+            description=describe(
+                title,
+                [
+                    f"{name}："
+                    + "、".join(
+                        f"{q} {v:.0%}"
+                        for q, v in data.loc[
+                            data["series"] == name, ["label", "on_time_rate"]
+                        ].itertuples(index=False)
+                    )
+                    for name in names
+                ],
+            ),
+        )
     )
 
 
@@ -339,9 +384,19 @@ def chart_indicator_series(
         yOffset=alt.YOffset("kind:N", scale=alt.Scale(domain=["目标", "实际"], range=[-10, 14])),
     )
     panels = list(dict.fromkeys(panel))
+    phrases = []
+    for name in panels:
+        rows = data[data["panel"] == name]
+        for kind in ("目标", "实际"):
+            points = rows[rows["kind"] == kind]
+            if len(points):
+                values = zip(points["label"], points["value"], strict=True)
+                text = "、".join(f"{q} {_number(v)}" for q, v in values)
+                phrases.append(f"{name}{kind} {text}")
+    description = describe(title or "目标与实际（累计）", phrases)
     if len(panels) == 1:
         return alt.layer(lines, labels, title=alt.Title(title or panels[0])).properties(
-            width=alt.Step(110), height=220
+            width=alt.Step(110), height=220, description=description
         )
     return (
         alt.layer(lines, labels)
@@ -354,4 +409,5 @@ def chart_indicator_series(
             title=alt.Title(title) if title else alt.Undefined,
         )
         .resolve_scale(y="independent")
+        .properties(description=description)
     )

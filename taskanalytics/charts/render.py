@@ -16,6 +16,8 @@ import altair as alt
 
 __all__ = [
     "CJK_FONT",
+    "chart_description",
+    "describe",
     "RENDERER_NAME",
     "THEME_NAME",
     "cjk_theme",
@@ -79,10 +81,58 @@ def render_svg(spec: dict[str, Any]) -> str:
     return vlc.vegalite_to_svg(spec, vl_version=version)
 
 
+def describe(title: str, parts: list[str], *, limit: int = 12, unit: str = "项") -> str:
+    """Return a chart's Chinese description: what it shows, then its key numbers.
+
+    Parameters
+    ----------
+    title
+        What the chart shows (its title).
+    parts
+        One phrase per bar, point or series, most important first (``"财政局 12"``).
+    limit
+        At most this many phrases; the rest are counted (``"等 33 项"``).
+    unit
+        The measure word used when phrases are left out.
+
+    Returns
+    -------
+    str
+        ``"各牵头单位牵头任务数：发改局 12，财政局 9，……等 33 项"``.
+
+    Examples
+    --------
+    >>> describe("各季度按期完成率", ["一季度 60%", "二季度 72%"])
+    '各季度按期完成率：一季度 60%，二季度 72%'
+    """
+    shown = "，".join(parts[:limit])
+    if len(parts) > limit:
+        shown += f"……等 {len(parts)} {unit}"
+    return f"{title}：{shown}" if shown else f"{title}：无数据"
+
+
+def chart_description(spec: dict[str, Any]) -> str:
+    """Return the text that stands for a chart where it cannot be seen (the image's alt text).
+
+    The chart's ``description`` (set by every chart builder of this package, with its key
+    numbers), else its title, else ``"图表"``.
+    """
+    text = spec.get("description")
+    if isinstance(text, str) and text.strip():
+        return text
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = "".join(map(str, title))
+    return f"图表：{title}" if isinstance(title, str) and title.strip() else "图表"
+
+
 def _svg_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
     # Only image/svg+xml and text/plain: altair 6's vega-lite mime key
     # (application/vnd.vegalite.v6.json) fails nbformat validation and papermill aborts.
-    return {"image/svg+xml": render_svg(spec), "text/plain": "<图表>"}
+    # The offline template uses text/plain as the image's alt text.
+    return {"image/svg+xml": render_svg(spec), "text/plain": chart_description(spec)}
 
 
 def cjk_theme() -> dict[str, Any]:
