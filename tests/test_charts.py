@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 import pytest
@@ -215,3 +217,16 @@ def test_exported_pages_give_charts_their_description_as_alt_text(tmp_path):
     html = export_html(path).read_text(encoding="utf-8")
     assert 'alt="各季度按期完成率：一季度 60%"' in html
     assert "No description has been provided" not in html
+
+
+def test_indicator_labels_never_sit_on_each_other_and_the_axis_starts_at_zero(offline):
+    series = pd.DataFrame(
+        {"metric": ["回迁安置"] * 2, "unit": ["户"] * 2, "quarter": ["2023Q1", "2023Q2"],
+         "target": [200.0, 400.0], "actual": [216.0, 380.0]}
+    )  # fmt: skip
+    spec = charts.chart_indicator_series(series).to_dict()
+    (rows,) = spec["datasets"].values()
+    above = {(r["label"], r["kind"]) for r in rows if r["offset"] < 0}
+    # Q1: the actual (216) is above the target (200); Q2: the target (400) above the actual
+    assert above == {("一季度", "实际"), ("二季度", "目标")}
+    assert '"zero": true' in json.dumps(spec["layer"][0]["encoding"]["y"]["scale"])

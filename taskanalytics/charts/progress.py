@@ -9,6 +9,7 @@ only signal. Charts are sized for a page about 700 px wide and scale down on a p
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from taskanalytics.charts.plan import _require
@@ -358,10 +359,16 @@ def chart_indicator_series(
         ],
         ignore_index=True,
     ).dropna(subset=["value"])
+    # Of a quarter's two numbers the larger is labelled above its point and the smaller below,
+    # so "216" and "200" never sit on each other whichever line is higher.
+    highest = data.groupby(["panel", "label"])["value"].transform("max")
+    first = ~data.duplicated(["panel", "label", "value"])
+    data["offset"] = np.where((data["value"] >= highest) & first, -10, 14)
     order = ["一季度", "二季度", "三季度", "四季度"]
     base = alt.Chart(data).encode(
         x=alt.X("label:N", sort=order, scale=alt.Scale(domain=order), title=None),
-        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+        # cumulative levels: the axis starts at zero, so a line's height is its size
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=True)),
         color=alt.Color(
             "kind:N",
             scale=alt.Scale(domain=["目标", "实际"], range=[_TARGET_COLOR, _ACTUAL_COLOR]),
@@ -379,9 +386,10 @@ def chart_indicator_series(
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=50), strokeWidth=2.5)
     # target labels above the points, actual labels below, so they do not overlap
-    labels = base.mark_text(fontSize=11).encode(
-        text=alt.Text("value:Q", format=",.1~f"),
-        yOffset=alt.YOffset("kind:N", scale=alt.Scale(domain=["目标", "实际"], range=[-10, 14])),
+    text = alt.Text("value:Q", format=",.1~f")
+    labels = alt.layer(
+        base.transform_filter("datum.offset < 0").mark_text(fontSize=11, dy=-10).encode(text=text),
+        base.transform_filter("datum.offset > 0").mark_text(fontSize=11, dy=12).encode(text=text),
     )
     panels = list(dict.fromkeys(panel))
     phrases = []
