@@ -165,7 +165,10 @@ def audit(plan_path: Path | None) -> None:
     help="Run every briefing of this quarter (2023Q2).",
 )
 @click.option(
-    "--as-of", "as_of", default=None, help="Data as-of date YYYY-MM-DD (default: quarter end)."
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Data as-of date YYYY-MM-DD (default: the earlier of today and the quarter end).",
 )
 @click.option(
     "--notebook", "-n", "name", default=None, help="Run only this notebook of notebooks/."

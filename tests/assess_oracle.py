@@ -37,15 +37,21 @@ class Rules:
     nearly_met_ratio: float = 0.9
     nearly_met_points: float = 1.0
     not_reported_is_yellow: bool = True
+    red_overdue_share: float = 0.2
+    red_not_reported_share: float = 0.5
+    red_days_overdue: int | None = None
+    yellow_behind_share: float = 0.2
 
 
-#: §2 severity, worst first: 逾期未完成 > 未报送 > 临期 > 逾期完成 > 未启动 > 推进中 > 按期完成.
+#: §2 severity, worst first: 逾期未完成 > 未报送 > 今日到期 > 临期 > 逾期完成 > 未启动 > 推进中 >
+#: 按期完成 > 未到期.
 #: DECISION: the document does not rank 未到期 (not_due); it is "never counted against anyone",
 #: so it is the least severe of all (the engine agrees: a task whose milestones are all not yet
 #: due and one done ahead of time has the status on_time).
 SEVERITY_WORST_FIRST = (
     "overdue",
     "not_reported",
+    "due_today",
     "due_soon",
     "done_late",
     "not_started",
@@ -64,6 +70,7 @@ COUNT_COLUMNS = (
     "done_late",
     "overdue",
     "not_reported",
+    "due_today",
     "due_soon",
     "not_due",
     "done_ahead",
@@ -126,6 +133,7 @@ class Milestone:
     task_id: str
     due: dt.date
     due_kind: str
+    recurrence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +211,13 @@ def read_plan(plan: Any) -> tuple[list[Task], list[Milestone], list[Target], int
         for r in plan.tasks.to_dict("records")
     ]
     milestones = [
-        Milestone(r["milestone_id"], r["task_id"], _date(r["due_date"]), r["due_kind"])
+        Milestone(
+            r["milestone_id"],
+            r["task_id"],
+            _date(r["due_date"]),
+            r["due_kind"],
+            r.get("recurrence") if isinstance(r.get("recurrence"), str) else None,
+        )
         for r in plan.milestones.to_dict("records")
     ]
     targets = [
@@ -246,6 +260,7 @@ class MilestoneResult:
     light: str
     report: Report | None  # §1: the report that counts
     judged_on: str  # "dated" or "recurring" (which rule of §2 applied)
+    due: dt.date | None = None  # §2: the due date judged (a recurring milestone's period end)
     indicators: list[IndicatorResult] = field(default_factory=list)
 
 
@@ -254,9 +269,10 @@ class RollupRow:
     counts: dict[str, int]
     on_time_rate: float | None
     completion_share: float | None
-    light: str
+    light: str | None  # None: nothing due, no light (本期无到期事项)
     red_streak: int = 0
     status: str | None = None  # task table only
+    max_days_overdue: int = 0
 
 
 @dataclass
@@ -301,12 +317,30 @@ def completion_date(r: Report) -> dt.date | None:
 # --------------------------------------------------------------------------- §2 status
 
 
-def reporting_period(q: tuple[int, int], day: dt.date) -> tuple[dt.date, dt.date]:
-    """§2: the latest complete reporting quarter: this one when ``day`` is its last day."""
-    if day == quarter_end(q):
-        return quarter_start(q), quarter_end(q)
-    prev = previous_quarter(q)
-    return quarter_start(prev), quarter_end(prev)
+#: §2: months per period of a recurring milestone by recurrence; unknown -> per quarter.
+PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6}
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def month_end(year: int, month: int) -> dt.date:
+    ny, nm = _add_months(year, month, 1)
+    return dt.date(ny, nm, 1) - dt.timedelta(days=1)
+
+
+def periods_of(ms: Milestone) -> list[tuple[dt.date, dt.date]]:
+    """§2: the periods of a recurring milestone: its recurrence's months, quarters or halves of
+    the year of its final date, listed one by one (plainly, no arithmetic on the as-of date)."""
+    months = PERIOD_MONTHS.get(ms.recurrence or "", 3)
+    year = ms.due.year
+    out = []
+    for first in range(1, 13, months):
+        last = first + months - 1
+        out.append((dt.date(year, first, 1), month_end(year, last)))
+    return out
 
 
 def milestone_status(
@@ -315,54 +349,57 @@ def milestone_status(
     q: tuple[int, int],
     day: dt.date,
     rules: Rules,
-) -> tuple[str, bool, int, Report | None, str]:
-    """§2: (status, is_due, days_overdue, the report that counts, rule applied)."""
+) -> tuple[str, bool, int, Report | None, str, dt.date]:
+    """§2: (status, is_due, days_overdue, the report that counts, rule applied, due date judged)."""
     report = counting_report(reports, ms.milestone_id, day)
     due = ms.due
-    p_start, p_end = reporting_period(q, day)
-    # §2: a recurring milestone is due "from the first complete quarter of its year until its
-    # final date"; "from their final date on they follow the dated rules".
+    # §2 recurring, while A < D: judged on the latest period whose end is on or before A.
     # DECISION: "its year" is the calendar year of the milestone's final (due) date, not the
     # plan's meta year (the engine does the same; for plans read from the document they agree).
-    # Before the reporting period reaches that year the milestone is judged by the dated rules
-    # (it is then simply not yet due).
-    if ms.due_kind == "recurring" and day < due and p_end >= dt.date(due.year, 1, 1):
-        # "A report dated in that period saying done -> on_time; saying anything else ->
-        # overdue; no report in that period -> not_reported".
-        # DECISION (see test_assess_oracle.py, engine disagreement "recurring-after-period"):
-        # the report judged is the latest one *dated in that period* (same tie-break as §1).
-        # A report dated after the period (possible when the as-of date is inside the quarter)
-        # neither fulfils nor spoils the period. Its status word is taken as it is: a report
-        # saying done is on time whatever completion date it carries.
-        in_period = [r for r in reports if p_start <= r.as_of <= p_end]
-        period_report = counting_report(in_period, ms.milestone_id, p_end)
-        if period_report is None:
-            return "not_reported", True, (day - p_end).days, report, "recurring"
-        if period_report.status == "done":
-            return "on_time", True, 0, report, "recurring"
-        return "overdue", True, (day - p_end).days, report, "recurring"
+    if ms.due_kind == "recurring" and day < due:
+        periods = periods_of(ms)
+        ended = [(s, e) for s, e in periods if e <= day]
+        if not ended:
+            # "treated as a dated milestone due at the first period's end"
+            due = periods[0][1]
+        else:
+            p_start, p_end = ended[-1]
+            # "A report counts for a period only if it is dated within it" (latest such, §1
+            # tie-break). Its status word is taken as it is: a report saying done is on time
+            # whatever completion date it carries.
+            in_period = [r for r in reports if p_start <= r.as_of <= p_end]
+            period_report = counting_report(in_period, ms.milestone_id, p_end)
+            if period_report is not None and period_report.status == "done":
+                return "on_time", True, 0, report, "recurring", p_end
+            if day == p_end:
+                return "due_today", True, 0, report, "recurring", p_end
+            if period_report is None:
+                return "not_reported", True, (day - p_end).days, report, "recurring", p_end
+            return "overdue", True, (day - p_end).days, report, "recurring", p_end
 
-    is_due = due <= day  # due today counts
+    is_due = due <= day  # due today counts as due (not as late)
     completed = completion_date(report) if report else None
     # DECISION: a report saying done with a completion date after the as-of date is not done as
     # of that date (the completion has not happened yet); it counts as "reported, not done".
     # The document does not say; the engine does the same.
     if completed is not None and completed <= day:
         if completed <= due:  # on the due date is on time; before it is done ahead
-            return "on_time", is_due, 0, report, "dated"
-        return "done_late", is_due, (completed - due).days, report, "dated"
-    if is_due:
+            return "on_time", is_due, 0, report, "dated", due
+        return "done_late", is_due, (completed - due).days, report, "dated", due
+    if day == due:  # due today, not done: due, never late
+        return "due_today", True, 0, report, "dated", due
+    if day > due:  # late only after the due date
         if report is not None:  # whatever the unit's word
-            return "overdue", True, (day - due).days, report, "dated"
-        return "not_reported", True, (day - due).days, report, "dated"
+            return "overdue", True, (day - due).days, report, "dated", due
+        return "not_reported", True, (day - due).days, report, "dated", due
     if (due - day).days <= rules.due_soon_days:  # A < D <= A + due_soon_days, not done
-        return "due_soon", False, 0, report, "dated"
+        return "due_soon", False, 0, report, "dated", due
     if report is None:
-        return "not_due", False, 0, report, "dated"
+        return "not_due", False, 0, report, "dated", due
     if report.status == "not_started":
-        return "not_started", False, 0, report, "dated"
+        return "not_started", False, 0, report, "dated", due
     # in progress, late, or done with a completion date still to come
-    return "in_progress", False, 0, report, "dated"
+    return "in_progress", False, 0, report, "dated", due
 
 
 # --------------------------------------------------------------------------- §3 indicators
@@ -424,9 +461,9 @@ def assess_day(
     q = parse_quarter(quarter)
     out: dict[str, MilestoneResult] = {}
     for ms in milestones:
-        status, is_due, days, report, rule = milestone_status(ms, reports, q, day, rules)
+        status, is_due, days, report, rule, due = milestone_status(ms, reports, q, day, rules)
         result = MilestoneResult(
-            ms.milestone_id, ms.task_id, is_due, status, days, "", report, rule
+            ms.milestone_id, ms.task_id, is_due, status, days, "", report, rule, due=due
         )
         if is_due:  # §3: every target of a due milestone
             result.indicators = [
@@ -437,7 +474,7 @@ def assess_day(
         if status == "overdue":
             result.light = "red"
         elif (
-            status == "due_soon"
+            status in ("due_soon", "due_today")
             or behind
             or (is_due and status == "not_reported" and rules.not_reported_is_yellow)
         ):
@@ -471,7 +508,9 @@ def group_members(tasks: Sequence[Task]) -> dict[str, dict[Any, list[str]]]:
     return groups
 
 
-def rollup_row(results: Sequence[MilestoneResult], *, with_status: bool) -> RollupRow:
+def rollup_row(
+    results: Sequence[MilestoneResult], *, with_status: bool, rules: Any = None
+) -> RollupRow:
     """§5 counts, rates and light of a set of milestones."""
     c = dict.fromkeys(COUNT_COLUMNS, 0)
     for m in results:
@@ -483,6 +522,7 @@ def rollup_row(results: Sequence[MilestoneResult], *, with_status: bool) -> Roll
         c["done_late"] += m.is_due and m.status == "done_late"
         c["overdue"] += m.status == "overdue"
         c["not_reported"] += m.is_due and m.status == "not_reported"
+        c["due_today"] += m.status == "due_today"
         c["due_soon"] += m.status == "due_soon"
         c["not_due"] += not m.is_due
         c["done_ahead"] += (not m.is_due) and m.status == "on_time"
@@ -490,23 +530,53 @@ def rollup_row(results: Sequence[MilestoneResult], *, with_status: bool) -> Roll
         c["indicators_behind"] += sum(i.band == "behind" for i in m.indicators)
         c["indicators_no_data"] += sum(i.band == "no_data" for i in m.indicators)
     # §5 "Always": the identities the table must satisfy (a self-check of this oracle)
-    assert c["due"] == c["done"] + c["overdue"] + c["not_reported"], c
+    assert c["due"] == c["done"] + c["overdue"] + c["not_reported"] + c["due_today"], c
     assert c["done"] == c["done_on_time"] + c["done_late"], c
     assert c["milestones"] == c["due"] + c["not_due"], c
-    on_time_rate = c["done_on_time"] / c["due"] if c["due"] else None
+    judged = c["due"] - c["due_today"]  # due today and open: not yet late, not in the rate
+    on_time_rate = c["done_on_time"] / judged if judged else None
     share = (c["done"] + c["done_ahead"]) / c["milestones"] if c["milestones"] else None
-    # §4 roll-up light: red if any milestone is red, else yellow if any is yellow, else green
-    light = max((m.light for m in results), key=LIGHTS.index, default="green")
+    max_days = max((m.days_overdue for m in results if m.status == "overdue"), default=0)
+    light = rollup_light(c, max_days, rules)
     status = None
     if with_status and results:
         # §2: a task's status is its worst due milestone, or its worst milestone when none is due
         pool = [m for m in results if m.is_due] or list(results)
         status = min((m.status for m in pool), key=SEVERITY_WORST_FIRST.index)
-    return RollupRow(c, on_time_rate, share, light, status=status)
+    return RollupRow(c, on_time_rate, share, light, status=status, max_days_overdue=max_days)
+
+
+def rollup_light(c: dict[str, int], max_days: int, rules: Any) -> str | None:
+    """§4 roll-up light from the row's counts, with exact fractions (1 of 5 is 20 %).
+
+    No light when nothing is due. Red: overdue share >= red_overdue_share, or not-reported share
+    >= red_not_reported_share, or (when red_days_overdue is set) an overdue milestone more than
+    that many days overdue. Yellow: any overdue, any not reported (if not_reported_is_yellow),
+    or indicators-behind share >= yellow_behind_share. Else green.
+    """
+    due = c["due"]
+    if not due:
+        return None
+    if (
+        Fraction(c["overdue"], due) >= _exact(rules.red_overdue_share)
+        or Fraction(c["not_reported"], due) >= _exact(rules.red_not_reported_share)
+        or (
+            rules.red_days_overdue is not None
+            and c["overdue"] > 0
+            and max_days > rules.red_days_overdue
+        )
+    ):
+        return "red"
+    behind = c["indicators"] > 0 and Fraction(c["indicators_behind"], c["indicators"]) >= _exact(
+        rules.yellow_behind_share
+    )
+    if c["overdue"] > 0 or (rules.not_reported_is_yellow and c["not_reported"] > 0) or behind:
+        return "yellow"
+    return "green"
 
 
 def rollups(
-    tasks: Sequence[Task], results: dict[str, MilestoneResult]
+    tasks: Sequence[Task], results: dict[str, MilestoneResult], rules: Any = None
 ) -> dict[str, dict[Any, RollupRow]]:
     by_task: dict[str, list[MilestoneResult]] = {t.task_id: [] for t in tasks}
     for m in results.values():
@@ -517,6 +587,7 @@ def rollups(
             key: rollup_row(
                 [m for task_id in members for m in by_task[task_id]],
                 with_status=name == "task",
+                rules=rules or Rules(),
             )
             for key, members in groups.items()
         }
@@ -541,16 +612,21 @@ def assess_oracle(
     plan_ids = {m.milestone_id for m in milestones}
     # §1: reports for milestones not in the plan are set aside (Assessment.unmatched)
     reports = [r for r in read_reports(progress) if r.milestone_id in plan_ids]
-    groups = group_members(tasks)
     red_cache: dict[dt.date, dict[str, set[Any]]] = {}
+    # §4: streaks count from the plan year's first quarter, or the first report's quarter if
+    # earlier (or the first quarter assessed, if earlier still: the engine's loop starts there)
+    _, _, _, year = read_plan(plan)
+    starts = [(year, 1), *(quarter_of(r.as_of) for r in reports)]
+    starts += [parse_quarter(quarter) for quarter, _ in wanted[:1]]
+    first = min(starts)
 
     def red_groups(q: tuple[int, int], day: dt.date) -> dict[str, set[Any]]:
+        """§4: the rows whose roll-up light is red at ``day`` (by the roll-up rule)."""
         if day not in red_cache:
             results = assess_day(plan, reports, quarter_label(q), day, rules)
-            red_tasks = {m.task_id for m in results.values() if m.light == "red"}
             red_cache[day] = {
-                name: {k for k, members in g.items() if red_tasks.intersection(members)}
-                for name, g in groups.items()
+                name: {k for k, row in rows.items() if row.light == "red"}
+                for name, rows in rollups(tasks, results, rules).items()
             }
         return red_cache[day]
 
@@ -558,19 +634,16 @@ def assess_oracle(
     for quarter, day in wanted:
         q = parse_quarter(quarter)
         results = assess_day(plan, reports, quarter, day, rules)
-        tables = rollups(tasks, results)
-        # §4 red_streak: consecutive red quarters up to and including this one, the earlier ones
-        # assessed at their ends. The document starts counting at the plan year's first quarter
-        # or the first report's quarter if earlier. A quarter can only be red through a report
-        # dated on or before its end (red = 逾期未完成 = due, *reported*, not done), and every
-        # quarter counted lies on or after the plan year's first quarter or the first report's
-        # quarter, so walking back until the first non-red quarter is the same count.
+        tables = rollups(tasks, results, rules)
+        # §4 red_streak: consecutive quarters with a red roll-up light up to and including this
+        # one, the earlier ones assessed at their ends, counted back no further than ``first``
+        # (a row can be red without any report: its due milestones not reported).
         for name, rows in tables.items():
             for key, row in rows.items():
                 if row.light != "red":
                     continue
                 streak, prev = 1, previous_quarter(q)
-                while key in red_groups(prev, quarter_end(prev))[name]:
+                while prev >= first and key in red_groups(prev, quarter_end(prev))[name]:
                     streak += 1
                     prev = previous_quarter(prev)
                 row.red_streak = streak

@@ -137,14 +137,14 @@ def test_every_status_at_the_quarter_end(q2):
     m = _by_id(q2.milestones)
     expected = {
         "T001.01": ("on_time", 0, True),  # completed on the due date
-        "T001.02": ("overdue", 0, True),  # due today, not done
+        "T001.02": ("due_today", 0, True),  # due today, not done: due, not late
         "T001.03": ("due_soon", 0, False),  # not reported, due in 10 days
         "T001.04": ("due_soon", 0, False),  # due in exactly 15 days
         "T001.05": ("in_progress", 0, False),  # 16 days: not yet a warning
         "T001.06": ("not_started", 0, False),  # its Q3 report is ignored
-        "T002.01": ("not_reported", 0, True),  # recurring: Q2 not reported (only Q1)
+        "T002.01": ("due_today", 0, True),  # monthly: June ends today, no June report
         "T002.02": ("done_late", 10, True),
-        "T003.01": ("overdue", 0, True),  # the unit's word 滞后 is data, the verdict is ours
+        "T003.01": ("due_today", 0, True),  # the unit's word 滞后 is data, the verdict is ours
         "T003.02": ("not_reported", 61, True),
         "T003.03": ("overdue", 107, True),
     }
@@ -161,9 +161,10 @@ def test_every_status_at_the_quarter_end(q2):
 
 def test_lights_per_milestone(q2):
     m = _by_id(q2.milestones)["light"]
-    assert m["T001.02"] == L["red"]
+    assert m["T001.02"] == L["yellow"]  # 今日到期
+    assert m["T003.03"] == L["red"]
     assert m["T001.03"] == L["yellow"]  # 临期
-    assert m["T002.01"] == L["yellow"]  # due and not reported
+    assert m["T002.01"] == L["yellow"]  # due today (June), not reported
     assert m["T001.01"] == L["green"]  # 基本达标 is not behind
     assert m["T001.05"] == L["green"]
 
@@ -215,22 +216,17 @@ def test_thresholds_are_configurable(plan, progress):
 def test_task_rollup_and_worst_status(q2):
     t = _by_id(q2.by_task, "task_id")
     assert t.loc[
-        "T001", ["milestones", "due", "done", "overdue", "due_soon", "not_due"]
-    ].tolist() == [
-        6,
-        2,
-        1,
-        1,
-        2,
-        4,
-    ]
-    assert t.loc["T001", "status"] == S["overdue"]
-    assert t.loc["T002", "status"] == S["not_reported"]  # worse than 逾期完成
-    assert t.loc["T002", ["done_late", "not_reported", "on_time_rate"]].tolist() == [1, 1, 0.0]
-    assert t.loc["T001", "on_time_rate"] == 0.5
+        "T001", ["milestones", "due", "done", "overdue", "due_today", "due_soon", "not_due"]
+    ].tolist() == [6, 2, 1, 0, 1, 2, 4]
+    assert t.loc["T001", "status"] == S["due_today"]
+    assert t.loc["T002", "status"] == S["due_today"]  # worse than 逾期完成
+    assert t.loc["T002", ["done_late", "due_today", "on_time_rate"]].tolist() == [1, 1, 0.0]
+    # one on time of the two due; the other is due today (not yet late): 1 / (2 - 1)
+    assert t.loc["T001", "on_time_rate"] == 1.0
     assert t.loc["T001", "completion_share"] == pytest.approx(1 / 6)
     assert t.loc["T003", "indicators_behind"] == 1
-    assert t["light"].tolist() == [L["red"], L["yellow"], L["red"]]
+    # row lights are rules 4 (roll-up light, shares): T003 has one of two due overdue
+    assert t.loc["T003", "light"] == L["red"]
 
 
 def test_units_and_leaders_count_shared_tasks_in_each_group(q2):
@@ -240,12 +236,13 @@ def test_units_and_leaders_count_shared_tasks_in_each_group(q2):
     lead = _by_id(q2.by_leader, "leader")
     assert lead.loc["乙", "milestones"] == 5
     assert set(q2.by_section["section"]) == {"work_report", "livelihood"}
-    assert q2.by_category.set_index("category").loc["十件民生实事", "overdue"] == 2
+    assert q2.by_category.set_index("category").loc["十件民生实事", "overdue"] == 1
+    assert q2.by_category.set_index("category").loc["十件民生实事", "due_today"] == 1
 
 
 def test_red_streak_counts_consecutive_red_quarters(q2, plan, progress):
     t = _by_id(q2.by_task, "task_id")["red_streak"]
-    assert t.to_dict() == {"T001": 1, "T002": 0, "T003": 2}
+    assert t.to_dict() == {"T001": 0, "T002": 0, "T003": 2}  # T001.02 is due today, not red
     assert _by_id(q2.by_unit, "unit").loc["住建局", "red_streak"] == 2
     q1 = assess(plan, progress, "2023Q1")
     assert _by_id(q1.by_task, "task_id")["red_streak"].to_dict() == {
@@ -258,9 +255,11 @@ def test_red_streak_counts_consecutive_red_quarters(q2, plan, progress):
 
 def test_watchlist_sorted_by_severity(q2):
     w = q2.watchlist
-    assert w["milestone_id"].tolist() == ["T003.03", "T003.01", "T001.02", "T003.02", "T002.01"]
+    # T001.02 and T002.01 are due today: not late, not on the list; T003.01 only for its
+    # indicator behind
+    assert w["milestone_id"].tolist() == ["T003.03", "T003.01", "T003.02"]
     first = w.iloc[1]
-    assert first["reason"] == va.REASON_SEPARATOR.join([va.WATCH_REASONS["overdue"], "欠进度"])
+    assert first["reason"] == "欠进度"
     assert first["note"] == "资金未到位"
     assert first["lead_units"] == "住建局" and first["leaders"] == "乙"
     assert "回迁安置 500/1,000户" in first["behind"]
@@ -271,18 +270,24 @@ def test_watchlist_sorted_by_severity(q2):
 def test_earlier_as_of_date(plan, progress):
     a = assess(plan, progress, "2023Q2", as_of="2023-05-31")
     m = _by_id(a.milestones)["status_code"]
-    assert m["T002.02"] == "not_reported"  # due today; its June report is not yet in
-    assert m["T002.01"] == "on_time"  # recurring: last complete quarter (Q1) reported done
+    assert m["T002.02"] == "due_today"  # due today; its June report is not yet in
+    assert m["T002.01"] == "due_today"  # monthly: May ends today, nothing dated in May
     assert m["T001.01"] == "on_time"  # from the Q1 report
     assert a.as_of.isoformat() == "2023-05-31"
     with pytest.raises(AssessmentError, match="outside 2023Q2"):
         assess(plan, progress, "2023Q2", as_of="2023-07-02")
 
 
-def test_recurring_reported_not_done_is_overdue(plan, progress):
+def test_recurring_reported_not_done_is_overdue_after_its_period(plan, progress):
     extra = pd.DataFrame([_report("T002.01", "2023-06-30", "in_progress")])
-    a = assess(plan, pd.concat([progress, extra], ignore_index=True), "2023Q2")
-    assert _by_id(a.milestones).loc["T002.01", "status_code"] == "overdue"
+    both = pd.concat([progress, extra], ignore_index=True)
+    a = assess(plan, both, "2023Q2")  # June ends today: due today, not overdue
+    assert _by_id(a.milestones).loc["T002.01", "status_code"] == "due_today"
+    a = assess(plan, both, "2023Q3", "2023-07-01")  # June ended yesterday
+    row = _by_id(a.milestones).loc["T002.01"]
+    assert (row["status_code"], row["days_overdue"]) == ("overdue", 1)
+    assert row["due_date"] == pd.Timestamp("2023-06-30")
+    assert row["final_due_date"] == pd.Timestamp("2023-12-31")
     extra = pd.DataFrame([_report("T002.01", "2023-06-30", "done", "2023-06-30")])
     a = assess(plan, pd.concat([progress, extra], ignore_index=True), "2023Q2")
     assert _by_id(a.milestones).loc["T002.01", "status_code"] == "on_time"
@@ -306,7 +311,9 @@ def test_latest_report_only_frame_and_empty_progress(plan, progress):
     )
     empty = assess(plan, progress.iloc[:0], "2023Q2")
     due = empty.milestones[empty.milestones["is_due"]]
-    assert (due["status_code"] == "not_reported").all()
+    today = due["due_date"] == due["as_of"]
+    assert (due.loc[today, "status_code"] == "due_today").all() and today.sum() == 3
+    assert (due.loc[~today, "status_code"] == "not_reported").all()
     assert empty.indicators["band"].eq(B["no_data"]).all()
 
 
@@ -378,3 +385,65 @@ def test_repr_and_html(q2):
     assert repr(q2).startswith("Assessment(2023Q2, as_of=2023-06-30")
     page = q2._repr_html_()
     assert "2023Q2" in page and va.HTML_WORDS["watchlist"] in page and "<table" in page
+
+
+# --------------------------------------------------------------------------- the seed (issue 11)
+
+
+def _seed_report(mid, as_of, status):
+    return _report(mid, as_of, status, ingested="2023-12-31")
+
+
+def test_seed_half_yearly_duty_is_judged_per_half_year(seed_plan):
+    """T026.08 每半年…招商一次 (final date 2023-12-31): not due at 03-31, on time at 06-30 with a
+    done H1 report, due today without one, overdue on 07-01 when H1 was not done."""
+    ms = seed_plan.milestones.set_index("milestone_id")
+    assert (ms.loc["T026.08", "due_kind"], ms.loc["T026.08", "recurrence"]) == (
+        "recurring",
+        "semiannual",
+    )
+
+    def row(rows, quarter, as_of=None):
+        frame = (
+            pd.DataFrame(rows)
+            if rows
+            else pd.DataFrame([_seed_report("T001.01", "2023-01-01", "in_progress")])
+        )
+        return _by_id(assess(seed_plan, frame, quarter, as_of).milestones).loc["T026.08"]
+
+    r = row([], "2023Q1")
+    assert (r["status_code"], r["is_due"], r["due_date"]) == (
+        "not_due",
+        False,
+        pd.Timestamp("2023-06-30"),
+    )
+    assert r["final_due_date"] == pd.Timestamp("2023-12-31")
+    r = row([_seed_report("T026.08", "2023-06-30", "done")], "2023Q2")
+    assert (r["status_code"], r["is_due"], r["light"]) == ("on_time", True, L["green"])
+    r = row([_seed_report("T026.08", "2023-06-30", "in_progress")], "2023Q2")
+    assert (r["status_code"], r["days_overdue"]) == ("due_today", 0)
+    r = row([_seed_report("T026.08", "2023-06-30", "in_progress")], "2023Q3", "2023-07-01")
+    assert (r["status_code"], r["days_overdue"], r["light"]) == ("overdue", 1, L["red"])
+    r = row([_seed_report("T026.08", "2023-07-05", "done")], "2023Q3", "2023-09-29")
+    assert (r["status_code"], r["due_date"]) == ("not_reported", pd.Timestamp("2023-06-30"))
+
+
+def test_seed_quarterly_duty_and_due_today_on_the_quarter_end(seed_plan):
+    """T111.04 每季度末制作“三保”情况表: judged on its own quarter; a dated milestone due on the
+    as-of day is 今日到期, never 逾期."""
+    rows = pd.DataFrame([_seed_report("T111.04", "2023-03-31", "done")])
+    at_end = _by_id(assess(seed_plan, rows, "2023Q2").milestones)
+    assert at_end.loc["T111.04", "status_code"] == "due_today"  # Q2 ends today, no Q2 report
+    inside = _by_id(assess(seed_plan, rows, "2023Q2", "2023-06-21").milestones)
+    assert inside.loc["T111.04", "status_code"] == "on_time"  # Q1 reported done
+    due_today = at_end[at_end["due_date"] == pd.Timestamp("2023-06-30")]
+    assert len(due_today) and set(due_today["status_code"]) <= {"due_today", "on_time"}
+    assert not (at_end["status_code"].eq("overdue") & at_end["days_overdue"].eq(0)).any()
+
+
+def test_seed_debt_series_future_quarters_are_not_due(seed_plan):
+    rows = pd.DataFrame([_seed_report("T001.01", "2023-06-30", "in_progress")])
+    s = assess(seed_plan, rows, "2023Q2").series("化解政府性债务")
+    assert s["target"].tolist() == [17501, 63422, 68863, 70289]
+    assert s["band"].tolist()[2:] == [B["not_due"], B["not_due"]]
+    assert s["band"].tolist()[:2] == [B["no_data"], B["no_data"]]

@@ -25,7 +25,7 @@ from assess_oracle import (
     quarter_start,
     unmatched_ids,
 )
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from taskanalytics import assess, assess_all
@@ -63,12 +63,13 @@ class SimplePlan:
 def make_plan(
     year: int,
     tasks: list[tuple[str, str, str, list[str], list[str]]],
-    milestones: list[tuple[str, str, str]],
+    milestones: list[tuple],
     targets: list[tuple[str, int, float, str]] = (),
 ) -> SimplePlan:
     """Tasks ``(task_id, section, category, lead_units, leaders)``; milestones ``(milestone_id,
-    due date, due_kind)`` (task id = the part before the dot); targets ``(milestone_id, target_no,
-    value, unit)``."""
+    due date, due_kind[, recurrence])`` (task id = the part before the dot; a recurring
+    milestone's recurrence defaults to monthly); targets ``(milestone_id, target_no, value,
+    unit)``."""
     t = pd.DataFrame(
         [
             {
@@ -93,9 +94,9 @@ def make_plan(
                 "text": f"节点{mid}",
                 "due_date": pd.Timestamp(due),
                 "due_kind": kind,
-                "recurrence": "monthly" if kind == "recurring" else None,
+                "recurrence": (rest[0] if rest else "monthly") if kind == "recurring" else None,
             }
-            for mid, due, kind in milestones
+            for mid, due, kind, *rest in milestones
         ],
         columns=["milestone_id", "task_id", "label", "text", "due_date", "due_kind", "recurrence"],
     )
@@ -193,7 +194,8 @@ def compare(
         rows = progress[progress["milestone_id"] == mid]
         shown = rows.drop(columns=["unit"]).to_string(index=False) if len(rows) else "(none)"
         return (
-            f"  milestone {mid}: due {ms['due_date'].date()} ({ms['due_kind']})\n"
+            f"  milestone {mid}: due {ms['due_date'].date()} ({ms['due_kind']} "
+            f"{ms['recurrence']})\n"
             f"  its reports:\n    " + shown.replace("\n", "\n    ")
         )
 
@@ -210,6 +212,7 @@ def compare(
                 "days_overdue": int(e["days_overdue"]),
                 "light": _LIGHT[e["light"]],
                 "report": None if _missing(e["note"]) else e["note"],
+                "due": _day(e["due_date"]),
                 "indicators": int(e["indicators"]),
                 "indicators_behind": int(e["indicators_behind"]),
             }
@@ -219,6 +222,7 @@ def compare(
                 "days_overdue": o.days_overdue,
                 "light": o.light,
                 "report": None if o.report is None else o.report.note,
+                "due": o.due,
                 "indicators": len(o.indicators),
                 "indicators_behind": sum(i.band == "behind" for i in o.indicators),
             }
@@ -280,8 +284,11 @@ def compare(
                 for c in ("on_time_rate", "completion_share"):
                     if not _same_number(getattr(o, c), e[c]):
                         diff[c] = (getattr(o, c), e[c])
-                if o.light != _LIGHT[e["light"]]:
-                    diff["light"] = (o.light, _LIGHT[e["light"]])
+                light = None if _missing(e["light"]) else _LIGHT[e["light"]]
+                if o.light != light:
+                    diff["light"] = (o.light, light)
+                if o.max_days_overdue != e["max_days_overdue"]:
+                    diff["max_days_overdue"] = (o.max_days_overdue, int(e["max_days_overdue"]))
                 if o.red_streak != e["red_streak"]:
                     diff["red_streak"] = (o.red_streak, int(e["red_streak"]))
                 if name == "task":
@@ -357,10 +364,12 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             kind = draw(st.sampled_from(["date", "date", "date", "recurring", "task_deadline"]))
             if kind == "recurring":
                 due = draw(st.sampled_from([D(year, 12, 31), D(year, 6, 30)]) | in_year)
+                every = draw(st.sampled_from(["monthly", "quarterly", "semiannual", None]))
+                milestones.append((mid, due, kind, every))
             else:
                 carried = st.dates(D(year - 1, 10, 1), D(year - 1, 12, 31))
                 due = draw(st.sampled_from(edges) | st.sampled_from(soon) | in_year | carried)
-            milestones.append((mid, due, kind))
+                milestones.append((mid, due, kind))
             for no in draw(st.lists(st.integers(1, 2), max_size=2, unique=True)):
                 unit = draw(st.sampled_from(["%", "万元", "个"]))
                 value = draw(st.sampled_from([0.0, 1.0, 2.5, 3.3, 5.0, 10.0, 100.0]))
@@ -374,7 +383,15 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     q = (year, int(one[-1]))
     start, end = quarter_start(q), quarter_end(q)
     inside = [d for d in dues if start <= d <= end]
-    as_of = draw(st.sampled_from([start, end, *inside]) | st.dates(start, end))
+    month_ends = [quarter_end(q)] + [
+        D(year, m + 1, 1) - dt.timedelta(days=1) for m in range(3 * q[1] - 2, 3 * q[1])
+    ]
+    as_of = draw(
+        st.sampled_from([start, end, *inside, *month_ends])
+        | st.sampled_from([d + dt.timedelta(days=1) for d in [*inside, *month_ends]])
+        | st.dates(start, end)
+    )
+    as_of = min(max(as_of, start), end)
     near = [d + dt.timedelta(days=k) for d in dues for k in (-16, -15, -1, 0, 1, 15, 16)]
     near += [as_of - dt.timedelta(days=1), as_of, as_of + dt.timedelta(days=1), start]
     days = st.sampled_from(sorted(set(edges + near))) | st.dates(
@@ -436,6 +453,12 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             nearly_met_ratio=st.sampled_from([0.8, 0.9]),
             nearly_met_points=st.sampled_from([0.5, 1.0]),
             not_reported_is_yellow=st.booleans(),
+            # roll-up lights: shares at small denominators' boundaries (1/5, 1/4, 1/2), the
+            # days rule off or tight
+            red_overdue_share=st.sampled_from([0.2, 0.25, 0.5, 1.0]),
+            red_not_reported_share=st.sampled_from([0.5, 1.0]),
+            red_days_overdue=st.sampled_from([None, None, 0, 30]),
+            yellow_behind_share=st.sampled_from([0.2, 0.5, 1.0]),
         )
     )
     return {
@@ -475,36 +498,10 @@ def test_assess_all_agrees_with_the_oracle(case):
     _events(check_all(case["plan"], case["progress"], case["quarters"], case["rules"]))
 
 
-def recurring_report_after_period(
-    plan: SimplePlan, progress: pd.DataFrame, quarter: str, as_of: dt.date
-) -> list[str]:
-    """Recurring milestones hit by the known engine disagreement "recurring-after-period".
-
-    With an as-of date inside a quarter, a recurring milestone is judged on the quarter before
-    (§2), but the engine judges it on the latest report overall when that report is dated after
-    the period (between the period's end and the as-of date). See
-    ``test_known_engine_bug_recurring_report_after_period``.
-    """
-    q = (int(quarter[:4]), int(quarter[-1]))
-    if as_of == quarter_end(q):
-        return []
-    p_end = quarter_start(q) - dt.timedelta(days=1)
-    hit = []
-    for m in plan.milestones.itertuples():
-        due = m.due_date.date()
-        if m.due_kind == "recurring" and as_of < due and p_end >= D(due.year, 1, 1):
-            dates = progress.loc[progress["milestone_id"] == m.milestone_id, "as_of_date"]
-            if ((dates.dt.date > p_end) & (dates.dt.date <= as_of)).any():
-                hit.append(m.milestone_id)
-    return hit
-
-
 @ORACLE_SETTINGS
 @given(scenarios())
 def test_assess_inside_a_quarter_agrees_with_the_oracle(case):
     plan, progress, quarter, as_of = (case[k] for k in ("plan", "progress", "quarter", "as_of"))
-    # the known engine bug has its own xfail test below; about 1 example in 80 hits it
-    assume(not recurring_report_after_period(plan, progress, quarter, as_of))
     _events([check_one(plan, progress, quarter, as_of, case["rules"])])
 
 
@@ -573,12 +570,36 @@ def test_rule_1_reports_for_milestones_not_in_the_plan_are_unmatched():
     check_one(plan, progress, "2023Q2")
 
 
-def test_rule_2_due_today_is_due_with_zero_days_overdue():
+def test_rule_2_due_today_is_its_own_state_never_overdue():
+    """A == D, not done: 今日到期 (due, yellow, 0 days), reported or not; never 逾期/未报送."""
     plan = _plan(("T1.01", D(2023, 6, 30), "date"), ("T1.02", D(2023, 6, 30), "date"))
     m = _verdict(plan, [_r("T1.01", D(2023, 6, 30), "in_progress")])
-    assert (m.status, m.is_due, m.days_overdue, m.light) == ("overdue", True, 0, "red")
+    assert (m.status, m.is_due, m.days_overdue, m.light) == ("due_today", True, 0, "yellow")
     n = _verdict(plan, [], mid="T1.02")
-    assert (n.status, n.is_due, n.days_overdue, n.light) == ("not_reported", True, 0, "yellow")
+    assert (n.status, n.is_due, n.days_overdue, n.light) == ("due_today", True, 0, "yellow")
+    inside = _plan(("T1.01", D(2023, 5, 15), "date"))  # A == D inside a quarter
+    assert _verdict(inside, [], as_of=D(2023, 5, 15)).status == "due_today"
+
+
+def test_rule_2_overdue_only_after_the_due_date():
+    """A == D + 1: 逾期未完成 (reported) or 未报送 (not), days_overdue = 1."""
+    plan = _plan(("T1.01", D(2023, 6, 29), "date"), ("T1.02", D(2023, 6, 29), "date"))
+    m = _verdict(plan, [_r("T1.01", D(2023, 6, 29), "in_progress")])
+    assert (m.status, m.days_overdue, m.light) == ("overdue", 1, "red")
+    n = _verdict(plan, [], mid="T1.02")
+    assert (n.status, n.days_overdue) == ("not_reported", 1)
+    m = _verdict(plan, [_r("T1.01", D(2023, 6, 29), "done")], as_of=D(2023, 6, 29))
+    assert (m.status, m.is_due) == ("on_time", True)  # done on the day: on time
+
+
+def test_rule_2_due_today_counts_as_due_and_the_identity_holds():
+    plan = _plan(("T1.01", D(2023, 6, 30), "date"), ("T1.02", D(2023, 6, 1), "date"))
+    rows = [_r("T1.01", D(2023, 6, 30), "in_progress"), _r("T1.02", D(2023, 6, 30), "done")]
+    res = check_all(plan, make_progress(rows), ["2023Q2"])[0]
+    c = res.rollups["task"]["T1"].counts
+    assert (c["due"], c["due_today"], c["overdue"], c["done"]) == (2, 1, 0, 1)
+    assert c["due"] == c["done"] + c["overdue"] + c["not_reported"] + c["due_today"]
+    assert res.rollups["task"]["T1"].status == "due_today"  # worse than done late / on time
 
 
 def test_rule_2_completed_on_the_due_date_or_ahead_is_on_time():
@@ -617,23 +638,58 @@ def test_rule_2_done_with_a_completion_date_after_the_as_of_date_is_not_done_yet
     assert _verdict(plan, rows, quarter="2023Q3").status == "done_late"
 
 
-def test_rule_2_recurring_is_judged_on_the_latest_complete_quarter():
-    plan = _plan(("T1.01", D(2023, 12, 31), "recurring"))
-    q2_done = [_r("T1.01", D(2023, 6, 30), "done")]
-    assert _verdict(plan, q2_done).status == "on_time"  # at Q2's end: Q2
-    m = _verdict(plan, q2_done, quarter="2023Q3", as_of=D(2023, 8, 15))  # inside Q3: Q2
-    assert (m.status, m.is_due) == ("on_time", True)
-    m = _verdict(plan, q2_done, quarter="2023Q3")  # at Q3's end: Q3, not reported
-    assert (m.status, m.days_overdue, m.light) == ("not_reported", 0, "yellow")
-    q1_only = [_r("T1.01", D(2023, 3, 31), "in_progress")]
-    m = _verdict(plan, q1_only, as_of=D(2023, 5, 15))  # inside Q2: Q1 said in progress
+def test_rule_2_recurring_half_yearly_at_03_31_06_30_07_01():
+    plan = _plan(("T1.01", D(2023, 12, 31), "recurring", "semiannual"))
+    m = _verdict(plan, [], as_of=D(2023, 3, 31), quarter="2023Q1")  # nothing ended: not due
+    assert (m.status, m.is_due, m.due) == ("not_due", False, D(2023, 6, 30))
+    h1_done = [_r("T1.01", D(2023, 6, 30), "done")]
+    m = _verdict(plan, h1_done)  # at H1's end: done in H1 -> on time, not 逾期
+    assert (m.status, m.is_due, m.due, m.light) == ("on_time", True, D(2023, 6, 30), "green")
+    m = _verdict(plan, [_r("T1.01", D(2023, 6, 30), "in_progress")])
+    assert (m.status, m.days_overdue) == ("due_today", 0)  # H1 ends today
+    m = _verdict(plan, [_r("T1.01", D(2023, 6, 30), "in_progress")], "2023Q3", D(2023, 7, 1))
+    assert (m.status, m.days_overdue, m.due) == ("overdue", 1, D(2023, 6, 30))
+    m = _verdict(plan, [], "2023Q3", D(2023, 7, 1))
+    assert (m.status, m.days_overdue, m.light) == ("not_reported", 1, "yellow")
+    m = _verdict(plan, h1_done, "2023Q3", D(2023, 9, 30))  # H2 not ended: still H1
+    assert (m.status, m.due) == ("on_time", D(2023, 6, 30))
+
+
+def test_rule_2_recurring_monthly_and_quarterly_periods_end_on_their_last_day():
+    plan = _plan(
+        ("T1.01", D(2023, 12, 31), "recurring", "monthly"),
+        ("T1.02", D(2023, 12, 31), "recurring", "quarterly"),
+    )
+    rows = [_r("T1.01", D(2023, 4, 30), "done"), _r("T1.02", D(2023, 3, 31), "done")]
+    m = _verdict(plan, rows, as_of=D(2023, 4, 30))  # April ends today, reported done
+    assert (m.status, m.due) == ("on_time", D(2023, 4, 30))
+    m = _verdict(plan, rows, as_of=D(2023, 5, 31))  # May ends today, no May report
+    assert (m.status, m.due) == ("due_today", D(2023, 5, 31))
+    m = _verdict(plan, rows, as_of=D(2023, 6, 1))  # May ended yesterday, not reported
+    assert (m.status, m.days_overdue, m.due) == ("not_reported", 1, D(2023, 5, 31))
+    q = _verdict(plan, rows, as_of=D(2023, 6, 29), mid="T1.02")  # Q2 not ended: Q1 done
+    assert (q.status, q.due) == ("on_time", D(2023, 3, 31))
+    q = _verdict(plan, rows, mid="T1.02")  # Q2 ends today, no Q2 report
+    assert (q.status, q.due) == ("due_today", D(2023, 6, 30))
+
+
+def test_rule_2_recurring_a_report_counts_only_for_its_own_period():
+    """The former engine bug "recurring-after-period": a report dated after the judged period
+    (2023-04-30, as of 2023-05-15, quarterly duty judged on Q1) never counts for it."""
+    plan = _plan(("T1.01", D(2023, 12, 31), "recurring", "quarterly"))
+    m = _verdict(plan, [_r("T1.01", D(2023, 4, 30), "done")], as_of=D(2023, 5, 15))
+    assert (m.status, m.days_overdue) == ("not_reported", 45)
+    rows = [_r("T1.01", D(2023, 3, 31), "in_progress"), _r("T1.01", D(2023, 4, 30), "done")]
+    m = _verdict(plan, rows, as_of=D(2023, 5, 15))
     assert (m.status, m.days_overdue, m.light) == ("overdue", 45, "red")
 
 
-def test_rule_2_recurring_is_not_due_before_the_first_quarter_of_its_year():
-    plan = _plan(("T1.01", D(2023, 12, 31), "recurring"))
-    m = _verdict(plan, [], quarter="2023Q1", as_of=D(2023, 2, 15))  # the quarter before: 2022Q4
-    assert (m.status, m.is_due) == ("not_due", False)
+def test_rule_2_recurring_is_not_due_before_its_first_period_ends():
+    plan = _plan(("T1.01", D(2023, 12, 31), "recurring", "quarterly"))
+    m = _verdict(plan, [], quarter="2023Q1", as_of=D(2023, 2, 15))
+    assert (m.status, m.is_due, m.due) == ("not_due", False, D(2023, 3, 31))
+    m = _verdict(plan, [], quarter="2023Q1", as_of=D(2023, 3, 20))  # 11 days before: 临期
+    assert (m.status, m.is_due) == ("due_soon", False)
 
 
 def test_rule_2_recurring_follows_the_dated_rules_from_its_final_date():
@@ -642,6 +698,8 @@ def test_rule_2_recurring_follows_the_dated_rules_from_its_final_date():
     assert (m.status, m.judged_on) == ("on_time", "dated")
     m = _verdict(plan, [_r("T1.01", D(2023, 6, 30), "in_progress")], quarter="2023Q3")
     assert (m.status, m.days_overdue) == ("overdue", 92)
+    m = _verdict(plan, [_r("T1.01", D(2023, 6, 30), "in_progress")])  # A == D: due today
+    assert (m.status, m.judged_on) == ("due_today", "dated")
 
 
 def test_rule_2_a_task_status_is_its_worst_due_milestone():
@@ -729,35 +787,38 @@ def test_rule_5_a_milestone_counts_for_every_lead_unit_and_the_identities_hold()
     assert r["task"]["T1"].on_time_rate == 0.0
 
 
-# --------------------------------------------------------------------------- engine bugs
+# --------------------------------------------------------------------------- series and as-of
+
+
+def test_rule_3_series_points_after_the_as_of_date_are_not_due():
+    plan = _plan(
+        ("T1.01", D(2023, 6, 30), "date"),
+        ("T1.02", D(2023, 7, 1), "date"),  # its quarter starts the day after A
+        ("T1.03", D(2023, 12, 31), "date"),
+        targets=[(m, 1, 100.0, "万元") for m in ("T1.01", "T1.02", "T1.03")],
+    )
+    progress = make_progress([_r("T1.01", D(2023, 6, 30), "done", actual_1=100.0)])
+    s = assess(plan, progress, "2023Q2").series("T1")
+    assert s["band"].tolist() == [va.BAND_LABELS[b] for b in ("met", "not_due", "not_due")]
+    s = assess(plan, progress, "2023Q3", D(2023, 7, 1)).series("T1")  # Q3 has begun
+    assert s["band"].tolist()[1:] == [va.BAND_LABELS["no_data"], va.BAND_LABELS["not_due"]]
 
 
 @pytest.mark.parametrize(
-    ("rows", "expected"),
+    ("today", "expected", "quarter_end"),
     [
-        # Q1 not reported; a report dated in Q2 (after the period) says done
-        ([_r("T1.01", D(2023, 4, 30), "done")], ("not_reported", 45)),
-        # Q1 said in progress; a report dated in Q2 says done
-        (
-            [_r("T1.01", D(2023, 3, 31), "in_progress"), _r("T1.01", D(2023, 4, 30), "done")],
-            ("overdue", 45),
-        ),
+        (D(2023, 6, 21), D(2023, 6, 21), False),  # inside the quarter: today
+        (D(2023, 6, 30), D(2023, 6, 30), True),  # the last day
+        (D(2023, 7, 1), D(2023, 6, 30), True),  # after: the quarter's end
+        (D(2023, 3, 31), D(2023, 6, 30), True),  # not begun: its end
     ],
 )
-def test_known_engine_bug_recurring_report_after_period(rows, expected):
-    """§2: a recurring milestone is judged on "the latest complete reporting quarter ... the
-    quarter before" when the as-of date is inside a quarter: "A report dated in that period
-    saying done -> 按期完成 ...; no report in that period -> 未报送". The engine instead judges
-    the latest report overall (§1) whenever it is dated on or after the period's start, so a
-    report dated after the period (here 2023-04-30, as of 2023-05-15) counts for it."""
-    plan = _plan(("T1.01", D(2023, 12, 31), "recurring"))
-    progress = make_progress(rows)
-    m = oracle_assess(plan, progress, "2023Q2", D(2023, 5, 15)).milestones["T1.01"]
-    assert (m.status, m.days_overdue) == expected
-    engine = assess(plan, progress, "2023Q2", D(2023, 5, 15)).milestones.iloc[0]
-    if (engine["status_code"], engine["days_overdue"]) != expected:
-        pytest.xfail(
-            "engine bug recurring-after-period: a recurring milestone assessed inside a quarter "
-            f"is judged on a report dated after its period (engine {engine['status_code']}, "
-            f"document {expected[0]})"
-        )
+def test_rule_1_as_of_defaults_to_the_earlier_of_today_and_the_quarter_end(
+    today, expected, quarter_end
+):
+    from taskanalytics.assess import resolve_quarter
+
+    assert resolve_quarter("2023Q2", today=today) == ("2023Q2", expected)
+    plan = _plan(("T1.01", D(2023, 6, 30), "date"))
+    a = assess(plan, make_progress([]), "2023Q2", expected)
+    assert a.as_of_is_quarter_end is quarter_end

@@ -111,8 +111,9 @@ def test_plan_only_everything_due_is_not_reported(bare):
     assert not bare.has_progress
     sel = select(bare, quarter="2023Q2")
     due = sel.milestones[sel.milestones["is_due"]]
-    assert len(due) > 0 and due["status"].eq("未报送").all()
-    assert set(sel.milestones["status"]) == {"未报送", "未到期"}
+    # due on the as-of day (2023-06-30) is 今日到期, not late
+    assert len(due) > 0 and due["status"].isin(["未报送", "今日到期"]).all()
+    assert set(sel.milestones["status"]) == {"未报送", "今日到期", "未到期"}
     assert sel.targets["actual"].isna().all()
 
 
@@ -123,13 +124,13 @@ def test_select_applies_every_filter(data):
         section="work_report",
         lead_unit="财政局",
         leader="祝美娟",
-        status="overdue",
+        status="due_today",  # due 2023-03-31, judged at 2023-03-31
         text="预算收入",
     )
     assert list(sel.milestones["milestone_id"]) == ["T003.01"]
     assert list(sel.tasks["task_id"]) == ["T003"] and sel.tasks["quarter"].eq("2023Q1").all()
     assert list(sel.targets["metric"]) == ["一般公共预算收入"]
-    assert sel.filters.quarter == "2023Q1" and sel.filters.status == "overdue"
+    assert sel.filters.quarter == "2023Q1" and sel.filters.status == "due_today"
     assert "1 个节点" in sel.summary()
 
 
@@ -287,11 +288,11 @@ def test_setting_a_filter_updates_tables_and_charts(explorer):
 
 
 def test_set_filters_and_text_search(explorer):
-    sel = explorer.set_filters(status="逾期未完成", text="预算收入", quarter="2023Q1")
+    sel = explorer.set_filters(status="今日到期", text="预算收入", quarter="2023Q1")
     try:
         assert list(sel.milestones["milestone_id"]) == ["T003.01"]
         assert [r["milestone_id"] for r in explorer.tables["milestones"].rows] == ["T003.01"]
-        assert explorer.tables["milestones"].rows[0]["status"] == "逾期未完成"
+        assert explorer.tables["milestones"].rows[0]["status"] == "今日到期"
         assert "2023Q1：1 个节点" in explorer.summary.value
         with pytest.raises(TaskAnalyticsError, match="unit"):
             explorer.set_filters(unit="财政局")
@@ -360,7 +361,7 @@ def test_explorer_without_progress(plan):
     ex = plan_explorer(plan, None, quarter="2023Q3")
     assert "未载入进度数据" in ex.summary.value
     statuses = {r["status"] for r in ex.tables["milestones"].rows}
-    assert statuses == {"未报送", "未到期"}
+    assert statuses == {"未报送", "今日到期", "未到期"}
 
 
 # --------------------------------------------------------------------------- the notebook

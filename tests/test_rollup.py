@@ -9,8 +9,19 @@ import pandas as pd
 import pytest
 
 from taskanalytics import assess_all
+from taskanalytics.assess import AssessmentRules
 from taskanalytics.assess import vocab as va
-from taskanalytics.assess.rollup import COUNT_COLUMNS, build_groupings, group_light, red_streaks
+from taskanalytics.assess.codes import Light
+from taskanalytics.assess.rollup import (
+    COUNT_COLUMNS,
+    FLAG_COLUMNS,
+    NO_LIGHT,
+    build_groupings,
+    group_light,
+    red_rows,
+    red_streaks,
+    row_light,
+)
 from taskanalytics.progress.demo import build_demo_progress
 from taskanalytics.progress.store import load_progress_history
 
@@ -42,11 +53,93 @@ def test_groupings_explode_units_and_leaders():
     assert g["task"].maxima(np.array([3, 5, 1, 0])).tolist() == [5, 1, 0]
 
 
-def test_group_light_and_streaks():
-    flags = np.zeros((3, len(COUNT_COLUMNS) + 2), dtype=np.int64)
-    flags[0, -2] = 1  # a red milestone
-    flags[1, -1] = 2  # yellow ones
-    assert group_light(flags).tolist() == [2, 1, 0]
+def _light(rules: AssessmentRules | None = None, **counts) -> int:
+    """``row_light`` of one row; counts not given are 0."""
+    rules = rules or AssessmentRules()
+    names = ("due", "overdue", "not_reported", "indicators", "indicators_behind")
+    args = {n: np.array([counts.get(n, 0)]) for n in names}
+    days = np.array([counts.get("max_days_overdue", 0)])
+    return int(row_light(**args, max_days_overdue=days, rules=rules)[0])
+
+
+def test_group_light_reads_the_summed_flags():
+    flags = np.zeros((4, len(FLAG_COLUMNS)), dtype=np.int64)
+    col = FLAG_COLUMNS.index
+    flags[:, col("due")] = [5, 5, 5, 0]
+    flags[0, col("overdue")] = 1  # 1 of 5 = 20 %: red
+    flags[1, col("not_reported")] = 1  # yellow
+    flags[2, col("red_milestones")] = 3  # milestone lights no longer colour a row
+    flags[3, col("due_soon")] = 2  # nothing due: no light
+    days = np.zeros(4, dtype=np.int64)
+    assert group_light(flags, days, AssessmentRules()).tolist() == [2, 1, 0, NO_LIGHT]
+
+
+def test_nothing_due_has_no_light_whatever_else():
+    assert _light(due=0) == NO_LIGHT
+    assert _light(due=0, indicators=2, indicators_behind=2) == NO_LIGHT
+
+
+@pytest.mark.parametrize(
+    ("share", "due", "overdue", "light"),
+    [
+        (0.2, 5, 1, Light.RED),  # exactly 20 %
+        (0.2, 6, 1, Light.YELLOW),  # 16.7 %: any overdue is yellow
+        (0.25, 4, 1, Light.RED),
+        (0.25, 5, 1, Light.YELLOW),
+        (0.3, 10, 3, Light.RED),  # 0.3 * 10 is not exactly 3 in binary
+        (0.3, 10, 2, Light.YELLOW),
+        (0.2, 5, 0, Light.GREEN),
+    ],
+)
+def test_red_from_the_overdue_share_at_its_boundary(share, due, overdue, light):
+    assert _light(AssessmentRules(red_overdue_share=share), due=due, overdue=overdue) == light
+
+
+@pytest.mark.parametrize(
+    ("not_reported", "yellow_rule", "light"),
+    [
+        (2, True, Light.RED),  # 2 of 4 = 50 %: the unit has gone silent
+        (2, False, Light.RED),  # red whatever not_reported_is_yellow says
+        (1, True, Light.YELLOW),  # 25 %
+        (1, False, Light.GREEN),
+    ],
+)
+def test_not_reported_share(not_reported, yellow_rule, light):
+    rules = AssessmentRules(not_reported_is_yellow=yellow_rule)
+    assert _light(rules, due=4, not_reported=not_reported) == light
+
+
+def test_days_overdue_rule_is_off_by_default_and_strictly_more_than_n_days():
+    row = {"due": 10, "overdue": 1, "max_days_overdue": 181}
+    assert _light(**row) == Light.YELLOW  # off by default
+    rules = AssessmentRules(red_days_overdue=180)
+    assert _light(rules, **row) == Light.RED
+    assert _light(rules, **{**row, "max_days_overdue": 180}) == Light.YELLOW  # exactly n: not more
+    assert _light(rules, due=10, max_days_overdue=365) == Light.GREEN  # nothing overdue
+
+
+@pytest.mark.parametrize(
+    ("indicators", "behind", "light"),
+    [(5, 1, Light.YELLOW), (6, 1, Light.GREEN), (0, 0, Light.GREEN), (2, 2, Light.YELLOW)],
+)
+def test_indicators_behind_share_is_yellow_never_red(indicators, behind, light):
+    got = _light(due=3, indicators=indicators, indicators_behind=behind)
+    assert got == light  # 1 of 5 = 20 % reaches yellow_behind_share; 1 of 6 does not
+
+
+def test_red_rows_ignore_indicators_and_need_something_due():
+    rules = AssessmentRules()
+    got = red_rows(
+        due=np.array([0, 5, 5]),
+        overdue=np.array([0, 1, 0]),
+        not_reported=np.array([0, 0, 2]),
+        max_days_overdue=np.array([0, 30, 0]),
+        rules=rules,
+    )
+    assert got.tolist() == [False, True, False]
+
+
+def test_red_streaks():
     reds = [np.array(r, dtype=bool) for r in ([1, 0], [1, 1], [0, 1], [1, 1])]
     assert [s.tolist() for s in red_streaks(reds)] == [[1, 0], [2, 1], [0, 2], [1, 3]]
 
@@ -68,16 +161,24 @@ def seed_assessment(seed_plan, tmp_path_factory):
 def test_counts_are_consistent_in_every_rollup(seed_assessment, table):
     _, a = seed_assessment
     t = getattr(a, table)
-    assert (t["due"] == t["done"] + t["overdue"] + t["not_reported"]).all()
+    assert (t["due"] == t["done"] + t["overdue"] + t["not_reported"] + t["due_today"]).all()
     assert (t["done"] == t["done_on_time"] + t["done_late"]).all()
     assert (t["milestones"] == t["due"] + t["not_due"]).all()
     assert (t["due_soon"] + t["done_ahead"] <= t["not_due"]).all()
     assert (t["indicators_behind"] + t["indicators_no_data"] <= t["indicators"]).all()
-    rate = t["done_on_time"] / t["due"]
+    judged = t["due"] - t["due_today"]  # due today and still open: not yet late
+    rate = t["done_on_time"] / judged.where(judged > 0)
     assert np.allclose(t["on_time_rate"], rate, equal_nan=True)
     red = t["light"] == va.LIGHT_LABELS["red"]
-    assert (red == (t["overdue"] > 0)).all()
+    # red by the shares of rule 4 (never from one overdue item alone); no light when nothing due
+    rules = a.rules
+    by_share = (t["overdue"] >= rules.red_overdue_share * t["due"]) | (
+        t["not_reported"] >= rules.red_not_reported_share * t["due"]
+    )
+    assert (red == (by_share & (t["due"] > 0))).all()
+    assert (t["light"].isna() == (t["due"] == 0)).all()
     assert ((t["red_streak"] > 0) == red).all()
+    assert ((t["max_days_overdue"] > 0) <= (t["overdue"] > 0)).all()
     assert t.groupby("quarter").size().index.tolist() == QUARTERS
 
 
@@ -101,7 +202,7 @@ def test_demo_units_report_and_others_are_missing(seed_assessment):
     _, a = seed_assessment
     q4 = a.by_task[a.by_task["quarter"] == "2023Q4"]
     silent = q4[q4["lead_units"].map(lambda us: not set(us) & set(UNITS))]
-    assert len(silent) and (silent["not_reported"] == silent["due"]).all()
+    assert len(silent) and (silent["not_reported"] + silent["due_today"] == silent["due"]).all()
     units = a.by_unit[a.by_unit["quarter"] == "2023Q4"].set_index("unit")
     assert (units.loc["财政局", "done"] > 0) and (units.loc["财政局", "due"] == 16)
 

@@ -62,15 +62,21 @@ def test_progress_of_a_missing_store_validates(tmp_path):
     schema.validate(load_progress_history(tmp_path / "none.sqlite"), "progress")
 
 
+def _table_of(assessment, table: str) -> pd.DataFrame:
+    """An Assessment's contract table: an attribute, or a method's result (``unit_ranking``)."""
+    found = getattr(assessment, table.split(".")[1])
+    return found() if callable(found) else found
+
+
 @pytest.mark.parametrize("table", ASSESSMENT_TABLES)
 def test_every_assessment_table_validates(assessment, table):
-    schema.validate(getattr(assessment, table.split(".")[1]), table)
+    schema.validate(_table_of(assessment, table), table)
 
 
 @pytest.mark.parametrize("table", ASSESSMENT_TABLES)
 def test_assessment_tables_without_progress_validate(plan, history, table):
     bare = assess_all(plan, history.iloc[:0], QUARTERS)
-    schema.validate(getattr(bare, table.split(".")[1]), table)
+    schema.validate(_table_of(bare, table), table)
 
 
 # --------------------------------------------------------------------------- what validate catches
@@ -217,8 +223,8 @@ def test_every_briefing_table_header_is_a_chinese_label(ctx):
 
 def test_briefing_headers_come_from_the_schema(ctx):
     headers = re.findall(r"<th>(.*?)</th>", briefing.watchlist_table(ctx).data)
-    wanted = ["reason", "milestone_id", "text", "due_date", "days_overdue", "lead_units"]
-    wanted += ["behind", "note", "red_streak"]
+    wanted = ["reason", "carried_over", "milestone_id", "task_title", "text", "due_date"]
+    wanted += ["days_overdue", "lead_units", "leaders", "behind", "note", "red_streak"]
     assert headers == list(schema.labels("watchlist", wanted).values())
 
 

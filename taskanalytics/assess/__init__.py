@@ -7,6 +7,7 @@ thresholds in :mod:`~taskanalytics.assess.rules`. The other modules, one stage e
 :mod:`~taskanalytics.assess.inputs` (the plan and reports as arrays),
 :mod:`~taskanalytics.assess.rollup` (sums by task, unit, leader, category and section),
 :mod:`~taskanalytics.assess.tables` and :mod:`~taskanalytics.assess.watchlist` (the tables),
+:mod:`~taskanalytics.assess.ranking` (单位排名),
 :mod:`~taskanalytics.assess.result` (:class:`Assessment`). The statuses, bands and lights are
 integer codes in :mod:`~taskanalytics.assess.codes` and Chinese labels in
 :mod:`~taskanalytics.assess.vocab`.
@@ -22,6 +23,7 @@ from taskanalytics.assess.engine import (
     assess_all,
     resolve_quarter,
 )
+from taskanalytics.assess.ranking import rank_units
 
 __all__ = [
     "DEFAULT_RULES",
@@ -29,5 +31,6 @@ __all__ = [
     "AssessmentRules",
     "assess",
     "assess_all",
+    "rank_units",
     "resolve_quarter",
 ]

@@ -27,10 +27,11 @@ class Status(IntEnum):
     DONE_LATE = 1  # 逾期完成
     OVERDUE = 2  # 逾期未完成
     NOT_REPORTED = 3  # 未报送
-    DUE_SOON = 4  # 临期
-    IN_PROGRESS = 5  # 推进中
-    NOT_STARTED = 6  # 未启动
-    NOT_DUE = 7  # 未到期
+    DUE_TODAY = 4  # 今日到期
+    DUE_SOON = 5  # 临期
+    IN_PROGRESS = 6  # 推进中
+    NOT_STARTED = 7  # 未启动
+    NOT_DUE = 8  # 未到期
 
 
 class Band(IntEnum):
@@ -40,6 +41,7 @@ class Band(IntEnum):
     NEARLY_MET = 1  # 基本达标
     BEHIND = 2  # 滞后
     NO_DATA = 3  # 无数据
+    NOT_DUE = 4  # 未到期 (a series point after the as-of date)
 
 
 class Light(IntEnum):
@@ -76,4 +78,4 @@ _check(Band, va.BAND_LABELS)
 _check(Light, va.LIGHT_LABELS)
 _check(Reported, vp.STATUS_LABELS)
 if sorted(SEVERITY.tolist()) != list(range(len(Status))):
-    raise RuntimeError("STATUS_SEVERITY must be a permutation of 0..7")
+    raise RuntimeError(f"STATUS_SEVERITY must be a permutation of 0..{len(Status) - 1}")

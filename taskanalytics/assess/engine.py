@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from taskanalytics.assess import rollup
-from taskanalytics.assess.codes import Light
+from taskanalytics.assess.codes import Status
 from taskanalytics.assess.inputs import (
     day_number,
     plan_year,
@@ -40,7 +40,7 @@ from taskanalytics.assess.inputs import (
 from taskanalytics.assess.result import Assessment
 from taskanalytics.assess.rules import DEFAULT_RULES, AssessmentRules
 from taskanalytics.assess.tables import indicator_table, milestone_table
-from taskanalytics.assess.verdicts import Snapshot, evaluate, task_status
+from taskanalytics.assess.verdicts import Snapshot, evaluate, recurring_reports, task_status
 from taskanalytics.assess.watchlist import watchlist_frame
 from taskanalytics.errors import AssessmentError, QuarterError
 from taskanalytics.plan.build import PlanLike
@@ -92,17 +92,36 @@ def _run(
     task_g = p.groupings["task"]
     reds: dict[str, list[np.ndarray]] = {name: [] for name in rollup.GROUPINGS}
     kept: list[tuple[Snapshot, dict[str, np.ndarray], np.ndarray]] = []
+    kept_days: list[dict[str, np.ndarray]] = []
+    rec = recurring_reports(p, r)  # once for every date
     for q in quarters:
         assessed = q in as_of_day
         day = as_of_day[q] if assessed else day_number(q.end)
-        snap = evaluate(p, r, q, day, rules, full=assessed)
-        # A group is red when any milestone is: per task first, then the other groupings
-        # combine tasks (see rollup.build_groupings).
-        task_light = task_g.maxima(snap.light)
+        snap = evaluate(p, r, q, day, rules, full=assessed, rec_reports=rec)
+        # A group's red (rule 4) needs its due, overdue and not-reported counts and its most
+        # days overdue, from statuses alone: per task first, then the other groupings combine
+        # tasks (sums of sums, maxima of maxima; see rollup.build_groupings).
+        overdue = snap.status == Status.OVERDUE
+        base = np.column_stack(
+            [snap.is_due, overdue, snap.is_due & (snap.status == Status.NOT_REPORTED)]
+        ).astype(np.int64)
+        task_base = task_g.sums(base)
+        task_days = np.maximum(task_g.maxima(np.where(overdue, snap.days_overdue, 0)), 0)
+        days: dict[str, np.ndarray] = {}
         for name, g in p.groupings.items():
-            light = task_light if g is task_g else g.maxima(task_light)
-            reds[name].append(light == Light.RED)
+            b = task_base if g is task_g else g.sums(task_base)
+            days[name] = task_days if g is task_g else np.maximum(g.maxima(task_days), 0)
+            reds[name].append(
+                rollup.red_rows(
+                    due=b[:, 0],
+                    overdue=b[:, 1],
+                    not_reported=b[:, 2],
+                    max_days_overdue=days[name],
+                    rules=rules,
+                )
+            )
         if assessed:
+            kept_days.append(days)
             task_sums = snap.flags.sums(task_g)
             sums = {
                 name: task_sums if g is task_g else g.sums(task_sums)
@@ -122,6 +141,11 @@ def _run(
             [k[1][name] for k in kept],
             [streaks[name][position[q]] for q in labels],
             [k[2] for k in kept] if name == "task" else None,
+            max_days=[d[name] for d in kept_days],
+            lights=[
+                rollup.group_light(k[1][name], d[name], rules)
+                for k, d in zip(kept, kept_days, strict=True)
+            ],
         )
         for name, attr in rollup.GROUPINGS.items()
     }
@@ -179,7 +203,8 @@ def assess(
     quarter
         The quarter assessed, e.g. ``"2023Q2"``.
     as_of
-        The as-of date; default the quarter's last day. Must lie within the quarter.
+        The as-of date; default the earlier of today and the quarter's last day
+        (:func:`resolve_quarter`). Must lie within the quarter.
     rules
         Thresholds (:class:`AssessmentRules`).
 
@@ -204,7 +229,9 @@ def assess(
     return _run(plan, progress, [(Quarter.parse(label), day_number(as_of_date))], rules)
 
 
-def resolve_quarter(quarter: object, as_of: dt.date | str | None = None) -> tuple[str, dt.date]:
+def resolve_quarter(
+    quarter: object, as_of: dt.date | str | None = None, *, today: dt.date | None = None
+) -> tuple[str, dt.date]:
     """Return the quarter's label and the as-of date, checked: the one place for both rules.
 
     Parameters
@@ -213,7 +240,11 @@ def resolve_quarter(quarter: object, as_of: dt.date | str | None = None) -> tupl
         ``2023Q2`` (``2023-Q2``, lower case and the other spellings of
         :meth:`Quarter.parse` accepted).
     as_of
-        A date within the quarter (date or ``YYYY-MM-DD``); default the quarter's last day.
+        A date within the quarter (date or ``YYYY-MM-DD``); default the earlier of ``today`` and
+        the quarter's last day (a quarter not begun yet: its last day). Whether a date is the
+        quarter's end is :attr:`Assessment.as_of_is_quarter_end`.
+    today
+        Today's date (for tests); default :meth:`datetime.date.today`.
 
     Returns
     -------
@@ -229,10 +260,13 @@ def resolve_quarter(quarter: object, as_of: dt.date | str | None = None) -> tupl
     --------
     >>> resolve_quarter("2023-q2")
     ('2023Q2', datetime.date(2023, 6, 30))
+    >>> resolve_quarter("2023Q2", today=dt.date(2023, 6, 21))
+    ('2023Q2', datetime.date(2023, 6, 21))
     """
     q = _parse_quarter(quarter)
     if as_of is None:
-        return q.label, q.end
+        today = dt.date.today() if today is None else today
+        return q.label, today if q.start <= today < q.end else q.end
     try:
         day = pd.Timestamp(as_of).date()
     except (ValueError, TypeError):

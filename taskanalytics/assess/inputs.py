@@ -53,6 +53,10 @@ REQUIRED_PROGRESS_COLUMNS: Final[tuple[str, ...]] = (
 #: A missing date, as a day number (what ``NaT`` becomes in ``datetime64[D]`` as ``int64``).
 NAT: Final = np.iinfo(np.int64).min
 _ACTUAL_RE: Final = re.compile(r"^actual_(\d+)$")
+#: Months per period of a recurring milestone, by ``recurrence`` (rule 2); a recurring milestone
+#: without a known recurrence is judged per quarter, the reporting cycle.
+PERIOD_MONTHS: Final[dict[str, int]] = {"monthly": 1, "quarterly": 3, "semiannual": 6}
+DEFAULT_PERIOD_MONTHS: Final = 3
 
 
 # --------------------------------------------------------------------------- days
@@ -94,6 +98,7 @@ class PlanArrays:
     due: np.ndarray  # due date, day number
     year_start: np.ndarray  # 1 January of the due date's year, day number
     recurring: np.ndarray  # due_kind == "recurring"
+    period_months: np.ndarray  # months per period of a recurring milestone (0 if not recurring)
     targets: pd.DataFrame  # static target columns
     t_ms: np.ndarray  # the milestone of each target (position)
     t_no: np.ndarray
@@ -160,6 +165,10 @@ def prepare_plan(plan: PlanLike) -> PlanArrays:
     due_d = due.astype("datetime64[D]")
     year_start = due_d.astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
     everything = np.arange(len(ms))
+    recurring = (ms["due_kind"] == "recurring").to_numpy(dtype=bool)
+    months = np.zeros(len(ms), dtype=np.int64)  # mapped on the recurring rows only (a few)
+    every = ms["recurrence"].to_numpy(dtype=object)[recurring]
+    months[recurring] = [PERIOD_MONTHS.get(e, DEFAULT_PERIOD_MONTHS) for e in every]
     columns: dict[str, Any] = {
         c: _take(ms[c], everything)
         for c in ("milestone_id", "task_id", "label", "text", "due_kind", "recurrence")
@@ -197,7 +206,8 @@ def prepare_plan(plan: PlanLike) -> PlanArrays:
         ids=ids,
         due=due,
         year_start=year_start,
-        recurring=(ms["due_kind"] == "recurring").to_numpy(dtype=bool),
+        recurring=recurring,
+        period_months=months,
         targets=t_static,
         t_ms=t_ms,
         t_no=t_static["target_no"].to_numpy(),

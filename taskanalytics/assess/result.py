@@ -12,7 +12,9 @@ import pandas as pd
 from taskanalytics import schema
 from taskanalytics.assess import rollup
 from taskanalytics.assess import vocab as va
+from taskanalytics.assess.codes import Band
 from taskanalytics.assess.inputs import NAT, PlanArrays, ReportArrays, day_number, from_days
+from taskanalytics.assess.ranking import rank_units
 from taskanalytics.assess.rules import AssessmentRules
 from taskanalytics.assess.tables import BAND_DTYPE, LIGHT_DTYPE, STATUS_DTYPE
 from taskanalytics.assess.verdicts import bands
@@ -74,13 +76,18 @@ class Assessment:
         """The (last) assessed quarter."""
         return self.quarters[-1]
 
+    @property
+    def as_of_is_quarter_end(self) -> bool:
+        """Whether :attr:`as_of` is the last quarter's end (else the quarter was not over)."""
+        return self.as_of == Quarter.parse(self.quarter).end
+
     def series(self, key: str) -> pd.DataFrame:
         """Return an indicator series: targets and actuals by quarter, for plotting.
 
         A series is one task's metric across its milestones (化解政府性债务 17501 → 63422 →
         68863 → 70289 万元). The actual of each point is the level reported as of the end of the
-        milestone's due quarter (or the assessment's as-of date, if earlier); quarters after the
-        as-of date have no actual.
+        milestone's due quarter (or the assessment's as-of date, if earlier); a point whose due
+        quarter starts after the as-of date has no actual and the band 未到期 (``not_due``).
 
         Parameters
         ----------
@@ -120,12 +127,17 @@ class Assessment:
         actual_as_of = np.full(len(pick), NAT)
         for day in np.unique(point):  # a handful of quarter ends
             rows = np.flatnonzero((point == day) & (q_start <= last))
+            if not len(rows):  # every point of this day lies after the as-of date
+                continue
             sel = r.select(int(day), len(p.ids))[p.t_ms[pick[rows]]]
-            cols = np.array([r.actual_col.get(int(k), -1) for k in p.t_no[pick[rows]]])
+            cols = np.array(
+                [r.actual_col.get(int(k), -1) for k in p.t_no[pick[rows]]], dtype=np.int64
+            )
             ok = (sel >= 0) & (cols >= 0)
             actual[rows[ok]] = r.actual[sel[ok], cols[ok]]
             actual_as_of[rows[ok]] = r.as_of[sel[ok]]
         ratio, gap, band = bands(actual, p.t_value[pick], p.t_points[pick], self.rules)
+        band[q_start > last] = Band.NOT_DUE  # not yet due, rather than no data
         out = pd.DataFrame(
             {
                 "task_id": t["task_id"].to_numpy()[pick],
@@ -147,6 +159,16 @@ class Assessment:
         return out.sort_values(
             ["task_id", "metric", "due_date", "target_no"], kind="stable"
         ).reset_index(drop=True)
+
+    def unit_ranking(self, quarter: str | None = None) -> pd.DataFrame:
+        """Return the 单位排名 of a quarter (default the last): :func:`~taskanalytics.assess.
+        ranking.rank_units` on ``by_unit`` with this assessment's rules.
+
+        Examples
+        --------
+        >>> a.unit_ranking()[["rank", "unit", "standing"]]  # doctest: +SKIP
+        """
+        return rank_units(self.by_unit, self.rules, quarter=quarter or self.quarter)
 
     def summary(self) -> pd.DataFrame:
         """Return one row per quarter: milestones due, done, overdue, watch-list items, …
@@ -186,6 +208,9 @@ class Assessment:
             .reindex(LIGHT_DTYPE.categories, fill_value=0)
         )
         light_text = " ".join(f"{html.escape(str(k))} {int(v)}" for k, v in lights.items())
+        unlit = int(self.by_unit.loc[self.by_unit["quarter"] == self.quarter, "light"].isna().sum())
+        if unlit:
+            light_text += f" {va.NO_LIGHT_LABEL} {unlit}"
         watch = self.watchlist[self.watchlist["quarter"] == self.quarter]
         top = schema.rename_to_chinese(
             watch.head(5)[["reason", "milestone_id", "lead_units", "days_overdue"]],

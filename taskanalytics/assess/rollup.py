@@ -18,8 +18,22 @@ import pandas as pd
 
 from taskanalytics.assess import vocab as va
 from taskanalytics.assess.codes import Light
+from taskanalytics.assess.rules import AssessmentRules
 
-__all__ = ["COUNT_COLUMNS", "GROUPINGS", "Grouping", "build_groupings", "rollup_frame"]
+__all__ = [
+    "COUNT_COLUMNS",
+    "GROUPINGS",
+    "NO_LIGHT",
+    "Grouping",
+    "build_groupings",
+    "group_light",
+    "red_rows",
+    "rollup_frame",
+    "row_light",
+]
+
+#: The light code of a roll-up row with nothing due: no light (shown as ``va.NO_LIGHT_LABEL``).
+NO_LIGHT: Final = -1
 
 #: Count columns of every roll-up table, in order (``on_time_rate``, ``completion_share``,
 #: ``light`` and ``red_streak`` follow them).
@@ -31,6 +45,7 @@ COUNT_COLUMNS: Final[tuple[str, ...]] = (
     "done_late",
     "overdue",
     "not_reported",
+    "due_today",  # due on the as-of day, not done: due but not late (rule 2)
     "due_soon",
     "not_due",
     "done_ahead",
@@ -50,6 +65,9 @@ GROUPINGS: Final[dict[str, str]] = {
     "category": "by_category",
     "section": "by_section",
 }
+
+#: Tolerance of the share comparisons, so that 0.3 * 10 reaching 3 exactly is not "below".
+_EPS = 1e-9
 
 _LIGHT_CATEGORIES = pd.CategoricalDtype(list(va.LIGHT_LABELS.values()), ordered=True)
 _STATUS_CATEGORIES = pd.CategoricalDtype(list(va.STATUS_LABELS.values()))
@@ -105,6 +123,36 @@ class Grouping:
         if len(self.ms_sorted):
             out[self.present] = np.maximum.reduceat(values[self.ms_sorted], self.starts)
         return out
+
+
+def on_time_rate(done_on_time: object, due: object, due_today: object = 0) -> object:
+    """The on-time rate: done on time among the due items already judged (rules section 5).
+
+    ``done_on_time / (due - due_today)``: a milestone due on the as-of day and not yet done
+    (今日到期) is due but not yet late, so it counts neither for nor against the rate. Empty
+    (NaN) when nothing judged is due.
+
+    Parameters
+    ----------
+    done_on_time, due, due_today
+        Counts: numbers, numpy arrays or pandas Series of the same shape.
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        The rate in 0..1, NaN where nothing is judged.
+
+    Examples
+    --------
+    >>> on_time_rate(3, 5, 1)
+    0.75
+    """
+    judged = np.asarray(due, dtype=float) - np.asarray(due_today, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(judged > 0, np.asarray(done_on_time, dtype=float) / judged, np.nan)
+    if isinstance(due, pd.Series):
+        return pd.Series(rate, index=due.index, name="on_time_rate")
+    return float(rate) if rate.ndim == 0 else rate
 
 
 def _grouping(name: str, keys: pd.DataFrame, ms: np.ndarray, group: np.ndarray) -> Grouping:
@@ -203,15 +251,136 @@ def build_groupings(
     }
 
 
-def group_light(sums: np.ndarray) -> np.ndarray:
-    """:class:`~taskanalytics.assess.codes.Light` code per group from summed flags (groups x flags).
+def _at_least(part: np.ndarray, whole: np.ndarray, share: float) -> np.ndarray:
+    """``part / whole >= share``, exact at the boundary (1 of 4 is 25 %), False where whole is 0."""
+    return (whole > 0) & (part >= share * whole - _EPS * np.maximum(whole, 1))
 
-    A group is red when any of its milestones is red (逾期未完成), else yellow when any is yellow
-    (an indicator behind, 临期, or a due milestone not reported), else green (rule 4).
+
+def red_rows(
+    *,
+    due: np.ndarray,
+    overdue: np.ndarray,
+    not_reported: np.ndarray,
+    max_days_overdue: np.ndarray,
+    rules: AssessmentRules,
+) -> np.ndarray:
+    """Whether each roll-up row is 红 (rule 4); rows with nothing due never are.
+
+    Red when the share of due milestones 逾期未完成 reaches ``rules.red_overdue_share``, or the
+    share 未报送 reaches ``rules.red_not_reported_share``, or (if ``rules.red_days_overdue`` is
+    set) a milestone is 逾期未完成 by more than that many days. Red depends on statuses only,
+    so red streaks need no indicators.
+
+    Parameters
+    ----------
+    due, overdue, not_reported
+        Counts per row (:data:`COUNT_COLUMNS`).
+    max_days_overdue
+        Per row, the most days any of its 逾期未完成 milestones is overdue (0 when none).
+    rules
+        The thresholds.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool, one per row.
+
+    Examples
+    --------
+    >>> red_rows(due=np.array([4, 4, 0]), overdue=np.array([1, 0, 0]),
+    ...          not_reported=np.array([0, 1, 0]), max_days_overdue=np.array([9, 0, 0]),
+    ...          rules=AssessmentRules()).tolist()
+    [True, False, False]
     """
-    red = sums[:, FLAG_COLUMNS.index("red_milestones")] > 0
-    yellow = sums[:, FLAG_COLUMNS.index("yellow_milestones")] > 0
-    return np.where(red, Light.RED, np.where(yellow, Light.YELLOW, Light.GREEN)).astype(np.int8)
+    red = _at_least(overdue, due, rules.red_overdue_share)
+    red |= _at_least(not_reported, due, rules.red_not_reported_share)
+    if rules.red_days_overdue is not None:
+        red |= (due > 0) & (overdue > 0) & (max_days_overdue > rules.red_days_overdue)
+    return red
+
+
+def row_light(
+    *,
+    due: np.ndarray,
+    overdue: np.ndarray,
+    not_reported: np.ndarray,
+    indicators: np.ndarray,
+    indicators_behind: np.ndarray,
+    max_days_overdue: np.ndarray,
+    rules: AssessmentRules,
+) -> np.ndarray:
+    """:class:`~taskanalytics.assess.codes.Light` code of each roll-up row (rule 4).
+
+    No light (:data:`NO_LIGHT`) when nothing is due; 红 by :func:`red_rows`; else 黄 when any
+    due milestone is 逾期未完成, or (``rules.not_reported_is_yellow``) any is 未报送, or the share
+    of indicators 滞后 reaches ``rules.yellow_behind_share``; else 绿. 临期 milestones, not yet
+    due, do not colour a row.
+
+    Parameters
+    ----------
+    due, overdue, not_reported, indicators, indicators_behind
+        Counts per row (:data:`COUNT_COLUMNS`); arrays or Series of equal length.
+    max_days_overdue
+        Per row, the most days any of its 逾期未完成 milestones is overdue (0 when none).
+    rules
+        The thresholds.
+
+    Returns
+    -------
+    numpy.ndarray
+        int8 codes, :data:`NO_LIGHT` where nothing is due.
+
+    Examples
+    --------
+    >>> row_light(due=np.array([8, 8, 8, 0]), overdue=np.array([2, 1, 0, 0]),
+    ...           not_reported=np.zeros(4), indicators=np.zeros(4),
+    ...           indicators_behind=np.zeros(4), max_days_overdue=np.zeros(4),
+    ...           rules=AssessmentRules()).tolist()
+    [2, 1, 0, -1]
+    """
+    due, overdue, not_reported, indicators, indicators_behind, max_days_overdue = (
+        np.asarray(x, dtype=np.int64)
+        for x in (due, overdue, not_reported, indicators, indicators_behind, max_days_overdue)
+    )
+    red = red_rows(
+        due=due,
+        overdue=overdue,
+        not_reported=not_reported,
+        max_days_overdue=max_days_overdue,
+        rules=rules,
+    )
+    yellow = (overdue > 0) | _at_least(indicators_behind, indicators, rules.yellow_behind_share)
+    if rules.not_reported_is_yellow:
+        yellow |= not_reported > 0
+    light = np.where(red, Light.RED, np.where(yellow, Light.YELLOW, Light.GREEN))
+    return np.where(due > 0, light, NO_LIGHT).astype(np.int8)
+
+
+def group_light(sums: np.ndarray, max_days: np.ndarray, rules: AssessmentRules) -> np.ndarray:
+    """:func:`row_light` of each group from its summed flags (groups x :data:`FLAG_COLUMNS`).
+
+    Parameters
+    ----------
+    sums
+        Summed flags per group.
+    max_days
+        Per group, the most days a 逾期未完成 milestone of it is overdue (0 when none).
+    rules
+        The thresholds.
+    """
+
+    def col(name: str) -> np.ndarray:
+        return sums[:, FLAG_COLUMNS.index(name)]
+
+    return row_light(
+        due=col("due"),
+        overdue=col("overdue"),
+        not_reported=col("not_reported"),
+        indicators=col("indicators"),
+        indicators_behind=col("indicators_behind"),
+        max_days_overdue=max_days,
+        rules=rules,
+    )
 
 
 def red_streaks(reds: list[np.ndarray]) -> list[np.ndarray]:
@@ -237,6 +406,9 @@ def rollup_frame(
     sums: list[np.ndarray],
     streaks: list[np.ndarray],
     worst: list[np.ndarray] | None = None,
+    *,
+    max_days: list[np.ndarray],
+    lights: list[np.ndarray],
 ) -> pd.DataFrame:
     """Stack one roll-up table over quarters.
 
@@ -252,12 +424,17 @@ def rollup_frame(
         Per quarter, consecutive quarters red per group.
     worst
         For the task table: per quarter, the worst status code per group (-1 when none).
+    max_days
+        Per quarter, the most days a 逾期未完成 milestone of each group is overdue (0 when none).
+    lights
+        Per quarter, the light code of each group (:func:`group_light`; :data:`NO_LIGHT` none).
 
     Returns
     -------
     pandas.DataFrame
         ``quarter, as_of``, the key columns, ``status`` (task table only), the
-        :data:`COUNT_COLUMNS`, ``on_time_rate``, ``completion_share``, ``light``, ``red_streak``.
+        :data:`COUNT_COLUMNS`, ``on_time_rate``, ``completion_share``, ``max_days_overdue``,
+        ``light`` (missing when nothing is due), ``red_streak``.
     """
     n = len(grouping.keys)
     total = np.concatenate(sums) if sums else np.zeros((0, len(FLAG_COLUMNS)), dtype=np.int64)
@@ -280,9 +457,14 @@ def rollup_frame(
     on_time = total[:, COUNT_COLUMNS.index("done_on_time")]
     done_all = total[:, COUNT_COLUMNS.index("done")] + total[:, COUNT_COLUMNS.index("done_ahead")]
     with np.errstate(divide="ignore", invalid="ignore"):
-        cols["on_time_rate"] = np.where(due > 0, on_time / np.maximum(due, 1), np.nan)
+        cols["on_time_rate"] = on_time_rate(
+            on_time, due, total[:, COUNT_COLUMNS.index("due_today")]
+        )
         cols["completion_share"] = np.where(listed > 0, done_all / np.maximum(listed, 1), np.nan)
-    lights = np.concatenate([group_light(s) for s in sums]) if sums else np.zeros(0, np.int8)
-    cols["light"] = pd.Categorical.from_codes(lights, dtype=_LIGHT_CATEGORIES)
+    cols["max_days_overdue"] = (
+        np.concatenate(max_days).astype(np.int64) if max_days else np.zeros(0, np.int64)
+    )
+    codes = np.concatenate(lights) if lights else np.zeros(0, np.int8)
+    cols["light"] = pd.Categorical.from_codes(codes, dtype=_LIGHT_CATEGORIES)  # -1: missing
     cols["red_streak"] = np.concatenate(streaks) if streaks else np.zeros(0, np.int64)
     return pd.concat([head, keys, pd.DataFrame(cols, copy=False)], axis=1)

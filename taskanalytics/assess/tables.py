@@ -66,7 +66,9 @@ def milestone_table(p: PlanArrays, r: ReportArrays, snaps: list[Snapshot]) -> pd
     Returns
     -------
     pandas.DataFrame
-        ``quarter, as_of``, the plan's columns, then ``is_due, status, status_code,
+        ``quarter, as_of``, the plan's columns (``due_date`` is the due date judged, for a
+        recurring milestone its period's end; ``final_due_date`` the plan's), then ``is_due,
+        status, status_code,
         days_overdue, days_to_due, reported_status, completed_date, report_as_of,
         reporting_unit, note, indicators, indicators_behind, light``.
     """
@@ -92,8 +94,11 @@ def milestone_table(p: PlanArrays, r: ReportArrays, snaps: list[Snapshot]) -> pd
         return from_days(np.where(has, days[s0], NAT))
 
     status = np.concatenate([s.status for s in snaps])
-    due = np.tile(p.due, len(snaps))
+    due = np.concatenate([s.due for s in snaps])  # a recurring milestone's period end
     day = np.repeat([s.day for s in snaps], n)
+    at = static.columns.get_loc("due_date")
+    static.insert(at + 1, "final_due_date", static["due_date"])
+    static["due_date"] = from_days(due)
     if len(r.row):  # the unit's word as a status code, whatever alias it came as
         word = np.where(has, r.status[s0], -1)
         reported_status = _take_labels(list(vp.STATUS_LABELS), word)

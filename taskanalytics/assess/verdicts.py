@@ -23,14 +23,16 @@ import pandas as pd
 
 from taskanalytics.assess import rollup
 from taskanalytics.assess.codes import SEVERITY, STATUS_BY_SEVERITY, Band, Light, Reported, Status
-from taskanalytics.assess.inputs import NAT, PlanArrays, ReportArrays, day_number
+from taskanalytics.assess.inputs import NAT, PlanArrays, ReportArrays
 from taskanalytics.assess.rules import AssessmentRules
+from taskanalytics.progress.history import latest_positions
 from taskanalytics.quarters import Quarter
 
 __all__ = [
     "Flags",
     "Indicators",
     "LatestReports",
+    "Periods",
     "Snapshot",
     "bands",
     "evaluate",
@@ -38,7 +40,8 @@ __all__ = [
     "latest_reports",
     "milestone_light",
     "milestone_status",
-    "reporting_period",
+    "recurring_periods",
+    "recurring_reports",
     "rollup_flags",
     "task_status",
 ]
@@ -101,23 +104,96 @@ def latest_reports(r: ReportArrays, day: int, n_ms: int) -> LatestReports:
 # --------------------------------------------------------------------------- 2. status
 
 
-def reporting_period(quarter: Quarter, day: int) -> tuple[int, int]:
-    """First and last day of the latest complete reporting quarter at ``day`` (rule 2).
+def _month_end(months: np.ndarray) -> np.ndarray:
+    """Day number of the last day of each month (months since 1970-01)."""
+    return (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) - 1
 
-    That is ``quarter`` itself when ``day`` is its last day, else the quarter before.
+
+def _month_start(months: np.ndarray) -> np.ndarray:
+    """Day number of the first day of each month (months since 1970-01)."""
+    return months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The judged period of every milestone at a date (rule 2, recurring milestones).
+
+    Arrays are aligned with the plan's milestones; only recurring milestones have periods
+    (``months > 0``). ``judged`` marks those judged on a period: recurring, ``A < D`` and a period
+    ended on or before ``A``; ``start``/``end`` are that period's first and last day. ``first_end``
+    is the end of the year's first period (the due date of a recurring milestone before then).
     """
-    period = quarter if day == day_number(quarter.end) else quarter.previous()
-    return day_number(period.start), day_number(period.end)
+
+    judged: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    first_end: np.ndarray
+
+
+def recurring_periods(p: PlanArrays, day: int) -> Periods:
+    """The latest period of each recurring milestone whose end is on or before ``day`` (rule 2).
+
+    Periods are calendar months, quarters or half-years (``PlanArrays.period_months``) from
+    1 January of the year of the milestone's final date.
+
+    Examples
+    --------
+    A 每半年 duty at 2023-03-31 has no ended period; at 2023-06-30 and 2023-07-01 it is judged on
+    H1 (2023-01-01 … 2023-06-30).
+    """
+    n = len(p.ids)
+    rec = np.flatnonzero(p.recurring)  # a few: the date arithmetic runs on these only
+    months = p.period_months[rec]
+    a_month = int(np.datetime64(day, "D").astype("datetime64[M]").astype(np.int64))
+    year_month = p.year_start[rec].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    current = np.floor_divide(a_month - year_month, months)  # the period containing A
+    ends_today = _month_end(year_month + (current + 1) * months - 1) == day
+    k = np.where(ends_today, current, current - 1)  # the latest period ended by A
+    judged = np.zeros(n, dtype=bool)
+    judged[rec] = (day < p.due[rec]) & (k >= 0)
+    start, end, first_end = (np.full(n, NAT) for _ in range(3))
+    start[rec] = _month_start(year_month + k * months)
+    end[rec] = _month_end(year_month + (k + 1) * months - 1)
+    first_end[rec] = _month_end(year_month + months - 1)
+    return Periods(judged, start, end, first_end)
+
+
+def recurring_reports(p: PlanArrays, r: ReportArrays) -> np.ndarray:
+    """Positions (in ``r``'s sorted order) of the reports of recurring milestones, ascending."""
+    return np.flatnonzero(p.recurring[r.ms]) if len(r.ms) else np.zeros(0, np.int64)
+
+
+def _period_reports(r: ReportArrays, rec: np.ndarray, periods: Periods, n_ms: int) -> np.ndarray:
+    """Per milestone judged on a period, its latest report dated within the period (-1: none).
+
+    Periods are calendar-aligned, so there is one end per period length (a few selections over
+    the recurring milestones' reports only).
+    """
+    out = np.full(n_ms, -1, dtype=np.int64)
+    judged = np.flatnonzero(periods.judged)
+    if not len(judged) or not len(rec):
+        return out
+    ends = periods.end[judged]
+    for end in np.unique(ends):
+        which = judged[ends == end]
+        pos = latest_positions(r.ms[rec], r.as_of[rec], int(end), n_ms)[which]
+        found = pos >= 0
+        pos = np.where(found, rec[np.maximum(pos, 0)], -1)
+        inside = found & (r.as_of[np.maximum(pos, 0)] >= periods.start[which])
+        out[which] = np.where(inside, pos, -1)
+    return out
 
 
 def milestone_status(
     p: PlanArrays,
     latest: LatestReports,
-    quarter: Quarter,
     day: int,
     rules: AssessmentRules,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Status code, days overdue and ``is_due`` of every milestone at ``day`` (rule 2).
+    *,
+    r: ReportArrays,
+    rec_reports: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Status code, days overdue, ``is_due`` and judged due date of every milestone (rule 2).
 
     Parameters
     ----------
@@ -125,15 +201,18 @@ def milestone_status(
         The plan as arrays.
     latest
         The report that counts of each milestone (:func:`latest_reports`).
-    quarter, day
-        The quarter assessed and the as-of date ``A`` (a day number within it).
+    day
+        The as-of date ``A``, a day number.
     rules
         ``due_soon_days`` is used.
+    r, rec_reports
+        The reports, and :func:`recurring_reports` (computed when not given).
 
     Returns
     -------
     tuple of numpy.ndarray
-        ``status`` (:class:`Status` codes, int8), ``days_overdue`` (int64), ``is_due`` (bool).
+        ``status`` (:class:`Status` codes, int8), ``days_overdue`` (int64), ``is_due`` (bool),
+        ``due`` (day number: the plan's due date, or a recurring milestone's period end).
     """
     n = len(p.ids)
     has = latest.has
@@ -142,46 +221,55 @@ def milestone_status(
     completed = np.where(said_done & (latest.completed == NAT), latest.as_of, latest.completed)
     done = said_done & (completed <= day)
 
-    # Recurring milestones are judged on a reporting quarter from the first complete quarter of
-    # their year until their final date; before and from then on, by the dated rules.
-    period_start, period_end = reporting_period(quarter, day)
-    recurring = p.recurring & (day < p.due) & (period_end >= p.year_start)
-    dated = ~recurring
-    due_now = p.due <= day  # due today counts
+    # Recurring milestones before their final date: judged on the latest period ended by A; before
+    # the first period ends, a dated milestone due at that end.
+    periods = recurring_periods(p, day)
+    period = periods.judged
+    due = np.where(p.recurring & (day < p.due), periods.first_end, p.due)
+    due = np.where(period, periods.end, due)
+    dated = ~period
+    due_now = due <= day
 
     status = np.full(n, Status.IN_PROGRESS, dtype=np.int8)
     days = np.zeros(n, dtype=np.int64)
 
     # dated milestones
-    on_time = dated & done & (completed <= p.due)  # includes done ahead of time
-    done_late = dated & done & (completed > p.due)
+    on_time = dated & done & (completed <= due)  # includes done ahead of time
+    done_late = dated & done & (completed > due)
     open_ = dated & ~done
-    overdue = open_ & due_now & has  # whatever the unit's word
-    not_reported = open_ & due_now & ~has
+    late = open_ & (due < day)  # late only after the due date
+    due_today = open_ & (due == day)
     not_yet_due = open_ & ~due_now
-    due_soon = not_yet_due & (p.due - day <= rules.due_soon_days)
+    due_soon = not_yet_due & (due - day <= rules.due_soon_days)
     later = not_yet_due & ~due_soon
     status[on_time] = Status.ON_TIME
     status[done_late] = Status.DONE_LATE
-    status[overdue] = Status.OVERDUE
-    status[not_reported] = Status.NOT_REPORTED
+    status[late & has] = Status.OVERDUE  # whatever the unit's word
+    status[late & ~has] = Status.NOT_REPORTED
+    status[due_today] = Status.DUE_TODAY
     status[due_soon] = Status.DUE_SOON
     status[later & ~has] = Status.NOT_DUE
     status[later & has & (latest.word == Reported.NOT_STARTED)] = Status.NOT_STARTED
     # the rest of `later` stays IN_PROGRESS (reported in progress or late)
-    days[done_late] = (completed - p.due)[done_late]
-    late_open = overdue | not_reported
-    days[late_open] = day - p.due[late_open]
+    days[done_late] = (completed - due)[done_late]
+    days[late] = day - due[late]
 
-    # recurring milestones: a report dated in the reporting period, saying done or not
-    in_period = has & (latest.as_of >= period_start)
-    status[recurring & in_period & said_done] = Status.ON_TIME
-    status[recurring & in_period & ~said_done] = Status.OVERDUE
-    status[recurring & ~in_period] = Status.NOT_REPORTED
-    days[recurring & ~(in_period & said_done)] = day - period_end
+    # recurring milestones judged on a period: the latest report dated within it
+    if period.any():
+        rec = recurring_reports(p, r) if rec_reports is None else rec_reports
+        sel = _period_reports(r, rec, periods, n)
+        in_period = sel >= 0
+        word = r.status[np.maximum(sel, 0)] if len(r.status) else np.full(n, -1)
+        period_done = in_period & (word == Reported.DONE)
+        ended = period & ~period_done & (due < day)
+        status[period & period_done] = Status.ON_TIME
+        status[period & ~period_done & (due == day)] = Status.DUE_TODAY
+        status[ended & in_period] = Status.OVERDUE
+        status[ended & ~in_period] = Status.NOT_REPORTED
+        days[ended] = day - due[ended]
 
-    is_due = due_now | recurring
-    return status, days, is_due
+    is_due = due_now | period
+    return status, days, is_due, due
 
 
 def task_status(
@@ -320,7 +408,7 @@ def milestone_light(
 ) -> np.ndarray:
     """:class:`Light` code of every milestone (rule 4): the worst light that applies.
 
-    Red: 逾期未完成. Yellow: 临期, an indicator behind, or (``not_reported_is_yellow``) due and not
+    Red: 逾期未完成. Yellow: 临期, 今日到期, an indicator behind, or (``not_reported_is_yellow``) due and not
     reported. Green otherwise, including 逾期完成.
 
     Parameters
@@ -338,7 +426,7 @@ def milestone_light(
         int8 :class:`Light` codes.
     """
     red = status == Status.OVERDUE
-    yellow = (status == Status.DUE_SOON) | (behind > 0)
+    yellow = (status == Status.DUE_SOON) | (status == Status.DUE_TODAY) | (behind > 0)
     if rules.not_reported_is_yellow:
         yellow |= is_due & (status == Status.NOT_REPORTED)
     return np.where(red, Light.RED, np.where(yellow, Light.YELLOW, Light.GREEN)).astype(np.int8)
@@ -367,6 +455,7 @@ def rollup_flags(
         "done_late": done_late,
         "overdue": status == Status.OVERDUE,
         "not_reported": is_due & (status == Status.NOT_REPORTED),
+        "due_today": status == Status.DUE_TODAY,  # due, neither late nor done
         "due_soon": status == Status.DUE_SOON,
         "not_due": ~is_due,
         "done_ahead": ~is_due & on_time,  # done before being due
@@ -404,6 +493,7 @@ class Snapshot:
     status: np.ndarray
     is_due: np.ndarray
     days_overdue: np.ndarray
+    due: np.ndarray  # the due date judged (a recurring milestone's period end), day number
     light: np.ndarray
     indicators: Indicators | None  # assessed quarters only
     flags: Flags | None  # assessed quarters only
@@ -422,6 +512,7 @@ def evaluate(
     rules: AssessmentRules,
     *,
     full: bool = True,
+    rec_reports: np.ndarray | None = None,
 ) -> Snapshot:
     """Apply every rule at ``day``, an as-of date within ``quarter``.
 
@@ -436,6 +527,8 @@ def evaluate(
     full
         False for a quarter needed only for red streaks: then only the red light is computed
         (red depends on the status alone) and indicators and flags are skipped.
+    rec_reports
+        :func:`recurring_reports` of ``p`` and ``r``, when computed once for several dates.
 
     Returns
     -------
@@ -443,11 +536,15 @@ def evaluate(
     """
     n = len(p.ids)
     latest = latest_reports(r, day, n)
-    status, days, is_due = milestone_status(p, latest, quarter, day, rules)
+    status, days, is_due, due = milestone_status(
+        p, latest, day, rules, r=r, rec_reports=rec_reports
+    )
     if not full:
         light = np.where(status == Status.OVERDUE, Light.RED, Light.GREEN).astype(np.int8)
-        return Snapshot(quarter.label, day, latest.sel, status, is_due, days, light, None, None)
+        return Snapshot(
+            quarter.label, day, latest.sel, status, is_due, days, due, light, None, None
+        )
     ind = indicator_verdicts(p, r, latest.sel, is_due, rules)
     light = milestone_light(status, is_due, ind.n_behind, rules)
     flags = Flags(rollup_flags(status, is_due, light, ind))
-    return Snapshot(quarter.label, day, latest.sel, status, is_due, days, light, ind, flags)
+    return Snapshot(quarter.label, day, latest.sel, status, is_due, days, due, light, ind, flags)

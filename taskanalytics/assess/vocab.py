@@ -16,6 +16,8 @@ STATUS_LABELS: Final[dict[str, str]] = {
     "done_late": "逾期完成",
     "overdue": "逾期未完成",
     "not_reported": "未报送",
+    # due on the as-of day and not done: due, but not late (A == D)
+    "due_today": "今日到期",
     "due_soon": "临期",
     "in_progress": "推进中",
     "not_started": "未启动",
@@ -25,15 +27,16 @@ STATUS_LABELS: Final[dict[str, str]] = {
 
 #: How bad a status is, for "a task's status is its worst milestone" (higher is worse).
 STATUS_SEVERITY: Final[dict[str, int]] = {
-    # a permutation of 0..7: assess maps severities back to statuses
+    # a permutation of 0..8: assess maps severities back to statuses
     "not_due": 0,
     "on_time": 1,
     "in_progress": 2,
     "not_started": 3,
     "done_late": 4,
     "due_soon": 5,
-    "not_reported": 6,
-    "overdue": 7,
+    "due_today": 6,
+    "not_reported": 7,
+    "overdue": 8,
 }
 
 #: Indicator achievement band, code -> label.
@@ -42,6 +45,8 @@ BAND_LABELS: Final[dict[str, str]] = {
     "nearly_met": "基本达标",
     "behind": "滞后",
     "no_data": "无数据",
+    # a series point whose due quarter starts after the as-of date
+    "not_due": "未到期",
 }
 
 #: Traffic light of a row (milestone or roll-up group), code -> label; worse comes later.
@@ -50,6 +55,19 @@ LIGHT_LABELS: Final[dict[str, str]] = {
     "yellow": "黄",
     "red": "红",
 }
+
+#: Shown instead of a light for a roll-up row with nothing due this quarter (it has no light).
+NO_LIGHT_LABEL: Final = "本期无到期事项"
+
+#: A lead unit's standing in the unit ranking (单位排名), code -> label.
+STANDING_LABELS: Final[dict[str, str]] = {
+    "advanced": "先进",
+    "ranked": "",  # ranked, neither end
+    "lagging": "后进",
+    "unranked": "不参与排名",
+}
+#: Why a unit is not ranked; ``{due}`` and ``{minimum}`` are filled in.
+UNRANKED_REASON: Final = "应完成节点 {due} 个，少于 {minimum} 个"
 
 #: Why an item is on the watch list (督办清单), code -> label, most severe first.
 WATCH_REASONS: Final[dict[str, str]] = {

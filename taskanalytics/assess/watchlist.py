@@ -3,6 +3,11 @@
 Rule 6 of ``docs/assessment-rules.md``: every milestone that is overdue (逾期未完成), has an
 indicator behind (欠进度), or is due and not reported (未报送) is listed once per quarter, with all
 its reasons; sorted by quarter, severity, days overdue, lowest achievement and plan order.
+
+Closing the loop (督办闭环): :func:`mark_carried_over` says whether an item was on the previous
+quarter's list too (持续) or is new (新增) and for how many quarters running it has been listed;
+:func:`rectification_frame` follows the previous quarter's items to now (整改情况); and
+:func:`units_not_reporting` names the lead units that sent nothing this quarter.
 """
 
 from __future__ import annotations
@@ -14,8 +19,19 @@ import pandas as pd
 
 from taskanalytics.assess import vocab as va
 from taskanalytics.assess.codes import Band, Status
+from taskanalytics.quarters import Quarter
 
-__all__ = ["WATCHLIST_COLUMNS", "watchlist_frame"]
+__all__ = [
+    "DONE_STATUS_CODES",
+    "WATCHLIST_COLUMNS",
+    "mark_carried_over",
+    "rectification_frame",
+    "units_not_reporting",
+    "watchlist_frame",
+]
+
+#: Status codes of a milestone that is done (an item on the list is 已整改 once done).
+DONE_STATUS_CODES: Final[tuple[str, ...]] = ("on_time", "done_late")
 
 WATCHLIST_COLUMNS: Final[tuple[str, ...]] = (
     "quarter",
@@ -37,6 +53,8 @@ WATCHLIST_COLUMNS: Final[tuple[str, ...]] = (
     "reporting_unit",
     "report_as_of",
     "red_streak",
+    "carried_over",
+    "quarters_on_list",
 )
 
 
@@ -76,8 +94,10 @@ def watchlist_frame(
     pandas.DataFrame
         ``quarter, as_of, severity, reason, milestone_id, task_id, task_title, text, due_date,
         status, days_overdue, lead_units, leaders, behind, achievement, note, reporting_unit,
-        report_as_of, red_streak``; ``lead_units`` and ``leaders`` joined with 、, ``behind``
-        lists the indicators behind as ``metric actual/target unit``.
+        report_as_of, red_streak, carried_over, quarters_on_list``; ``lead_units`` and
+        ``leaders`` joined with 、, ``behind`` lists the indicators behind as ``metric
+        actual/target unit``; the last two from :func:`mark_carried_over` over the quarters
+        given.
 
     Examples
     --------
@@ -126,7 +146,7 @@ def watchlist_frame(
         values = milestones[name].array
         return values.take(pos) if not isinstance(values, np.ndarray) else values[pos]
 
-    return pd.DataFrame(
+    listed = pd.DataFrame(
         {
             "quarter": col("quarter"),
             "as_of": milestones["as_of"].to_numpy()[pos],
@@ -150,6 +170,7 @@ def watchlist_frame(
         },
         copy=False,  # fresh arrays: no need to copy them again
     )
+    return mark_carried_over(listed)
 
 
 def _behind_text(
@@ -216,4 +237,166 @@ def _reason_labels(reasons: dict[str, np.ndarray]) -> object:
 
 
 def _empty_watchlist() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in WATCHLIST_COLUMNS})
+    out = pd.DataFrame({c: pd.Series(dtype=object) for c in WATCHLIST_COLUMNS})
+    return out.astype({"carried_over": bool, "quarters_on_list": np.int64})
+
+
+# --------------------------------------------------------------------------- closing the loop
+
+
+def _quarter_number(labels: pd.Series) -> np.ndarray:
+    """Each quarter label as a running number (year * 4 + quarter), so neighbours differ by 1."""
+    numbers = {q: (lambda p: p.year * 4 + p.number - 1)(Quarter.parse(q)) for q in labels.unique()}
+    return labels.map(numbers).to_numpy(dtype=np.int64)
+
+
+def mark_carried_over(watchlist: pd.DataFrame) -> pd.DataFrame:
+    """Return the watch list with ``carried_over`` (持续) and ``quarters_on_list``; input kept.
+
+    An item is carried over when the same milestone is on the list of the calendar quarter just
+    before (持续), else it is new (新增); ``quarters_on_list`` counts the consecutive quarters it
+    has been listed, this one included (1 for a new item). Only the quarters in ``watchlist``
+    are known: the first quarter stacked has no predecessor, so its items are all new, and a
+    single-quarter assessment (:func:`~taskanalytics.assess.assess`) says nothing about
+    carry-over. Recomputing an already marked frame gives the same columns.
+
+    Parameters
+    ----------
+    watchlist
+        Watch-list rows of one or more quarters (``quarter``, ``milestone_id``), any order;
+        not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame, same rows and order, with ``carried_over`` (bool) and
+        ``quarters_on_list`` (int64) set (replaced if present).
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"quarter": ["2023Q1", "2023Q2", "2023Q2"],
+    ...                   "milestone_id": ["T001.01", "T001.01", "T002.01"]})
+    >>> mark_carried_over(w)[["carried_over", "quarters_on_list"]].values.tolist()
+    [[False, 1], [True, 2], [False, 1]]
+    """
+    n = len(watchlist)
+    carried = np.zeros(n, dtype=bool)
+    run = np.ones(n, dtype=np.int64)
+    if n:
+        number = _quarter_number(watchlist["quarter"].astype(str))
+        ids, codes = np.unique(
+            watchlist["milestone_id"].astype(str).to_numpy(), return_inverse=True
+        )
+        order = np.lexsort((number, codes))
+        c, q = codes[order], number[order]
+        step = np.zeros(n, dtype=bool)
+        step[1:] = (c[1:] == c[:-1]) & (q[1:] == q[:-1] + 1)
+        # a run starts at every row that does not follow its predecessor; count within runs
+        starts = np.flatnonzero(~step)
+        run_length = np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n))) + 1
+        carried[order] = step
+        run[order] = run_length
+    return watchlist.assign(carried_over=carried, quarters_on_list=run)
+
+
+def rectification_frame(
+    watchlist: pd.DataFrame, milestones: pd.DataFrame, quarter: str
+) -> pd.DataFrame:
+    """Follow the previous quarter's watch-list items to ``quarter`` (上期督办事项整改情况).
+
+    An item is rectified (已整改) when its milestone is now done (:data:`DONE_STATUS_CODES`) and
+    off this quarter's list; otherwise it is still open (未整改), e.g. done but an indicator still
+    behind, or still overdue.
+
+    Parameters
+    ----------
+    watchlist, milestones
+        The stacked ``Assessment`` tables (both quarters present); not modified.
+    quarter
+        The quarter now (``"2023Q2"``); the items are those of the quarter before.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item of the previous quarter's list, in that list's order: ``listed_quarter,
+        milestone_id, task_id, task_title, text, lead_units, leaders, reason`` (then),
+        ``days_overdue`` (then), ``status`` and ``status_code`` (now), ``on_list`` (listed now
+        too), ``rectified``. Empty when the previous quarter was not assessed.
+
+    Examples
+    --------
+    >>> r = rectification_frame(a.watchlist, a.milestones, "2023Q2")  # doctest: +SKIP
+    >>> int(r["rectified"].sum()), int((~r["rectified"]).sum())  # doctest: +SKIP
+    """
+    label = Quarter.parse(quarter).label
+    before = Quarter.parse(quarter).previous().label
+    items = watchlist[watchlist["quarter"] == before]
+    now = milestones[milestones["quarter"] == label].drop_duplicates("milestone_id")
+    now = now.set_index("milestone_id")
+    listed_now = set(watchlist.loc[watchlist["quarter"] == label, "milestone_id"])
+    ids = items["milestone_id"]
+    status = now["status"].reindex(ids.to_numpy())
+    code = now["status_code"].reindex(ids.to_numpy()).to_numpy()
+    on_list = ids.isin(listed_now).to_numpy()
+    done = pd.Series(code).isin(DONE_STATUS_CODES).to_numpy()
+    columns = ["milestone_id", "task_id", "task_title", "text", "lead_units", "leaders"]
+    out = items[[*columns, "reason", "days_overdue"]].reset_index(drop=True)
+    out.insert(0, "listed_quarter", before)
+    return out.assign(
+        status=status.to_numpy(),
+        status_code=code,
+        on_list=on_list,
+        rectified=done & ~on_list,
+    )
+
+
+def units_not_reporting(
+    milestones: pd.DataFrame, progress: pd.DataFrame, quarter: str
+) -> pd.DataFrame:
+    """Name the lead units that have milestones due and sent no report dated in ``quarter``.
+
+    A unit counts as reporting when any stored report of it has an as-of date from the
+    quarter's first day to the assessment's as-of date (a file is one unit's report).
+
+    Parameters
+    ----------
+    milestones
+        The ``Assessment.milestones`` table (the quarter's rows are used: ``is_due``,
+        ``lead_units`` as lists, ``as_of``); not modified.
+    progress
+        Stored reports (``unit``, ``as_of_date``), e.g. ``load_progress_history``; not
+        modified.
+    quarter
+        The quarter (``"2023Q2"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unit, due, last_report_as_of`` (the unit's latest report before the quarter, NaT when
+        none), in the plan's order of lead units.
+
+    Examples
+    --------
+    >>> units_not_reporting(a.milestones, history, "2023Q2")["unit"].tolist()  # doctest: +SKIP
+    ['区科协', '区档案馆']
+    """
+    q = Quarter.parse(quarter)
+    rows = milestones[(milestones["quarter"] == q.label) & milestones["is_due"].astype(bool)]
+    columns = ["unit", "due", "last_report_as_of"]
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    as_of = pd.Timestamp(rows["as_of"].iloc[0])
+    units = rows["lead_units"].explode().dropna()
+    due = units.groupby(units, sort=False).size()  # plan order: first appearance
+    dates = pd.to_datetime(progress["as_of_date"])
+    in_quarter = (dates >= pd.Timestamp(q.start)) & (dates <= as_of)
+    reported = set(progress.loc[in_quarter, "unit"])
+    earlier = progress.loc[dates < pd.Timestamp(q.start)].groupby("unit")["as_of_date"].max()
+    silent = [u for u in due.index if u not in reported]
+    return pd.DataFrame(
+        {
+            "unit": pd.Series(silent, dtype=object),
+            "due": due.reindex(silent).to_numpy(dtype=np.int64),
+            "last_report_as_of": pd.to_datetime(earlier.reindex(silent)).to_numpy(),
+        }
+    )

@@ -35,6 +35,7 @@ STATUS_COLORS: Final[dict[str, str]] = {
     "done_late": "#9acd85",
     "overdue": "#d62728",
     "not_reported": "#ff9f40",
+    "due_today": "#f7d35c",
     "due_soon": "#f2c12e",
     "in_progress": "#4e79a7",
     "not_started": "#a0c4e8",
@@ -45,6 +46,7 @@ BAND_COLORS: Final[dict[str, str]] = {
     "nearly_met": "#f2c12e",
     "behind": "#d62728",
     "no_data": "#bbbbbb",
+    "not_due": "#e6e6e6",
 }
 _ACHIEVEMENT_CAP = 2.0  # the achievement axis stops at 200 %; larger values sit on the edge
 

@@ -42,6 +42,18 @@ _AS_OF = _c("as_of", "date", "截至日期", "the assessment's as-of date")
 _DUE_QUARTER = _c("due_quarter", "string", "到期季度", "quarter of the due date")
 _STATUS = _c("status", "category", "状态", "schedule status (assess vocab STATUS_LABELS)")
 _LIGHT = _c("light", "category", "灯色", "红/黄/绿 (assess vocab LIGHT_LABELS)")
+# a roll-up row's light, from shares (rules section 4); none when nothing is due
+_ROLLUP_LIGHT = _c(
+    "light", "category", "灯色",
+    "红/黄/绿 from shares (rules section 4); empty when nothing is due (本期无到期事项)",
+    nullable=True,
+)  # fmt: skip
+_MAX_DAYS_OVERDUE = _c(
+    "max_days_overdue",
+    "int",
+    "最长逾期天数",
+    "most days a 逾期未完成 milestone is overdue (0 none)",
+)
 _RED_STREAK = _c(
     "red_streak", "int", "连续红灯（季）", "consecutive quarters red, this one included"
 )
@@ -61,12 +73,18 @@ _DAYS_OVERDUE = _c("days_overdue", "int", "逾期天数", "days past due (0 when
 #: Count columns shared by every roll-up (``rollup.COUNT_COLUMNS``), in order.
 _COUNTS: tuple[Column, ...] = (
     _c("milestones", "int", "节点", "milestones of the group"),
-    _c("due", "int", "应完成", "due by the as-of date = done + overdue + not_reported"),
+    _c(
+        "due",
+        "int",
+        "应完成",
+        "due by the as-of date = done + overdue + not_reported + due_today",
+    ),
     _c("done", "int", "已完成", "due and done = done_on_time + done_late"),
     _c("done_on_time", "int", "按期完成", "due, done on or before the due date"),
     _c("done_late", "int", "逾期完成", "due, done after the due date"),
     _c("overdue", "int", "逾期未完成", "due, reported, not done"),
     _c("not_reported", "int", "未报送", "due and no report"),
+    _c("due_today", "int", "今日到期", "due on the as-of date, not done (not late)"),
     _c("due_soon", "int", "临期", "not done, due within due_soon_days"),
     _c("not_due", "int", "未到期", "not yet due"),
     _c("done_ahead", "int", "提前完成", "done before being due"),
@@ -75,11 +93,12 @@ _COUNTS: tuple[Column, ...] = (
     _c("indicators_no_data", "int", "指标无数据", "targets of due milestones without actual"),
 )
 _RATES: tuple[Column, ...] = (
-    _c("on_time_rate", "float", "按期完成率", "done_on_time / due; empty when nothing due",
+    _c("on_time_rate", "float", "按期完成率", "done_on_time / (due - due_today); empty when nothing judged is due",
        nullable=True),
     _c("completion_share", "float", "完成占比", "(done + done_ahead) / milestones",
        nullable=True),
-    _LIGHT,
+    _MAX_DAYS_OVERDUE,
+    _ROLLUP_LIGHT,
     _RED_STREAK,
 )  # fmt: skip
 
@@ -213,7 +232,13 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
             _TITLE,
             _LABEL,
             _TEXT,
-            _DUE_DATE,
+            _c(
+                "due_date",
+                "date",
+                "到期日",
+                "the due date judged: a recurring milestone's current period end",
+            ),
+            _c("final_due_date", "date", "最终时限", "the plan's due date (a duty's final date)"),
             _DUE_KIND,
             _RECURRENCE,
             _DUE_QUARTER,
@@ -221,7 +246,7 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
             _CATEGORY,
             _LEAD_UNITS,
             _LEADERS,
-            _c("is_due", "bool", "已到期", "due on or before the as-of date (or recurring)"),
+            _c("is_due", "bool", "已到期", "due on or before the as-of date"),
             _STATUS,
             _c("status_code", "string", "状态代码", "the status as a code: on_time, overdue …"),
             _DAYS_OVERDUE,
@@ -292,6 +317,39 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
     _rollup("by_category", "按类别汇总", (_SECTION, _CATEGORY)),
     _rollup("by_section", "按部分汇总", (_SECTION,)),
     TableSchema(
+        "assessment.unit_ranking",
+        "单位排名",
+        (
+            _QUARTER,
+            _AS_OF,
+            _c(
+                "rank",
+                "int",
+                "名次",
+                "1 = best; units equal on every key share a rank",
+                nullable=True,
+            ),
+            _c("unit", "string", "牵头单位", "a lead unit"),
+            _c("standing", "string", "评定", "先进 / 后进 / 不参与排名, else empty"),
+            _c("due", "int", "应完成", "due milestones"),
+            _c("done_on_time", "int", "按期完成", "due, done on or before the due date"),
+            _c("overdue", "int", "逾期未完成", "due, reported, not done"),
+            _c("not_reported", "int", "未报送", "due and no report"),
+            _MAX_DAYS_OVERDUE,
+            _c(
+                "on_time_rate",
+                "float",
+                "按期完成率",
+                "done_on_time / (due - due_today)",
+                nullable=True,
+            ),
+            _ROLLUP_LIGHT,
+            _c("standing_note", "string", "说明", "why a unit is not ranked"),
+        ),  # fmt: skip
+        key=("quarter", "unit"),
+        description="one row per quarter and lead unit (rank_units; rules section 5)",
+    ),
+    TableSchema(
         "assessment.watchlist",
         "督办清单",
         (
@@ -321,6 +379,18 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
             _REPORTING_UNIT,
             _REPORT_AS_OF,
             _RED_STREAK,
+            _c(
+                "carried_over",
+                "bool",
+                "新增/持续",
+                "true: also on the previous quarter's list (持续); false: new (新增)",
+            ),
+            _c(
+                "quarters_on_list",
+                "int",
+                "连续督办（季）",
+                "consecutive quarters on the list, this one included",
+            ),
         ),  # fmt: skip
         key=("quarter", "milestone_id"),
         description="one row per quarter and milestone to chase (督办清单)",
