@@ -1,9 +1,9 @@
 """The scheduled quarterly run: every briefing of a quarter, an index page, all or nothing.
 
-``run_quarter("2023Q2")`` executes, with papermill, the overview, one briefing per lead unit, one
-per leader, one per indicator series (section 一 and the livelihood projects) and the source audit;
-exports each to offline HTML; writes ``index.html`` linking them; and only then replaces
-``reports/2023Q2/``. On a failure the previous reports stay untouched and the failing executed
+``run_quarter("2023Q2")`` executes, with papermill, the overview, the full 督办清单, one briefing per
+lead unit, one per leader, the 全部量化指标 page, one per indicator series with a quarterly
+trajectory and the source audit; exports each to offline HTML; writes the 督办清单 as
+``watchlist.xlsx``; writes ``index.html`` linking them; and only then replaces ``reports/2023Q2/``. On a failure the previous reports stay untouched and the failing executed
 notebook is kept in ``reports/.2023Q2.failed-<time>/`` for debugging.
 
 Speed: notebooks run in a few shared kernels (one per worker thread), so the kernel start and the
@@ -18,7 +18,6 @@ import html
 import logging
 import os
 import queue
-import re
 import shutil
 import threading
 import time
@@ -43,20 +42,21 @@ logger = logging.getLogger("taskanalytics")
 #: Index groups, in page order, with their Chinese headings.
 GROUPS: dict[str, str] = {
     "overview": "全区总览",
+    "watchlist": "督办清单",
     "unit": "牵头单位简报",
     "leader": "分管领导简报",
     "indicator": "指标专题",
     "audit": "源文件质量检查",
 }
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|#%\x00-\x1f]+')
-
 
 def _stem(prefix: str, key: str) -> str:
     """A file name stem that keeps Chinese and can never leave its folder (no separators, no
-    ``..``, no ``#``/``%`` that would break a link)."""
-    safe = re.sub(r"\.{2,}", ".", _UNSAFE.sub("_", key)).strip(" .") or "_"
-    return f"{prefix}-{safe}"
+    ``..``, no ``#``/``%`` that would break a link); the rule is
+    :func:`taskanalytics.briefing.pages.page_stem`, so pages can link to one another."""
+    from taskanalytics.briefing.pages import page_stem
+
+    return page_stem(prefix, key)
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,13 @@ def quarterly_briefings(
     Returns
     -------
     list of Briefing
-        The overview, one per lead unit, one per leader, one per indicator series, the audit.
+        The overview, one per lead unit, one per leader, 全部量化指标 (every target of the
+        quarter), one per indicator series with a quarterly trajectory
+        (:func:`taskanalytics.briefing.indicator_keys`, plan order), the audit.
     """
     from taskanalytics.assess.engine import resolve_quarter
     from taskanalytics.briefing import indicator_keys
+    from taskanalytics.briefing.pages import INDICATORS_ALL_STEM, indicator_title
 
     quarter, _ = resolve_quarter(quarter, as_of)  # fails here, before any kernel starts
     paths = config.resolve(plan_path, store)
@@ -130,6 +133,8 @@ def quarterly_briefings(
     }
     out = [Briefing("overview", None, f"{quarter} 全区重点任务推进情况", "quarterly_overview",
                     common, "overview")]  # fmt: skip
+    out.append(Briefing("watchlist", None, f"{quarter} 督办清单", "watchlist", common,
+                        "watchlist"))  # fmt: skip
     for unit in lead_units(plan):
         out.append(Briefing("unit", unit, unit, "unit_briefing", {"unit": unit, **common},
                             _stem("unit", unit)))  # fmt: skip
@@ -137,8 +142,10 @@ def quarterly_briefings(
     for leader in leaders:
         out.append(Briefing("leader", leader, leader, "leader_briefing",
                             {"leader": leader, **common}, _stem("leader", leader)))  # fmt: skip
+    out.append(Briefing("indicator", None, "全部量化指标", "indicators_all", common,
+                        INDICATORS_ALL_STEM))  # fmt: skip
     for key in indicator_keys(plan):
-        out.append(Briefing("indicator", key, key, "indicator_briefing",
+        out.append(Briefing("indicator", key, indicator_title(key), "indicator_briefing",
                             {"indicator": key, **common}, _stem("indicator", key)))  # fmt: skip
     out.append(Briefing("audit", None, "源文件质量检查", "source_audit",
                         {"plan_path": common["plan_path"]}, "source_audit"))  # fmt: skip
@@ -220,6 +227,8 @@ def run_quarter(
             f"{failure}; the run is kept in {failed}; {root / quarter} unchanged"
         )
 
+    if any(job.group == "watchlist" for job in jobs):
+        _write_watchlist_xlsx(staging, quarter, as_of, plan_file, store_file)
     index = write_index(
         staging, jobs, quarter=quarter, as_of=as_of_date, plan_file=plan_file,
         store_file=store_file,
@@ -304,6 +313,18 @@ def _execute_all(
     return timings, kernel_starts, (failures[0] if failures else None)
 
 
+def _write_watchlist_xlsx(
+    folder: Path, quarter: str, as_of: dt.date | str | None, plan_file: Path, store_file: Path
+) -> Path:
+    """Write the quarter's 督办清单 as ``watchlist.xlsx`` into the (staging) folder, atomically,
+    so it is published with the pages; the same context as the 督办 page."""
+    from taskanalytics.briefing import load_context, write_watchlist_xlsx
+    from taskanalytics.briefing.pages import WATCHLIST_XLSX
+
+    ctx = load_context(quarter, as_of=as_of, plan_path=plan_file, store=store_file)
+    return write_watchlist_xlsx(ctx, folder / WATCHLIST_XLSX)
+
+
 def _replace_dir(new: Path, final: Path) -> None:
     """Put ``new`` in place of ``final``: readers see the old folder or the new one."""
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
@@ -367,6 +388,8 @@ def write_index(
         links = "".join(
             f'<li><a href="{e(quote(b.stem))}.html">{e(b.title)}</a></li>' for b in items
         )
+        if group == "watchlist" and (folder / "watchlist.xlsx").is_file():
+            links += '<li><a href="watchlist.xlsx">督办清单（Excel 表格）</a></li>'
         sections.append(f"<section><h2>{e(heading)}（{len(items)}）</h2><ul>{links}</ul></section>")
     rows = "".join(
         f"<tr><td>{e(str(r.quarter))}</td><td>{e(str(r.unit))}</td><td>{e(str(r.source_file))}</td>"

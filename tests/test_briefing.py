@@ -183,12 +183,14 @@ def test_load_context_rejects_bad_quarter_and_date(empty_ctx):
 
 
 def test_indicator_keys_main_targets_and_livelihood(empty_ctx):
+    from taskanalytics.briefing.pages import indicator_series
+
     keys = briefing.indicator_keys(empty_ctx.plan)
     assert keys[:3] == ["地区生产总值增长", "固定资产投资同比增长", "一般公共预算收入"]
-    assert {"回迁安置", "居家适老化改造工程", "养老护理员专业化培训"} <= set(keys)
+    assert {"回迁安置", "居家适老化改造工程", "养老护理员专业化培训", "化解政府性债务"} <= set(keys)
     assert len(keys) == len(set(keys))
     for key in keys:
-        assert len(empty_ctx.assessment.series(key))
+        assert len(indicator_series(empty_ctx.assessment, key))
 
 
 def test_header_escapes_title_and_has_no_banner_without_synthetic_data(empty_ctx):
@@ -203,17 +205,20 @@ def test_unknown_unit_leader_or_indicator_is_a_briefing_error(empty_ctx):
         briefing.kpi_cards(empty_ctx, unit="不存在的局")
     with pytest.raises(briefing.BriefingError):
         briefing.briefing_header(empty_ctx, "x", leader="无名氏")
-    with pytest.raises(briefing.BriefingError, match="回迁安置"):
+    with pytest.raises(briefing.BriefingError, match="地区生产总值增长"):  # the briefed keys
         briefing.indicator_facts(empty_ctx, "不存在的指标")
 
 
 def test_sections_without_reports_count_everything_due_as_not_reported(empty_ctx):
     facts = briefing.kpi_cards(empty_ctx, unit="财政局").data
-    due = empty_ctx.current("by_unit").set_index("unit").loc["财政局", "due"]
-    assert f"财政局应完成节点 {due} 个" in facts and f"未报送 {due} 个" in facts
+    row = empty_ctx.current("by_unit").set_index("unit").loc["财政局"]
+    due, late = row["due"], row["not_reported"]
+    assert due == late + row["due_today"]  # due on the as-of day is not late (rule 2)
+    assert f"财政局应完成节点 {due} 个" in facts and f"未报送 {late} 个" in facts
     assert "全区" in facts
     table = briefing.portfolio(empty_ctx, "祝美娟")
-    assert (table["not_reported"] == table["due"]).all()
+    assert (table["not_reported"] <= table["due"]).all()  # the rest is due today:
+    assert (table["done"] == 0).all() and (table["overdue"] == 0).all()
     assert set(table["light"]) <= {"红", "黄", "绿"}
 
 
@@ -247,3 +252,31 @@ def test_plans_without_main_targets_brief_without_crashing(tmp_path):
     assert main_targets(ctx).empty
     assert "没有带量化指标的主要预期目标" in main_targets_chart(ctx).data
     assert not (tmp_path / "none.sqlite").exists()  # a missing store is not created
+
+
+def test_a_missing_roll_up_light_reads_no_items_due():
+    from taskanalytics.assess import vocab as va
+
+    lights = pd.Categorical(["红", None], categories=list(va.LIGHT_LABELS.values()))
+    out = briefing.table_html(pd.DataFrame({"unit": ["甲", "乙"], "light": lights})).data
+    assert '<span class="ta-badge ta-red">红</span>' in out
+    assert f'<span class="ta-badge ta-grey">{va.NO_LIGHT_LABEL}</span>' in out
+
+
+@pytest.fixture(scope="module")
+def demo_ctx(demo_store):
+    return briefing.load_context("2023Q2", store=demo_store)
+
+
+def test_unit_ranking_table_names_both_ends_and_units_not_ranked(demo_ctx):
+    from taskanalytics.assess import vocab as va
+
+    out = briefing.unit_ranking_table(demo_ctx).data
+    for word in ("名次", "评定", va.STANDING_LABELS["advanced"], va.STANDING_LABELS["lagging"]):
+        assert word in out
+    assert va.STANDING_LABELS["unranked"] in out and "少于 3 个" in out
+    assert va.NO_LIGHT_LABEL in out  # 公安分局 has nothing due in 2023Q2
+    units = briefing.status_table(demo_ctx, "unit").data
+    assert va.NO_LIGHT_LABEL in units
+    leader = briefing.portfolio(demo_ctx, "祝美娟")
+    assert set(leader["light"].dropna()) <= set(va.LIGHT_LABELS.values())

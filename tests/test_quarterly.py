@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from taskanalytics import read_plan
+from taskanalytics.briefing import indicator_keys
 from taskanalytics.config import DEFAULT_PLAN_PATH
 from taskanalytics.errors import NotebookRunError, TaskAnalyticsError
 from taskanalytics.quarterly import Briefing, quarterly_briefings, run_quarter
@@ -98,7 +99,11 @@ def test_quarterly_briefings_for_the_seed():
     assert groups[0] == "overview" and groups[-1] == "audit"
     assert groups.count("unit") == 33 and groups.count("leader") == 8
     keys = {j.key for j in jobs if j.group == "indicator"}
-    assert {"回迁安置", "一般公共预算收入", "地区生产总值增长"} <= keys
-    assert 45 <= len(jobs) <= 60
+    assert {"回迁安置", "一般公共预算收入", "地区生产总值增长", "化解政府性债务"} <= keys
+    # every indicator with a quarterly trajectory (43), after the 全部量化指标 page, plan order
+    indicator = [j for j in jobs if j.group == "indicator"]
+    assert indicator[0].stem == "indicators_all" and indicator[0].title == "全部量化指标"
+    assert [j.key for j in indicator[1:]] == indicator_keys(plan) and len(indicator) == 44
+    assert 85 <= len(jobs) <= 100
     assert len({j.stem for j in jobs}) == len(jobs)
     assert all("/" not in j.stem and not j.stem.startswith(".") for j in jobs)

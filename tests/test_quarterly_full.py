@@ -32,11 +32,67 @@ def test_every_expected_briefing_exists_and_the_index_links_resolve(run):
     )
     index = (folder / "index.html").read_text(encoding="utf-8")
     links = [unquote(link) for link in re.findall(r'<a href="([^"]+)"', index)]
-    assert len(links) == len(expected) and all((folder / link).is_file() for link in links)
-    for heading in ("全区总览", "牵头单位简报", "分管领导简报", "指标专题", "源文件质量检查"):
+    pages = [link for link in links if link.endswith(".html")]
+    assert len(pages) == len(expected) and all((folder / link).is_file() for link in links)
+    for heading in (
+        "全区总览",
+        "督办清单",
+        "牵头单位简报",
+        "分管领导简报",
+        "指标专题",
+        "源文件质量检查",
+    ):
         assert heading in index
     assert "示例数据" in index and "数据截至 2023-06-30" in index
     assert re.search(r"<code>[0-9a-f]{12}</code>", index)  # source files with their hashes
+
+
+def test_the_watchlist_page_and_its_excel_are_linked_and_complete(run):
+    from openpyxl import load_workbook
+
+    from taskanalytics import briefing, schema
+
+    _, store, result = run
+    folder = result.out_dir
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="watchlist.html"' in index and 'href="watchlist.xlsx"' in index
+    ctx = briefing.load_context("2023Q2", store=store)
+    items = ctx.current("watchlist")
+    rows = list(load_workbook(folder / "watchlist.xlsx").worksheets[0].values)
+    assert list(rows[0]) == list(schema.labels("assessment.watchlist").values())
+    assert len(rows) - 1 == len(items) > 0
+    page = (folder / "watchlist.html").read_text(encoding="utf-8")
+    body = page.split("<main>", 1)[1]
+    assert "仅显示" not in body and "分管领导" in body and "新增/持续" in body
+    assert "上期督办事项整改情况" in body and "未报送" in body
+    for link in {unquote(h) for h in re.findall(r'<a href="([^"#]+)"', body)}:
+        assert (folder / link).is_file(), link
+    overview = (folder / "overview.html").read_text(encoding="utf-8")
+    assert 'href="watchlist.html"' in overview and "上期督办事项整改情况" in overview
+    assert "未报送进度的牵头单位" in overview
+
+
+def test_every_indicator_has_its_page_and_the_all_targets_page_links_them(run):
+    from taskanalytics import briefing
+    from taskanalytics.briefing.pages import indicator_page
+
+    plan, store, result = run
+    folder = result.out_dir
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    linked = {unquote(h) for h in re.findall(r'<a href="([^"]+)"', index)}
+    debt = indicator_page("化解政府性债务")
+    assert {"indicators_all.html", debt, indicator_page("回迁安置")} <= linked
+    assert "全部量化指标" in index and "指标专题（44）" in index
+    keys = briefing.indicator_keys(plan)
+    assert all(indicator_page(k) in linked for k in keys)
+    page = (folder / debt).read_text(encoding="utf-8")
+    assert "化解政府性债务" in page and "70,289" in page  # the year target
+    body = (folder / "indicators_all.html").read_text(encoding="utf-8").split("<main>", 1)[1]
+    ctx = briefing.load_context("2023Q2", store=store)
+    assert body.count('data-label="目标值"') == len(ctx.current("indicators"))  # every target
+    assert "-4,414.1 万元" in body and "个百分点" in body and "无数据" in body
+    targets = {unquote(h) for h in re.findall(r'<a href="([^"#]+)"', body)}
+    assert debt in targets and all((folder / t).is_file() for t in targets)
 
 
 def test_every_page_is_code_free_offline_flagged_and_small(run):

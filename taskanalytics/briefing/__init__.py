@@ -10,7 +10,11 @@ the frames it is given. Display text is Simplified Chinese; column names stay En
 - :mod:`~taskanalytics.briefing.context`: :func:`load_context` (plan, reports, assessment,
   sources; cached), :func:`briefing_header`, :func:`indicator_keys`;
 - :mod:`~taskanalytics.briefing.sections`: the sections of the quarterly briefings (key figures,
-  watch list, roll-ups, main targets, trends, one indicator), each one notebook cell.
+  watch list, roll-ups, main targets, trends, one indicator), each one notebook cell;
+- :mod:`~taskanalytics.briefing.indicators`: 全部量化指标, every target of the quarter;
+- :mod:`~taskanalytics.briefing.watch`: 督办闭环 (the full watch list, last quarter's items now,
+  the units that did not report, the Excel copy); :mod:`~taskanalytics.briefing.pages`: the
+  run's file names, so pages link to one another.
 """
 
 from __future__ import annotations
@@ -36,6 +40,11 @@ from taskanalytics.briefing.context import (
     load_context,
     quarter_label,
 )
+from taskanalytics.briefing.indicators import (
+    indicators_all,
+    indicators_all_summary,
+    indicators_all_table,
+)
 from taskanalytics.briefing.plan_facts import count_plan, plan_key_facts
 from taskanalytics.briefing.sections import (
     ASSESS_COLUMNS_ZH,
@@ -57,8 +66,18 @@ from taskanalytics.briefing.sections import (
     tasks_table,
     trend_chart,
     trend_table,
+    unit_ranking_table,
     upcoming_table,
     watchlist_table,
+)
+from taskanalytics.briefing.watch import (
+    not_reporting,
+    not_reporting_note,
+    rectification,
+    rectification_summary,
+    watchlist_more,
+    watchlist_summary,
+    write_watchlist_xlsx,
 )
 
 __all__ = [
@@ -80,6 +99,9 @@ __all__ = [
     "indicator_keys",
     "indicator_notes",
     "indicator_table",
+    "indicators_all",
+    "indicators_all_summary",
+    "indicators_all_table",
     "indicators_table",
     "key_facts",
     "kpi_cards",
@@ -88,10 +110,14 @@ __all__ = [
     "main_targets_chart",
     "main_targets_table",
     "milestones_table",
+    "not_reporting",
+    "not_reporting_note",
     "plan_key_facts",
     "portfolio",
     "portfolio_table",
     "quarter_label",
+    "rectification",
+    "rectification_summary",
     "scope_trend",
     "status_chart",
     "status_table",
@@ -100,6 +126,10 @@ __all__ = [
     "tasks_table",
     "trend_chart",
     "trend_table",
+    "unit_ranking_table",
     "upcoming_table",
+    "watchlist_more",
+    "watchlist_summary",
     "watchlist_table",
+    "write_watchlist_xlsx",
 ]

@@ -56,10 +56,11 @@ _LIST_SEPARATOR = "、"
 #: :mod:`taskanalytics.assess.vocab`). The word itself is always shown, so the colour is never
 #: the only signal (colour-blind readers, black-and-white print).
 BADGE_CLASSES: dict[str, dict[str, str]] = {
-    "light": {"red": "ta-red", "yellow": "ta-yellow", "green": "ta-green"},
+    "light": {"red": "ta-red", "yellow": "ta-yellow", "green": "ta-green", "none": "ta-grey"},
     "status": {
         "overdue": "ta-red",
         "not_reported": "ta-yellow",
+        "due_today": "ta-yellow",
         "due_soon": "ta-yellow",
         "done_late": "ta-grey",
         "not_due": "ta-grey",
@@ -71,13 +72,15 @@ BADGE_CLASSES: dict[str, dict[str, str]] = {
         "behind": "ta-red",
         "nearly_met": "ta-yellow",
         "no_data": "ta-grey",
+        "not_due": "ta-grey",
         "met": "ta-green",
     },
     "reason": {"overdue": "ta-red", "behind": "ta-yellow", "not_reported": "ta-yellow"},
 }
 #: Each badge vocabulary: code -> the word shown.
 _BADGE_VOCABS: dict[str, dict[str, str]] = {
-    "light": va.LIGHT_LABELS,
+    # a roll-up row with nothing due has no light: shown as 本期无到期事项
+    "light": {**va.LIGHT_LABELS, "none": va.NO_LIGHT_LABEL},
     "status": va.STATUS_LABELS,
     "band": va.BAND_LABELS,
     "reason": va.WATCH_REASONS,
@@ -105,7 +108,16 @@ _STYLE = """
 .ta-fact-label { color: #5a6b7d; font-size: 0.9em; }
 .ta-fact-hint { color: #5a6b7d; font-size: 0.8em; }
 .ta-note { color: #5a6b7d; font-size: 0.9em; }
-.ta-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }
+/* a table wider than its box scrolls inside it; a shadow on the side that has more shows that
+   it does (the white covers scroll with the content and hide the shadow at either end) */
+.ta-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%;
+  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)),
+    linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) 100% 0,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.22), rgba(0,0,0,0)),
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) 100% 0;
+  background-repeat: no-repeat; background-color: #fff;
+  background-size: 40px 100%, 40px 100%, 14px 100%, 14px 100%;
+  background-attachment: local, local, scroll, scroll; }
 .ta-table { border-collapse: collapse; font-size: 0.92em; margin: 0.4em 0 1em; }
 .jp-RenderedHTMLCommon .ta-table th, .jp-RenderedHTMLCommon .ta-table td,
 .ta-table th, .ta-table td { text-align: left; }
@@ -267,11 +279,13 @@ def _badge_codes(frame: pd.DataFrame, column: str, kind: str) -> list[str | None
         return [c if isinstance(c, str) else None for c in frame[code_col]]
     values = frame[column]
     vocab = _BADGE_VOCABS[kind]
-    if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == list(
-        vocab.values()
-    ):
+    categories = (
+        list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype) else []
+    )
+    if categories and categories == list(vocab.values())[: len(categories)]:
         codes = list(vocab)
-        return [codes[i] if i >= 0 else None for i in values.cat.codes]
+        missing = "none" if kind == "light" else None  # a light's absence is a word of its own
+        return [codes[i] if i >= 0 else missing for i in values.cat.codes]
     return [None] * len(frame)
 
 
@@ -315,6 +329,16 @@ def _format_cell(value: object) -> str:
     return str(value)
 
 
+def _linked(text: str, hrefs: Mapping[str, str]) -> str:
+    """The names of a 、-joined cell, each escaped and linked when it has a page."""
+    if text in hrefs:  # one name that itself holds 、 (指标 走出去京津冀、长三角、粤港澳大湾区)
+        return f'<a href="{_esc(hrefs[text])}">{_esc(text)}</a>'
+    return _LIST_SEPARATOR.join(
+        f'<a href="{_esc(hrefs[name])}">{_esc(name)}</a>' if name in hrefs else _esc(name)
+        for name in text.split(_LIST_SEPARATOR)
+    )
+
+
 def table_html(
     df: pd.DataFrame,
     *,
@@ -327,6 +351,7 @@ def table_html(
     badges: Iterable[str] = BADGE_COLUMNS,
     cards: bool = False,
     table: str | None = None,
+    links: Mapping[str, Mapping[str, str]] | None = None,
 ) -> HTML:
     """Return a DataFrame as a plain HTML table with Chinese headers, for readers.
 
@@ -363,6 +388,10 @@ def table_html(
         The data-contract table ``df`` holds (``"by_unit"``, ``"assessment.watchlist"``, see
         :mod:`taskanalytics.schema`): its Chinese labels are the headers, over
         :data:`COLUMNS_ZH` and under ``columns_zh``.
+    links
+        Column -> (name -> href, already URL-quoted): each name in such a cell (a list or a
+        、-joined text of unit or leader names) becomes a link to its page; other names stay
+        text.
 
     Returns
     -------
@@ -417,9 +446,13 @@ def table_html(
                 if col in numeric
                 else ("ta-wrap ta-long" if col in long else ("ta-wrap" if col in wrap else ""))
             )
+            if col in badge_codes and not text and kinds[col] == "light":
+                text = va.NO_LIGHT_LABEL  # a roll-up row with nothing due: no light
             shown = _esc(text)
             if col in badge_codes and text:
                 shown = _badge(text, kinds[col], badge_codes[col][i])  # type: ignore[arg-type]
+            elif links and col in links and text:
+                shown = _linked(text, links[col])
             attrs = f' class="{klass}"' if klass else ""
             cells.append(f'<td{attrs} data-label="{labels[col]}">{shown}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")

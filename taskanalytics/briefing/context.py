@@ -17,13 +17,16 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 from IPython.display import HTML
 
 from taskanalytics import config
 from taskanalytics.assess.engine import Assessment, assess, assess_all, resolve_quarter
+from taskanalytics.assess.watchlist import mark_carried_over
 from taskanalytics.briefing.blocks import _STYLE, _esc, synthetic_banner, table_html
+from taskanalytics.briefing.pages import KEY_SEPARATOR
 from taskanalytics.errors import BriefingError
 from taskanalytics.plan.build import Plan, read_plan
 from taskanalytics.progress import store
@@ -68,6 +71,11 @@ _TABLES = (
     "by_section",
     "watchlist",
 )
+
+
+#: What the as-of date is, said next to it on every page (see ``resolve_quarter``: by default the
+#: earlier of today and the quarter's end).
+AS_OF_BASIS: Final[dict[str, str]] = {"quarter_end": "季度末", "today": "季度未结束，按当日数据"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,6 +125,18 @@ class BriefingContext:
     def quarters(self) -> tuple[str, ...]:
         """The assessed quarters, oldest first; the last is :attr:`quarter`."""
         return self.assessment.quarters
+
+    @property
+    def as_of_is_quarter_end(self) -> bool:
+        """Whether the data are as of the quarter's end (else the quarter was not over)."""
+        return self.as_of == Quarter.parse(self.quarter).end
+
+    @property
+    def as_of_text(self) -> str:
+        """The as-of date and what it is: ``2023-06-21（季度未结束，按当日数据）`` or
+        ``2023-06-30（季度末）``; every page shows it where it says 截至."""
+        basis = AS_OF_BASIS["quarter_end" if self.as_of_is_quarter_end else "today"]
+        return f"{self.as_of.isoformat()}（{basis}）"
 
     def current(self, table: str) -> pd.DataFrame:
         """Return the rows of one assessment table for the briefed quarter.
@@ -183,11 +203,16 @@ def _sources(plan_path: Path, progress: pd.DataFrame) -> pd.DataFrame:
 
 
 def _stack(earlier: Assessment, last: Assessment) -> Assessment:
-    """Return ``last`` with ``earlier``'s quarters put in front of its tables."""
+    """Return ``last`` with ``earlier``'s quarters put in front of its tables.
+
+    The watch list's carry-over (新增/持续) is recomputed over the stacked quarters: ``last``
+    alone could not know which of its items were listed before.
+    """
     tables = {
         name: pd.concat([getattr(earlier, name), getattr(last, name)], ignore_index=True)
         for name in _TABLES
     }
+    tables["watchlist"] = mark_carried_over(tables["watchlist"])
     return dataclasses.replace(last, quarters=earlier.quarters + last.quarters, **tables)
 
 
@@ -406,7 +431,7 @@ def briefing_header(
         f'<h1 class="ta-h">{_esc(title)}</h1>',
         '<div class="ta-meta">'
         f"<span>季度：{_esc(quarter_label(ctx.quarter))}</span>"
-        f"<span>数据截至：{_esc(ctx.as_of.isoformat())}</span>"
+        f"<span>数据截至：{_esc(ctx.as_of_text)}</span>"
         f"<span>生成时间：{_esc(ctx.generated_at.strftime('%Y-%m-%d %H:%M'))}</span>"
         "</div>",
         '<div class="ta-meta"><span>数据来源：'
@@ -426,11 +451,18 @@ def briefing_header(
 
 
 def indicator_keys(plan: Plan) -> list[str]:
-    """Return the indicator series briefed one by one, as :meth:`Assessment.series` keys.
+    """Return the indicator series briefed one by one, in plan order.
 
-    The series are the targets of section 一 (category 主要预期目标: GDP, investment, budget
-    revenue …) and of the livelihood projects (民生实事: 回迁安置 …), in plan order. A series
-    is keyed by its metric name when that name belongs to one task only, else by the task id.
+    A series is one task's metric with a quarterly trajectory: at least two of its targets fall
+    on distinct due dates (化解政府性债务 17501 → 63422 → 68863 → 70289 万元, 回迁安置 …). A
+    metric with a single target is shown only in the table of all targets
+    (:func:`~taskanalytics.briefing.indicators_all_table`). Plan order is the order of the
+    plan's targets (tasks as numbered, section 一 first, the livelihood projects last; within a
+    task, its metrics as first listed).
+
+    A series is keyed by its metric name when no other task has a target with that name (the
+    key :meth:`Assessment.series` takes), else by ``task_id:metric``
+    (:func:`~taskanalytics.briefing.pages.indicator_series` reads both).
 
     Parameters
     ----------
@@ -440,22 +472,21 @@ def indicator_keys(plan: Plan) -> list[str]:
     Returns
     -------
     list of str
-        E.g. ``["地区生产总值增长", "固定资产投资同比增长", …, "回迁安置", …]``.
+        E.g. ``["地区生产总值增长", "固定资产投资同比增长", …, "化解政府性债务", "回迁安置", …]``.
 
     Examples
     --------
     >>> indicator_keys(read_plan(config.DEFAULT_PLAN_PATH))[:2]  # doctest: +SKIP
     ['地区生产总值增长', '固定资产投资同比增长']
     """
-    tasks = plan.tasks
-    wanted = tasks.loc[
-        (tasks["category"] == MAIN_CATEGORY) | (tasks["section"] == "livelihood"), "task_id"
-    ]
-    targets = plan.targets
+    targets = plan.targets.merge(
+        plan.milestones[["milestone_id", "due_date"]], on="milestone_id", how="left"
+    )
     tasks_per_metric = targets.groupby("metric")["task_id"].nunique()
-    picked = targets[targets["task_id"].isin(set(wanted))]
+    dates = targets.groupby(["task_id", "metric"], sort=False)["due_date"].nunique()
     keys = [
-        metric if tasks_per_metric[metric] == 1 else task_id
-        for task_id, metric in zip(picked["task_id"], picked["metric"], strict=True)
+        metric if tasks_per_metric[metric] == 1 else f"{task_id}{KEY_SEPARATOR}{metric}"
+        for (task_id, metric), n in dates.items()
+        if n >= 2
     ]
     return list(dict.fromkeys(keys))

@@ -20,6 +20,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from taskanalytics import charts, schema
+from taskanalytics.assess import rollup
 from taskanalytics.assess import vocab as va
 from taskanalytics.briefing.blocks import key_facts, table_html
 from taskanalytics.briefing.context import (
@@ -30,6 +31,7 @@ from taskanalytics.briefing.context import (
     indicator_keys,
     quarter_label,
 )
+from taskanalytics.briefing.pages import indicator_series, leader_links, unit_links
 from taskanalytics.errors import AssessmentError
 from taskanalytics.progress import vocab as vp
 
@@ -52,6 +54,7 @@ __all__ = [
     "tasks_table",
     "trend_chart",
     "trend_table",
+    "unit_ranking_table",
     "upcoming_table",
     "watchlist_table",
 ]
@@ -85,7 +88,8 @@ ASSESS_COLUMNS_ZH: dict[str, str] = {
 #: Bands in the order indicator tables list them: behind first.
 _BAND_ORDER = ("behind", "no_data", "nearly_met", "met")
 _RATE = {"on_time_rate": "{:.0%}", "achievement": "{:.0%}", "gap": "{:+,.1f}"}
-_COUNTS = ["milestones", "due", "done", "done_on_time", "done_late", "overdue", "not_reported"]
+_COUNTS = ["milestones", "due", "done", "done_on_time", "done_late", "overdue", "not_reported",
+           "due_today"]  # fmt: skip
 _LIGHT_ORDER = {label: i for i, label in enumerate(va.LIGHT_LABELS.values())}
 _DISTRICT = "全区"
 
@@ -117,10 +121,6 @@ def _band_code(band: object) -> str | None:
 
 def _pct(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:.0%}"
-
-
-def _rate(done_on_time: float, due: float) -> float:
-    return done_on_time / due if due else float("nan")
 
 
 # --------------------------------------------------------------------------- scopes
@@ -168,7 +168,7 @@ def _counts(ctx: BriefingContext, unit: str | None, leader: str | None) -> pd.Da
         rows = a.by_section
     cols = [*_COUNTS, "indicators", "indicators_behind"]
     out = rows.groupby("quarter", sort=False)[cols].sum().reindex(ctx.quarters, fill_value=0)
-    out["on_time_rate"] = out["done_on_time"] / out["due"].where(out["due"] > 0)
+    out["on_time_rate"] = rollup.on_time_rate(out["done_on_time"], out["due"], out["due_today"])
     watch = _scoped(a.watchlist, unit, leader).groupby("quarter", sort=False).size()
     out["watchlist"] = watch.reindex(out.index, fill_value=0)
     return out.rename_axis("quarter").reset_index()
@@ -241,13 +241,13 @@ def kpi_cards(ctx: BriefingContext, *, unit: str | None = None, leader: str | No
         if now[col] > 0
     ]
     answer = (
-        f"截至 {ctx.as_of.isoformat()}，{scope}应完成节点 {int(now['due'])} 个，"
+        f"截至 {ctx.as_of_text}，{scope}应完成节点 {int(now['due'])} 个，"
         f"已完成 {int(now['done'])} 个（其中按期 {int(now['done_on_time'])} 个），"
         f"逾期未完成 {int(now['overdue'])} 个，未报送 {int(now['not_reported'])} 个；"
         f"按期完成率 {_pct(now['on_time_rate'])}。"
     )
     note = (
-        "应完成 = 已完成 + 逾期未完成 + 未报送；按期完成率 = 按期完成 ÷ 应完成。"
+        "应完成 = 已完成 + 逾期未完成 + 未报送 + 今日到期；按期完成率 = 按期完成 ÷ 应完成。"
         "未到期节点不计入。一项任务有多个牵头单位或分管领导的，分别计入每一方。"
     )
     return key_facts(facts, answer=answer, note=note, hints=hints, alerts=alerts)
@@ -277,20 +277,43 @@ def watchlist_table(
     Returns
     -------
     IPython.display.HTML
-        Reason, milestone, due date, days overdue, owners, indicator gap, the unit's own note
-        (escaped) and the task's red streak.
+        Reason, 新增/持续 (with the quarters running), milestone, task, due date, days overdue,
+        lead units and leaders (each a link to their page of the quarterly run), indicator gap,
+        the unit's own note (escaped) and the task's red streak.
     """
     rows = _rows(ctx, "watchlist", unit, leader)
-    cols = ["reason", "milestone_id", "text", "due_date", "days_overdue"]
+    cols = ["reason", "carried_over", "milestone_id", "task_title", "text", "due_date"]
+    cols += ["days_overdue"]
     cols += ["lead_units"] if unit is None else []
+    cols += ["leaders"] if leader is None else []
     cols += ["behind", "note", "red_streak"]
     return _table(
-        rows,
+        rows.assign(carried_over=carry_words(rows)),
         cols,
         table="assessment.watchlist",
         max_rows=max_rows,
         empty_text="本季度没有需要督办的事项。",
         cards=True,
+        links={
+            "lead_units": unit_links(ctx.assessment.by_unit["unit"].unique()),
+            "leaders": leader_links(ctx.assessment.by_leader["leader"].unique()),
+        },
+    )
+
+
+#: How a watch-list item stands against last quarter's list (督办闭环).
+CARRY_WORDS: dict[str, str] = {"new": "新增", "carried": "持续"}
+
+
+def carry_words(watchlist: pd.DataFrame) -> pd.Series:
+    """Return each item's 新增 or 持续（连续 N 季） (``carried_over``, ``quarters_on_list``)."""
+    return pd.Series(
+        [
+            f"{CARRY_WORDS['carried']}（连续 {int(n)} 季）" if on else CARRY_WORDS["new"]
+            for on, n in zip(watchlist["carried_over"], watchlist["quarters_on_list"], strict=True)
+        ],
+        index=watchlist.index,
+        dtype=object,
     )
 
 
@@ -478,8 +501,32 @@ def status_chart(ctx: BriefingContext, by: str = "category") -> alt.Chart:
         rows,
         _GROUP_COLUMN[by],
         title=f"各{what}应完成节点的状态",
-        subtitle=f"{quarter_label(ctx.quarter)}，截至 {ctx.as_of.isoformat()}",
+        subtitle=f"{quarter_label(ctx.quarter)}，截至 {ctx.as_of_text}",
     )
+
+
+def unit_ranking_table(ctx: BriefingContext, *, max_rows: int | None = None) -> HTML:
+    """Return the quarter's 单位排名: rank, 先进/后进, on-time rate, light (rules, section 5).
+
+    Units with fewer due milestones than ``rules.min_due_for_ranking`` come last as 不参与排名,
+    with the reason; a unit with nothing due shows 本期无到期事项 instead of a light.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    rows = ctx.assessment.unit_ranking(ctx.quarter)
+    cols = ["rank", "unit", "standing", "on_time_rate", "due", "done_on_time", "overdue"]
+    cols += ["not_reported", "max_days_overdue", "light", "standing_note"]
+    rules = ctx.assessment.rules
+    note = HTML(
+        '<p class="ta-note">'
+        f"按按期完成率排名，应完成节点不少于 {rules.min_due_for_ranking} 个的单位参与；"
+        "完成率相同的，逾期未完成少者在前，再以最长逾期天数少者在前；"
+        f"前 {rules.ranking_named} 名为先进，后 {rules.ranking_named} 名为后进。</p>"
+    )
+    table = _table(rows, cols, table="assessment.unit_ranking", max_rows=max_rows)
+    return HTML(table.data + note.data)
 
 
 def portfolio(ctx: BriefingContext, leader: str) -> pd.DataFrame:
@@ -496,7 +543,7 @@ def portfolio(ctx: BriefingContext, leader: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``unit, tasks, milestones, due, done, done_on_time, overdue, not_reported,
-        on_time_rate, light`` (the worst milestone light), red first.
+        on_time_rate, light`` (the roll-up rule, ``rollup.row_light``), red first.
 
     Raises
     ------
@@ -516,7 +563,10 @@ def portfolio(ctx: BriefingContext, leader: str) -> pd.DataFrame:
             "done_on_time": (ms["is_due"] & (code == "on_time")).astype(int).to_numpy(),
             "overdue": (code == "overdue").astype(int).to_numpy(),
             "not_reported": (ms["is_due"] & (code == "not_reported")).astype(int).to_numpy(),
-            "_light": ms["light"].map(_LIGHT_ORDER).astype(int).to_numpy(),
+            "due_today": (code == "due_today").astype(int).to_numpy(),
+            "indicators": (ms["indicators"] * ms["is_due"]).astype(int).to_numpy(),
+            "indicators_behind": ms["indicators_behind"].astype(int).to_numpy(),
+            "_days": ms["days_overdue"].where(code == "overdue", 0).astype(int).to_numpy(),
         }
     )
     out = flags.groupby("unit", sort=False).agg(
@@ -524,13 +574,25 @@ def portfolio(ctx: BriefingContext, leader: str) -> pd.DataFrame:
         **{c: (c, "sum") for c in ["milestones", "due", "done", "done_on_time"]},
         overdue=("overdue", "sum"),
         not_reported=("not_reported", "sum"),
-        _light=("_light", "max"),
+        due_today=("due_today", "sum"),
+        indicators=("indicators", "sum"),
+        indicators_behind=("indicators_behind", "sum"),
+        _days=("_days", "max"),
     )
-    out["on_time_rate"] = out["done_on_time"] / out["due"].where(out["due"] > 0)
-    labels = list(va.LIGHT_LABELS.values())
-    out["light"] = out["_light"].map(lambda i: labels[i])
+    out["on_time_rate"] = rollup.on_time_rate(out["done_on_time"], out["due"], out["due_today"])
+    codes = rollup.row_light(
+        due=out["due"],
+        overdue=out["overdue"],
+        not_reported=out["not_reported"],
+        indicators=out["indicators"],
+        indicators_behind=out["indicators_behind"],
+        max_days_overdue=out["_days"],
+        rules=ctx.assessment.rules,
+    )
+    out["light"] = pd.Categorical.from_codes(codes, categories=list(va.LIGHT_LABELS.values()))
+    out["_light"] = codes
     out = out.sort_values(["_light", "overdue", "not_reported"], ascending=False, kind="stable")
-    return out.drop(columns="_light").reset_index()
+    return out.drop(columns=["_light", "_days", "indicators", "indicators_behind"]).reset_index()
 
 
 def portfolio_table(ctx: BriefingContext, leader: str) -> HTML:
@@ -613,7 +675,7 @@ def trend_chart(
 
 def _series(ctx: BriefingContext, key: str) -> pd.DataFrame:
     try:
-        return ctx.assessment.series(key)
+        return indicator_series(ctx.assessment, key)  # a metric, a task id or task_id:metric
     except AssessmentError:
         raise BriefingError("indicator series", key, indicator_keys(ctx.plan)) from None
 

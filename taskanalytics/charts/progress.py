@@ -12,6 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from taskanalytics.assess.rollup import on_time_rate
 from taskanalytics.charts.plan import _require
 from taskanalytics.charts.render import describe
 from taskanalytics.errors import ChartInputError
@@ -27,13 +28,18 @@ __all__ = [
 ]
 
 #: Count column of a roll-up -> (status label, colour) for the stacked bars of due milestones,
-#: in stacking order. Together they make up ``due`` (done on time + late + overdue + unreported).
+#: in stacking order. Together they make up ``due`` (done on time + late + overdue + unreported
+#: + due today).
 DUE_STATUS: dict[str, tuple[str, str]] = {
     "done_on_time": ("按期完成", "#3a8d55"),
     "done_late": ("逾期完成", "#8fb3d9"),
     "overdue": ("逾期未完成", "#c0392b"),
     "not_reported": ("未报送", "#e0a526"),
+    "due_today": ("今日到期", "#f2d16b"),
 }
+#: Columns of :data:`DUE_STATUS` a frame may lack (then 0): older roll-ups had no 今日到期.
+_OPTIONAL_STATUS = ("due_today",)
+_REQUIRED_STATUS = [c for c in DUE_STATUS if c not in _OPTIONAL_STATUS]
 
 _TARGET_COLOR = "#7a8694"
 _ACTUAL_COLOR = "#2f6db5"
@@ -63,6 +69,7 @@ def _long_status(frame: pd.DataFrame, key: str) -> pd.DataFrame:
             }
         )
         for i, (col, (label, _)) in enumerate(DUE_STATUS.items())
+        if col in frame.columns  # an optional status missing: nothing to stack
     ]
     return pd.concat(parts, ignore_index=True)
 
@@ -115,7 +122,7 @@ def chart_status_by_group(
     ...                   "overdue": [1], "not_reported": [0]})
     >>> chart = chart_status_by_group(r, "unit", title="各单位应完成节点")
     """
-    _require(rollup, [by, *DUE_STATUS], "chart_status_by_group")
+    _require(rollup, [by, *_REQUIRED_STATUS], "chart_status_by_group")
     data = _long_status(rollup, by)
     order = list(dict.fromkeys(rollup[by].astype(str)))
     heading = alt.Title(title, subtitle=subtitle) if subtitle else alt.Title(title)
@@ -153,7 +160,7 @@ def _number(value: float) -> str:
 
 def _status_phrase(row: pd.Series, name: str) -> str:
     """``"财政局 应完成 10 个：按期完成 5，逾期未完成 3"`` (statuses with a zero left out)."""
-    counts = [(label, int(row[col])) for col, (label, _) in DUE_STATUS.items()]
+    counts = [(label, int(row.get(col, 0))) for col, (label, _) in DUE_STATUS.items()]
     due = sum(n for _, n in counts)
     shown = "，".join(f"{label} {n}" for label, n in counts if n)
     return f"{name} 应完成 {due} 个" + (f"：{shown}" if shown else "")
@@ -187,12 +194,13 @@ def chart_status_trend(
     ...                   "done_late": [1], "overdue": [1], "not_reported": [0]})
     >>> chart = chart_status_trend(s)
     """
-    _require(summary, ["quarter", "due", *DUE_STATUS], "chart_status_trend")
+    _require(summary, ["quarter", "due", *_REQUIRED_STATUS], "chart_status_trend")
     labelled = summary.assign(label=summary["quarter"].map(quarter_axis_label))
     data = _long_status(labelled, "label")
     order = labelled["label"].tolist()
     due = labelled["due"].astype(int)
-    rate = (labelled["done_on_time"] / due.where(due > 0)).map(
+    today = labelled["due_today"] if "due_today" in labelled else 0
+    rate = on_time_rate(labelled["done_on_time"], due, today).map(
         lambda r: "—" if pd.isna(r) else f"按期 {r:.0%}"
     )
     totals = pd.DataFrame({"label": order, "due": due.to_numpy(), "text": rate.to_numpy()})

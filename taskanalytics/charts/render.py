@@ -22,7 +22,9 @@ __all__ = [
     "THEME_NAME",
     "cjk_theme",
     "enable_offline_charts",
+    "phone_spec",
     "render_svg",
+    "render_svg_variants",
 ]
 
 logger = logging.getLogger("taskanalytics")
@@ -128,11 +130,179 @@ def chart_description(spec: dict[str, Any]) -> str:
     return f"图表：{title}" if isinstance(title, str) and title.strip() else "图表"
 
 
-def _svg_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
+# ----------------------------------------------------------------------------- phone variant
+
+#: Total width (px) of a chart's phone variant: the content box of a 375 px phone is about
+#: 340 px wide (see the offline template), so the SVG is drawn at 1:1 there and its text keeps
+#: the size it was drawn with.
+PHONE_WIDTH = 320
+#: Smallest font size (px) in a phone variant; the issue asks for at least 10 px on screen.
+PHONE_MIN_FONT = 12
+#: Axis and legend labels are cut with an ellipsis beyond this many px on a phone.
+PHONE_LABEL_LIMIT = 96
+#: Title lines are wrapped at this many px (the SVG's width less its padding and a margin).
+_PHONE_TEXT_WIDTH = PHONE_WIDTH - 24
+#: A facet's y axis and padding (px), taken from PHONE_WIDTH to give its panels' width.
+_PHONE_FACET_AXIS = 70
+
+_FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize")
+
+#: Merged over the chart's own config (the theme's) in the phone variant.
+_PHONE_CONFIG: dict[str, Any] = {
+    "axis": {
+        "labelFontSize": PHONE_MIN_FONT,
+        "titleFontSize": PHONE_MIN_FONT,
+        "labelLimit": PHONE_LABEL_LIMIT,
+    },
+    "legend": {
+        "labelFontSize": PHONE_MIN_FONT,
+        "titleFontSize": PHONE_MIN_FONT,
+        "labelLimit": PHONE_LABEL_LIMIT,
+        "columns": 3,
+    },
+    "header": {"labelFontSize": PHONE_MIN_FONT, "titleFontSize": PHONE_MIN_FONT},
+    "title": {"fontSize": 15, "subtitleFontSize": PHONE_MIN_FONT},
+    "text": {"fontSize": PHONE_MIN_FONT},
+}
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough drawn width of ``text`` at ``size`` px: a CJK character is 1 em, others 0.6 em."""
+    return sum(size if ord(ch) > 0x2E80 else 0.6 * size for ch in text)
+
+
+def _wrap(text: object, size: float, width: float = _PHONE_TEXT_WIDTH) -> object:
+    """Split a title into lines (a list, as Vega draws them) that fit ``width`` px."""
+    if isinstance(text, list):
+        return [line for part in text for line in _as_lines(_wrap(part, size, width))]
+    if not isinstance(text, str) or _text_width(text, size) <= width:
+        return text
+    lines, line = [], ""
+    for ch in text:
+        if line and _text_width(line + ch, size) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line] if line else lines
+
+
+def _as_lines(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]
+
+
+def _phone_title(title: object, config: dict[str, Any]) -> object:
+    size = config.get("title", {}).get("fontSize", 15)
+    if isinstance(title, dict):
+        out = dict(title)
+        if "text" in out:
+            out["text"] = _wrap(out["text"], max(size, out.get("fontSize", 0)))
+        if "subtitle" in out:
+            out["subtitle"] = _wrap(out["subtitle"], PHONE_MIN_FONT)
+        return out
+    return _wrap(title, size)
+
+
+def _phone_walk(node: Any, config: dict[str, Any]) -> Any:
+    """A copy of a spec's tree with fonts raised, label limits cut, step widths fixed."""
+    if isinstance(node, list):
+        return [_phone_walk(v, config) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("data", "datasets", "config"):
+            out[key] = value  # data is not layout; config is merged by phone_spec
+        elif key in _FONT_KEYS and isinstance(value, (int, float)):
+            out[key] = max(value, PHONE_MIN_FONT)
+        elif key == "labelLimit" and isinstance(value, (int, float)):
+            out[key] = min(value, PHONE_LABEL_LIMIT) if value else PHONE_LABEL_LIMIT
+        elif key == "title" and not isinstance(value, type(None)):
+            out[key] = _phone_walk(_phone_title(value, config), config)
+        elif key == "columns" and isinstance(value, int):
+            out[key] = 1  # facets and concats: one panel per row
+        elif key == "hconcat":
+            out["vconcat"] = _phone_walk(value, config)
+        else:
+            out[key] = _phone_walk(value, config)
+    return out
+
+
+def phone_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of a chart's spec sized for a 375 px phone.
+
+    The chart is :data:`PHONE_WIDTH` px wide in all (``autosize`` ``fit-x``; a step width
+    such as ``alt.Step(90)`` becomes that fixed width), every font is at least
+    :data:`PHONE_MIN_FONT` px, axis and legend labels are cut at :data:`PHONE_LABEL_LIMIT`
+    px, long titles wrap, and facets get one panel per row. Drawn at 1:1 on the phone, its
+    smallest text is :data:`PHONE_MIN_FONT` px. The spec is not modified.
+
+    Parameters
+    ----------
+    spec
+        A Vega-Lite specification (a chart's ``to_dict()``).
+
+    Returns
+    -------
+    dict
+        The phone variant's specification.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> chart = alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a:N")
+    >>> phone_spec(chart.properties(width=alt.Step(90)).to_dict())["width"]
+    320
+    """
+    config = {**spec.get("config", {})}
+    for key, extra in _PHONE_CONFIG.items():
+        config[key] = {**config.get(key, {}), **extra}
+    out = _phone_walk(spec, config)
+    out["config"] = config
+    if "facet" in out and "spec" in out:  # a facet cannot "fit": size its panels instead
+        out["spec"] = {**out["spec"], "width": PHONE_WIDTH - _PHONE_FACET_AXIS}
+    elif "vconcat" in out or "concat" in out:
+        for part in out.get("vconcat", out.get("concat", [])):
+            if isinstance(part, dict):
+                part["width"] = PHONE_WIDTH - _PHONE_FACET_AXIS
+    else:
+        out["width"] = PHONE_WIDTH
+        out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return out
+
+
+def render_svg_variants(spec: dict[str, Any]) -> tuple[str, str | None]:
+    """Return a chart's desktop SVG and its phone SVG (None if the phone variant fails).
+
+    Parameters
+    ----------
+    spec
+        The Vega-Lite specification, with data inlined.
+
+    Returns
+    -------
+    tuple of str and str or None
+        The SVG of ``spec`` and the SVG of :func:`phone_spec` of it.
+    """
+    desktop = render_svg(spec)
+    try:
+        phone = render_svg(phone_spec(spec))
+    except Exception as exc:  # a phone variant is a nicety; never lose the chart for it
+        logger.warning("phone variant of a chart failed (%s); showing the desktop chart", exc)
+        phone = None
+    return desktop, phone
+
+
+def _svg_renderer(
+    spec: dict[str, Any], **metadata: Any
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     # Only image/svg+xml and text/plain: altair 6's vega-lite mime key
     # (application/vnd.vegalite.v6.json) fails nbformat validation and papermill aborts.
-    # The offline template uses text/plain as the image's alt text.
-    return {"image/svg+xml": render_svg(spec), "text/plain": chart_description(spec)}
+    # The offline template uses text/plain as the image's alt text. The phone variant rides in
+    # the output's metadata (free-form in nbformat), which the template writes as a <source>
+    # of a <picture> for screens up to 600 px; the bundle itself stays one SVG.
+    desktop, phone = render_svg_variants(spec)
+    bundle = {"image/svg+xml": desktop, "text/plain": chart_description(spec)}
+    return bundle, ({"image/svg+xml": {"phone": phone}} if phone else {})
 
 
 def cjk_theme() -> dict[str, Any]:
