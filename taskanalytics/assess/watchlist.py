@@ -170,7 +170,9 @@ def watchlist_frame(
         },
         copy=False,  # fresh arrays: no need to copy them again
     )
-    return mark_carried_over(listed)
+    # a fresh frame: add the carry-over columns in place rather than copying it (scaled plans)
+    listed["carried_over"], listed["quarters_on_list"] = _carry_over(listed)
+    return listed
 
 
 def _behind_text(
@@ -246,8 +248,29 @@ def _empty_watchlist() -> pd.DataFrame:
 
 def _quarter_number(labels: pd.Series) -> np.ndarray:
     """Each quarter label as a running number (year * 4 + quarter), so neighbours differ by 1."""
-    numbers = {q: (lambda p: p.year * 4 + p.number - 1)(Quarter.parse(q)) for q in labels.unique()}
-    return labels.map(numbers).to_numpy(dtype=np.int64)
+    codes, uniques = pd.factorize(labels)
+    numbers = np.array([(q.year * 4 + q.number - 1) for q in map(Quarter.parse, uniques)])
+    return numbers.astype(np.int64)[codes] if len(codes) else np.zeros(0, np.int64)
+
+
+def _carry_over(watchlist: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``carried_over`` and ``quarters_on_list`` of each row (see :func:`mark_carried_over`)."""
+    n = len(watchlist)
+    carried = np.zeros(n, dtype=bool)
+    run = np.ones(n, dtype=np.int64)
+    if n:
+        number = _quarter_number(watchlist["quarter"])
+        codes, _ = pd.factorize(watchlist["milestone_id"])
+        order = np.lexsort((number, codes))
+        c, q = codes[order], number[order]
+        step = np.zeros(n, dtype=bool)
+        step[1:] = (c[1:] == c[:-1]) & (q[1:] == q[:-1] + 1)
+        # a run starts at every row that does not follow its predecessor; count within runs
+        starts = np.flatnonzero(~step)
+        run_length = np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n))) + 1
+        carried[order] = step
+        run[order] = run_length
+    return carried, run
 
 
 def mark_carried_over(watchlist: pd.DataFrame) -> pd.DataFrame:
@@ -279,23 +302,7 @@ def mark_carried_over(watchlist: pd.DataFrame) -> pd.DataFrame:
     >>> mark_carried_over(w)[["carried_over", "quarters_on_list"]].values.tolist()
     [[False, 1], [True, 2], [False, 1]]
     """
-    n = len(watchlist)
-    carried = np.zeros(n, dtype=bool)
-    run = np.ones(n, dtype=np.int64)
-    if n:
-        number = _quarter_number(watchlist["quarter"].astype(str))
-        ids, codes = np.unique(
-            watchlist["milestone_id"].astype(str).to_numpy(), return_inverse=True
-        )
-        order = np.lexsort((number, codes))
-        c, q = codes[order], number[order]
-        step = np.zeros(n, dtype=bool)
-        step[1:] = (c[1:] == c[:-1]) & (q[1:] == q[:-1] + 1)
-        # a run starts at every row that does not follow its predecessor; count within runs
-        starts = np.flatnonzero(~step)
-        run_length = np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n))) + 1
-        carried[order] = step
-        run[order] = run_length
+    carried, run = _carry_over(watchlist)
     return watchlist.assign(carried_over=carried, quarters_on_list=run)
 
 
