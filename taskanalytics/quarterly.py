@@ -32,7 +32,7 @@ import pandas as pd
 from taskanalytics import config
 from taskanalytics.errors import NotebookRunError
 from taskanalytics.progress.templates import lead_units
-from taskanalytics.quarters import QuarterLike
+from taskanalytics.quarters import Quarter, QuarterLike
 from taskanalytics.runner import execute_notebook, export_html, shared_kernel
 
 __all__ = ["Briefing", "RunResult", "quarterly_briefings", "run_quarter", "write_index"]
@@ -61,7 +61,11 @@ def _stem(prefix: str, key: str) -> str:
 
 @dataclass(frozen=True)
 class Briefing:
-    """One briefing of a run: which notebook, with which parameters, written where."""
+    """One briefing of a run: which notebook, with which parameters, written where.
+
+    ``title`` is the index's link text; ``page_title`` the page's Chinese ``<title>`` (the
+    browser tab: ``财政局 2023年第二季度督查简报``), default ``title``.
+    """
 
     group: str
     key: str | None
@@ -69,6 +73,7 @@ class Briefing:
     notebook: str
     parameters: dict[str, Any]
     stem: str
+    page_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,24 +136,30 @@ def quarterly_briefings(
         "plan_path": str(paths.plan_path),
         "store": str(paths.store),
     }
+    zh = Quarter.parse(quarter).zh
+    brief = f"{zh}督查简报"
     out = [Briefing("overview", None, f"{quarter} 全区重点任务推进情况", "quarterly_overview",
-                    common, "overview")]  # fmt: skip
+                    common, "overview", f"全区重点工作任务 {brief}")]  # fmt: skip
     out.append(Briefing("watchlist", None, f"{quarter} 督办清单", "watchlist", common,
-                        "watchlist"))  # fmt: skip
+                        "watchlist", f"全区督办清单 {zh}"))  # fmt: skip
     for unit in lead_units(plan):
         out.append(Briefing("unit", unit, unit, "unit_briefing", {"unit": unit, **common},
-                            _stem("unit", unit)))  # fmt: skip
+                            _stem("unit", unit), f"{unit} {brief}"))  # fmt: skip
     leaders = sorted({name for names in plan.tasks["leaders"] for name in names})
     for leader in leaders:
         out.append(Briefing("leader", leader, leader, "leader_briefing",
-                            {"leader": leader, **common}, _stem("leader", leader)))  # fmt: skip
+                            {"leader": leader, **common}, _stem("leader", leader),
+                            f"{leader}同志分管工作 {brief}"))  # fmt: skip
     out.append(Briefing("indicator", None, "全部量化指标", "indicators_all", common,
-                        INDICATORS_ALL_STEM))  # fmt: skip
+                        INDICATORS_ALL_STEM, f"全部量化指标 {zh}"))  # fmt: skip
     for key in indicator_keys(plan):
-        out.append(Briefing("indicator", key, indicator_title(key), "indicator_briefing",
-                            {"indicator": key, **common}, _stem("indicator", key)))  # fmt: skip
+        name = indicator_title(key)
+        out.append(Briefing("indicator", key, name, "indicator_briefing",
+                            {"indicator": key, **common}, _stem("indicator", key),
+                            f"指标简报：{name} {zh}"))  # fmt: skip
     out.append(Briefing("audit", None, "源文件质量检查", "source_audit",
-                        {"plan_path": common["plan_path"]}, "source_audit"))  # fmt: skip
+                        {"plan_path": common["plan_path"]}, "source_audit",
+                        "计划总览与源文件质量检查"))  # fmt: skip
     stems = [b.stem for b in out]
     if len(set(stems)) != len(stems):
         raise NotebookRunError("two briefings would write the same file: " + ", ".join(stems))
@@ -227,11 +238,15 @@ def run_quarter(
             f"{failure}; the run is kept in {failed}; {root / quarter} unchanged"
         )
 
+    from taskanalytics.briefing import load_context
+
+    # one context for the Excel copy and the index's headline numbers (the overview's figures)
+    ctx = load_context(quarter, as_of=as_of, plan_path=plan_file, store=store_file)
     if any(job.group == "watchlist" for job in jobs):
-        _write_watchlist_xlsx(staging, quarter, as_of, plan_file, store_file)
+        _write_watchlist_xlsx(staging, ctx)
     index = write_index(
         staging, jobs, quarter=quarter, as_of=as_of_date, plan_file=plan_file,
-        store_file=store_file,
+        store_file=store_file, ctx=ctx,
     )  # fmt: skip
     final = root / quarter
     _replace_dir(staging, final)
@@ -288,7 +303,9 @@ def _execute_all(
                         kernel=kernel,
                     )
                     t2 = time.perf_counter()
-                    export_html(executed, staging / f"{job.stem}.html")
+                    export_html(
+                        executed, staging / f"{job.stem}.html", title=job.page_title or job.title
+                    )
                     t3 = time.perf_counter()
                     with lock:
                         timings.append({
@@ -313,15 +330,12 @@ def _execute_all(
     return timings, kernel_starts, (failures[0] if failures else None)
 
 
-def _write_watchlist_xlsx(
-    folder: Path, quarter: str, as_of: dt.date | str | None, plan_file: Path, store_file: Path
-) -> Path:
+def _write_watchlist_xlsx(folder: Path, ctx: Any) -> Path:
     """Write the quarter's 督办清单 as ``watchlist.xlsx`` into the (staging) folder, atomically,
     so it is published with the pages; the same context as the 督办 page."""
-    from taskanalytics.briefing import load_context, write_watchlist_xlsx
+    from taskanalytics.briefing import write_watchlist_xlsx
     from taskanalytics.briefing.pages import WATCHLIST_XLSX
 
-    ctx = load_context(quarter, as_of=as_of, plan_path=plan_file, store=store_file)
     return write_watchlist_xlsx(ctx, folder / WATCHLIST_XLSX)
 
 
@@ -347,8 +361,9 @@ def write_index(
     as_of: dt.date,
     plan_file: Path,
     store_file: Path,
+    ctx: Any = None,
 ) -> Path:
-    """Write ``index.html``: every briefing grouped, the run and data dates, the sources used.
+    """Write ``index.html``: headline numbers, 单位排名, every briefing grouped, the sources.
 
     Parameters
     ----------
@@ -360,8 +375,13 @@ def write_index(
         The quarter and the data's as-of date.
     plan_file, store_file
         The plan document and the progress store; the store's source files with an as-of date
-        up to ``as_of`` are listed with their hashes, and a 示例数据 banner shows when any is
-        synthetic.
+        up to ``as_of`` are listed with their hashes (数据来源, at the end), and a 示例数据 banner
+        shows when any is synthetic.
+    ctx
+        The quarter's :class:`~taskanalytics.briefing.BriefingContext` (the run loads it once):
+        the page opens with its headline numbers (:func:`~taskanalytics.briefing.headline_cards`,
+        the overview's figures) and the 单位排名, 先进 and 后进 named, each unit linked to its
+        page when the run wrote one. Without it, the index lists the pages only.
 
     Returns
     -------
@@ -403,10 +423,12 @@ def write_index(
         else ""
     )
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    opening = "" if ctx is None else _index_opening(ctx, briefings)
+    zh = Quarter.parse(quarter).zh
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(quarter)} 政府工作报告任务推进简报</title>
+<title>{e(zh)}政府工作报告任务推进督查简报</title>
 <style>
 body {{ font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
        max-width: 960px; margin: 0 auto; padding: 16px; color: #1f2d3d; line-height: 1.6; }}
@@ -416,16 +438,50 @@ h1 {{ font-size: 1.5em; margin: 0.2em 0; }} h2 {{ font-size: 1.15em; border-bott
           font-weight: 600; margin: 12px 0; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 0.9em; }}
 td, th {{ border-bottom: 1px solid #dde3ea; padding: 4px 6px; text-align: left; }}
+.scroll {{ overflow-x: auto; max-width: 100%; }} footer {{ margin-top: 2em; }}
+summary {{ cursor: pointer; color: #3d4b5c; }}
+@media screen and (max-width: 600px) {{ body {{ padding: 8px; }} ul {{ columns: 1; }} }}
 @media print {{ ul {{ columns: 2; }} a {{ color: inherit; text-decoration: none; }} }}
 </style></head><body>
-<h1>{e(quarter)} 政府工作报告任务推进简报</h1>
-<p class="meta">数据截至 {as_of:%Y-%m-%d}　·　生成时间 {e(now)}　·　任务来源 {e(plan_file.name)}</p>
+<h1>{e(zh)}政府工作报告任务推进督查简报</h1>
+<p class="meta">数据截至 {as_of:%Y-%m-%d}　·　生成时间 {e(now)}</p>
 {banner}
+{opening}
 {"".join(sections)}
-<section><h2>本期使用的报送文件（{len(files)}）</h2>
+<footer><h2>数据来源</h2>
+<p class="meta">任务分解：{e(plan_file.name)}</p>
+<details><summary>本期使用的报送文件及校验值（{len(files)} 份）</summary><div class="scroll">
 <table><tr><th>季度</th><th>报送单位</th><th>文件</th><th>SHA-256</th><th>示例数据</th></tr>{rows}</table>
-</section></body></html>
+</div></details></footer></body></html>
 """
     target = folder / "index.html"
     target.write_text(page, encoding="utf-8")
     return target
+
+
+def _index_opening(ctx: Any, briefings: Sequence[Briefing]) -> str:
+    """The index's first sections: the quarter's headline numbers, then the 单位排名 with 先进
+    and 后进 named; units link to the pages the run wrote (HTML text)."""
+    from taskanalytics.assess import vocab as va
+    from taskanalytics.briefing import headline_cards, unit_ranking_table
+    from taskanalytics.briefing.pages import href
+
+    e = html.escape
+    pages = {b.key: href(f"{b.stem}.html") for b in briefings if b.group == "unit" and b.key}
+    ranking = ctx.assessment.unit_ranking(ctx.quarter)
+
+    def named(code: str) -> str:
+        units = ranking.loc[ranking["standing"] == va.STANDING_LABELS[code], "unit"]
+        return (
+            "、".join(f'<a href="{e(pages[u])}">{e(u)}</a>' if u in pages else e(u) for u in units)
+            or "无"
+        )
+
+    table = unit_ranking_table(ctx, links=pages).data
+    return (
+        f"<section><h2>本季度总体情况</h2>{headline_cards(ctx).data}</section>"
+        "<section><h2>单位排名</h2>"
+        f'<p class="meta"><b>先进：</b>{named("advanced")}　<b>后进：</b>{named("lagging")}</p>'
+        f"<details open><summary>全部单位排名（{len(ranking)} 个单位）</summary>{table}</details>"
+        "</section>"
+    )

@@ -8,8 +8,10 @@ Mermaid and the widget manager, so nothing is fetched from a CDN), inputs and pr
 
 from __future__ import annotations
 
+import html
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,6 +36,10 @@ logger = logging.getLogger("taskanalytics")
 
 #: Name of the nbconvert template directory shipped in ``taskanalytics/nbtemplates/``.
 OFFLINE_TEMPLATE = "offline"
+
+
+_H1 = re.compile(r'<h1 class="ta-h">([^<]+)</h1>')
+_QUARTER = re.compile(r"<span>季度：([^<]+)</span>")
 
 
 def _first_line(source: str) -> str:
@@ -198,7 +204,24 @@ def shared_kernel(*, kernel_name: str = "python3", cwd: Path | None = None) -> I
             manager.shutdown_kernel(now=True)
 
 
-def export_html(notebook_path: Path, html_path: Path | None = None) -> Path:
+def _page_title(nb: Any) -> str | None:
+    """The Chinese title a briefing states: its header's ``<h1 class="ta-h">`` and the
+    quarter of its ``季度：`` line, read from the outputs; None when it has no such header."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {}).get("text/html", "")
+            text = data if isinstance(data, str) else "".join(data)
+            found = _H1.search(text)
+            if found:
+                title = html.unescape(found.group(1)).strip()
+                quarter = _QUARTER.search(text)
+                return f"{title} {html.unescape(quarter.group(1))}" if quarter else title
+    return None
+
+
+def export_html(
+    notebook_path: Path, html_path: Path | None = None, *, title: str | None = None
+) -> Path:
     """Export an executed notebook to a code-free HTML page that loads nothing from the network.
 
     Uses nbconvert's ``HTMLExporter`` with the shipped ``offline`` template, inputs and
@@ -211,6 +234,10 @@ def export_html(notebook_path: Path, html_path: Path | None = None) -> Path:
         An executed ``.ipynb``.
     html_path
         Target file; default the notebook path with ``.html``.
+    title
+        The page's ``<title>`` (the browser tab, bookmarks); default the notebook's metadata
+        ``title``, else the briefing's own header (its ``<h1>`` and quarter), else the file
+        name.
 
     Returns
     -------
@@ -234,6 +261,9 @@ def export_html(notebook_path: Path, html_path: Path | None = None) -> Path:
     started = time.perf_counter()
     try:
         nb = nbformat.read(notebook_path, as_version=4)
+        page_title = title or nb.metadata.get("title") or _page_title(nb)
+        if page_title:  # the lab template's <title> is metadata.title, else the file name
+            nb.metadata["title"] = page_title
         exporter = HTMLExporter(
             template_name=OFFLINE_TEMPLATE,
             extra_template_basedirs=[str(config.NBTEMPLATES_DIR)],

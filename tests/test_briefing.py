@@ -196,8 +196,22 @@ def test_indicator_keys_main_targets_and_livelihood(empty_ctx):
 def test_header_escapes_title_and_has_no_banner_without_synthetic_data(empty_ctx):
     out = briefing.briefing_header(empty_ctx, "<b>简报</b>").data
     assert "&lt;b&gt;简报&lt;/b&gt;" in out
-    assert "2023年第二季度" in out and "SHA-256" in out and "进度报送：无" in out
+    assert "2023年第二季度" in out and "数据截至：2023-06-30（季度末）" in out
+    assert '<a href="index.html">← 返回目录</a>' in out
+    # provenance moved to the 数据来源 footer (issue 11, part 5)
+    assert "SHA-256" not in out and "数据来源" not in out
     assert "示例数据" not in out
+    footer = briefing.sources_footer(empty_ctx).data
+    plan_hash = empty_ctx.sources.loc[0, "sha256"][:12]
+    assert "数据来源" in footer and "SHA-256" in footer and plan_hash in footer
+    assert "进度报送：无" in footer and 'href="index.html"' in footer
+
+
+def test_format_quantity_one_way_with_units():
+    assert briefing.format_quantity(43000, "万元") == "43,000 万元"
+    assert briefing.format_quantity(-4414.1, "万元", signed=True) == "-4,414.1 万元"
+    assert briefing.format_quantity(0.3, "个百分点", signed=True) == "+0.3 个百分点"
+    assert briefing.format_quantity(6.5, "%") == "6.5%"
 
 
 def test_unknown_unit_leader_or_indicator_is_a_briefing_error(empty_ctx):
@@ -280,3 +294,43 @@ def test_unit_ranking_table_names_both_ends_and_units_not_ranked(demo_ctx):
     assert va.NO_LIGHT_LABEL in units
     leader = briefing.portfolio(demo_ctx, "祝美娟")
     assert set(leader["light"].dropna()) <= set(va.LIGHT_LABELS.values())
+
+
+def test_unit_and_leader_names_link_to_their_pages(demo_ctx):
+    from taskanalytics.briefing.pages import href
+
+    finance = f'<a href="{href("unit-财政局.html")}">财政局</a>'
+    assert finance in briefing.status_table(demo_ctx, "unit").data
+    assert finance in briefing.unit_ranking_table(demo_ctx).data
+    assert finance in briefing.main_targets_table(demo_ctx).data
+    assert finance in briefing.tasks_table(demo_ctx, leader="祝美娟").data
+    leaders = briefing.status_table(demo_ctx, "leader").data
+    assert f'<a href="{href("leader-祝美娟.html")}">祝美娟</a>' in leaders
+    units = briefing.portfolio(demo_ctx, "祝美娟")["unit"]
+    assert f">{units.iloc[0]}</a>" in briefing.portfolio_table(demo_ctx, "祝美娟").data
+
+
+def test_main_targets_show_numbers_one_way_with_units(demo_ctx):
+    import re
+
+    out = briefing.main_targets_table(demo_ctx).data
+    cells = re.findall(r'data-label="(?:年度目标|本季目标|本季实际|差距)">([^<]*)</td>', out)
+    filled = [c for c in cells if c and c != "—"]
+    assert filled
+    # every number has its unit; four-digit numbers have a thousands separator
+    assert all(re.fullmatch(r"[+-]?[\d,]+(\.\d+)?(%| \S+)", c) for c in filled), filled
+    assert not [c for c in filled if re.search(r"\d{4}", c)], filled
+    assert "个百分点" in out
+
+
+def test_headline_figures_are_the_overviews(demo_ctx):
+    figures = briefing.headline_figures(demo_ctx)
+    assert list(figures) == list(briefing.HEADLINE_LABELS)
+    row = demo_ctx.current("by_section")[["due", "done", "overdue"]].sum()
+    assert figures["due"] == row["due"] and figures["overdue"] == row["overdue"]
+    assert figures["watchlist"] == len(demo_ctx.current("watchlist"))
+    assert figures["units_not_reporting"] == len(briefing.not_reporting(demo_ctx))
+    cards = briefing.headline_cards(demo_ctx).data
+    assert all(label in cards for label in briefing.HEADLINE_LABELS.values())
+    kpi = briefing.kpi_cards(demo_ctx).data
+    assert f"应完成节点 {figures['due']} 个" in kpi

@@ -33,7 +33,9 @@ def test_every_expected_briefing_exists_and_the_index_links_resolve(run):
     index = (folder / "index.html").read_text(encoding="utf-8")
     links = [unquote(link) for link in re.findall(r'<a href="([^"]+)"', index)]
     pages = [link for link in links if link.endswith(".html")]
-    assert len(pages) == len(expected) and all((folder / link).is_file() for link in links)
+    # the 单位排名 at the top links unit pages again, so the pages are compared as a set
+    assert set(pages) == {f"{b.stem}.html" for b in expected}
+    assert all((folder / link).is_file() for link in links)
     for heading in (
         "全区总览",
         "督办清单",
@@ -93,6 +95,64 @@ def test_every_indicator_has_its_page_and_the_all_targets_page_links_them(run):
     assert "-4,414.1 万元" in body and "个百分点" in body and "无数据" in body
     targets = {unquote(h) for h in re.findall(r'<a href="([^"#]+)"', body)}
     assert debt in targets and all((folder / t).is_file() for t in targets)
+
+
+def test_every_page_links_back_has_a_chinese_title_and_a_sources_footer(run):
+    _, _, result = run
+    for page in result.out_dir.glob("*.html"):
+        if page.stem == "index":
+            continue
+        html = page.read_text(encoding="utf-8")
+        title = re.search(r"<title>([^<]*)</title>", html).group(1)
+        assert re.search(r"[\u4e00-\u9fff]", title) and page.stem not in title, (page.name, title)
+        body = html.split("<main>", 1)[1]
+        assert '<a href="index.html">← 返回目录</a>' in body, page.name
+        head, _, _ = body.partition("<h2")  # before the first section
+        assert "SHA-256" not in head and "数据来源" not in head, page.name
+        footer = body.rsplit("数据来源", 1)[1]
+        assert body.count("数据来源") >= 1 and "SHA-256" in footer, page.name
+        assert re.search(r'class="ta-hash">[0-9a-f]{12}<', footer), page.name
+    finance = (result.out_dir / "unit-财政局.html").read_text(encoding="utf-8")
+    assert "<title>财政局 2023年第二季度督查简报</title>" in finance
+
+
+def test_the_index_opens_with_the_headline_numbers_and_the_ranking(run):
+    from taskanalytics import briefing
+    from taskanalytics.assess import vocab as va
+
+    _, store, result = run
+    folder = result.out_dir
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>([^<]*)</title>", index).group(1)
+    assert "2023年第二季度" in title and "2023Q2" not in title
+    ctx = briefing.load_context("2023Q2", store=store)
+    figures = briefing.headline_figures(ctx)
+    due = int(ctx.current("by_section")["due"].sum())
+    assert figures["due"] == due and f"{due} 个</div>" in index
+    for label in briefing.HEADLINE_LABELS.values():
+        assert label in index
+    ranking = ctx.assessment.unit_ranking("2023Q2")
+    advanced = ranking.loc[ranking["standing"] == va.STANDING_LABELS["advanced"], "unit"]
+    lagging = ranking.loc[ranking["standing"] == va.STANDING_LABELS["lagging"], "unit"]
+    assert len(advanced) and len(lagging)
+    opening = index.split("牵头单位简报", 1)[0]  # before the grouped links
+    assert "单位排名" in opening and "先进" in opening and "后进" in opening
+    for unit in [*advanced, *lagging]:
+        assert f">{unit}</a>" in opening
+    assert "viewport" in index and "示例数据" in index
+
+
+def test_unit_names_in_the_overviews_unit_table_link_to_existing_pages(run):
+    _, _, result = run
+    folder = result.out_dir
+    body = (folder / "overview.html").read_text(encoding="utf-8").split("<main>", 1)[1]
+    section = body.split("各牵头单位进展", 1)[1].split("单位排名", 1)[0]
+    links = {unquote(h) for h in re.findall(r'<a href="([^"#]+)"', section)}
+    assert len(links) > 10 and all(link.startswith("unit-") for link in links)
+    assert all((folder / link).is_file() for link in links)
+    for link in {unquote(h) for h in re.findall(r'<a href="([^"#]+)"', body)}:
+        assert (folder / link).is_file(), link
+    assert "43,000" in body or "万元" in body  # main targets with separators and units
 
 
 def test_every_page_is_code_free_offline_flagged_and_small(run):

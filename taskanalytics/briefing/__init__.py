@@ -8,7 +8,8 @@ the frames it is given. Display text is Simplified Chinese; column names stay En
 - :mod:`~taskanalytics.briefing.blocks`: headings, key-figure cards, tables, the 示例数据 banner;
 - :mod:`~taskanalytics.briefing.plan_facts`: the plan at a glance (source audit briefing);
 - :mod:`~taskanalytics.briefing.context`: :func:`load_context` (plan, reports, assessment,
-  sources; cached), :func:`briefing_header`, :func:`indicator_keys`;
+  sources; cached), :func:`briefing_header` (top: back link, title, dates) and :func:`sources_footer` (end: 数据来源,
+  files and hashes), :func:`indicator_keys`;
 - :mod:`~taskanalytics.briefing.sections`: the sections of the quarterly briefings (key figures,
   watch list, roll-ups, main targets, trends, one indicator), each one notebook cell;
 - :mod:`~taskanalytics.briefing.indicators`: 全部量化指标, every target of the quarter;
@@ -24,7 +25,9 @@ from taskanalytics.briefing.blocks import (
     BADGE_COLUMNS,
     COLUMNS_ZH,
     SECTION_LABELS,
+    format_quantity,
     heading,
+    index_link,
     key_facts,
     synthetic_banner,
     table_html,
@@ -38,7 +41,9 @@ from taskanalytics.briefing.context import (
     check_scope,
     indicator_keys,
     load_context,
+    plan_sources_footer,
     quarter_label,
+    sources_footer,
 )
 from taskanalytics.briefing.indicators import (
     indicators_all,
@@ -48,6 +53,9 @@ from taskanalytics.briefing.indicators import (
 from taskanalytics.briefing.plan_facts import count_plan, plan_key_facts
 from taskanalytics.briefing.sections import (
     ASSESS_COLUMNS_ZH,
+    HEADLINE_LABELS,
+    headline_cards,
+    headline_figures,
     indicator_chart,
     indicator_facts,
     indicator_notes,
@@ -85,6 +93,7 @@ __all__ = [
     "BADGE_CLASSES",
     "BADGE_COLUMNS",
     "COLUMNS_ZH",
+    "HEADLINE_LABELS",
     "MAIN_CATEGORY",
     "SECTION_LABELS",
     "SOURCE_COLUMNS",
@@ -93,7 +102,11 @@ __all__ = [
     "briefing_header",
     "check_scope",
     "count_plan",
+    "format_quantity",
     "heading",
+    "headline_cards",
+    "headline_figures",
+    "index_link",
     "indicator_chart",
     "indicator_facts",
     "indicator_keys",
@@ -113,12 +126,14 @@ __all__ = [
     "not_reporting",
     "not_reporting_note",
     "plan_key_facts",
+    "plan_sources_footer",
     "portfolio",
     "portfolio_table",
     "quarter_label",
     "rectification",
     "rectification_summary",
     "scope_trend",
+    "sources_footer",
     "status_chart",
     "status_table",
     "synthetic_banner",

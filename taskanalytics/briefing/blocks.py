@@ -22,7 +22,9 @@ __all__ = [
     "CODE_COLUMNS",
     "COLUMNS_ZH",
     "SECTION_LABELS",
+    "format_quantity",
     "heading",
+    "index_link",
     "key_facts",
     "synthetic_banner",
     "table_html",
@@ -145,6 +147,11 @@ _STYLE = """
 .ta-meta { display: flex; flex-wrap: wrap; gap: 4px 18px; color: #3d4b5c; font-size: 0.92em;
            margin: 0.3em 0; }
 .ta-sources summary { cursor: pointer; color: #3d4b5c; font-size: 0.9em; }
+.ta-back { margin: 0 0 0.3em; font-size: 0.95em; }
+.ta-back a { color: #2f6db5; text-decoration: none; }
+.ta-footer { margin-top: 2em; padding-top: 0.5em; border-top: 1px solid #d5dde6; color: #3d4b5c;
+             font-size: 0.9em; }
+.ta-footer h2.ta-h { font-size: 1.1em; border: none; }
 @media screen and (max-width: 600px) {
   /* on a phone, a wide table of text becomes one card per row, each value labelled */
   .ta-table.ta-cards, .ta-cards tbody, .ta-cards tr, .ta-cards td { display: block; width: auto; }
@@ -168,7 +175,71 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def heading(text: str, *, level: int = 1, subtitle: str | None = None) -> HTML:
+#: Link text back to the run's table of contents (``index.html``, beside every page).
+_BACK_TEXT = "← 返回目录"
+_MISSING_NUMBER = "—"
+
+
+def _number(value: float) -> str:
+    """``4414.1`` -> ``4,414.1``; at most two decimals, no trailing zeros."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_quantity(value: float, unit: object = None, *, signed: bool = False) -> str:
+    """Return a number with its unit, the one way briefings write quantities.
+
+    Thousands separators, at most two decimals without trailing zeros, then the unit.
+
+    Parameters
+    ----------
+    value
+        The number; missing gives ``—``.
+    unit
+        The unit (``万元``, ``户``, ``%``, ``个百分点``); ``%`` is written without a space.
+    signed
+        Write ``+`` before a positive value (gaps).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_quantity(-4414.1, "万元", signed=True)
+    '-4,414.1 万元'
+    >>> format_quantity(43000, "万元")
+    '43,000 万元'
+    >>> format_quantity(2.3, "%")
+    '2.3%'
+    >>> format_quantity(float("nan"), "户")
+    '—'
+    """
+    if value is None or pd.isna(value):
+        return _MISSING_NUMBER
+    text = ("+" if signed and value > 0 else "") + _number(value)
+    if unit is None or pd.isna(unit) or not str(unit):
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def index_link(target: str = "index.html") -> str:
+    """Return the "← 返回目录" link (HTML text, no style) to the run's table of contents.
+
+    Pages of a quarterly run sit next to ``index.html``, so the link is relative.
+
+    Examples
+    --------
+    >>> index_link()
+    '<nav class="ta-back"><a href="index.html">← 返回目录</a></nav>'
+    """
+    return f'<nav class="ta-back"><a href="{_esc(target)}">{_esc(_BACK_TEXT)}</a></nav>'
+
+
+def heading(
+    text: str, *, level: int = 1, subtitle: str | None = None, back_link: bool = False
+) -> HTML:
     """Return a heading (``<h1>``..``<h4>``) with an optional grey subtitle line.
 
     Parameters
@@ -179,6 +250,9 @@ def heading(text: str, *, level: int = 1, subtitle: str | None = None) -> HTML:
         1 to 4.
     subtitle
         A short line under the heading, e.g. the source document and date.
+    back_link
+        Put the "← 返回目录" link (:func:`index_link`) above it: the top of a page without
+        :func:`~taskanalytics.briefing.briefing_header`.
 
     Returns
     -------
@@ -196,7 +270,8 @@ def heading(text: str, *, level: int = 1, subtitle: str | None = None) -> HTML:
     """
     if level not in (1, 2, 3, 4):
         raise ValueError(f"heading level must be 1 to 4, got {level}")
-    parts = [_STYLE, f'<h{level} class="ta-h">{_esc(text)}</h{level}>']
+    parts = [_STYLE, index_link()] if back_link else [_STYLE]
+    parts.append(f'<h{level} class="ta-h">{_esc(text)}</h{level}>')
     if subtitle:
         parts.append(f'<p class="ta-sub">{_esc(subtitle)}</p>')
     return HTML("\n".join(parts))

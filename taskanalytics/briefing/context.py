@@ -4,8 +4,9 @@
 up to the one briefed (so trends work), once per (plan file, store file, quarter, as-of date): the
 result is cached on the files' paths and modification times, so a batch of briefings run in one
 kernel pays for it once and a changed file is read again. :func:`briefing_header` is the top of
-every briefing: title, quarter, as-of date, generation time, the data sources with their hashes,
-and the 示例数据 banner when any source is synthetic.
+every briefing: a link back to the index, title, quarter, as-of date, generation time, and the
+示例数据 banner when any source is synthetic; :func:`sources_footer` is its end: the 数据来源, every
+file read with its hash (provenance a reader may check, kept out of the way of the content).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from IPython.display import HTML
 from taskanalytics import config
 from taskanalytics.assess.engine import Assessment, assess, assess_all, resolve_quarter
 from taskanalytics.assess.watchlist import mark_carried_over
-from taskanalytics.briefing.blocks import _STYLE, _esc, synthetic_banner, table_html
-from taskanalytics.briefing.pages import KEY_SEPARATOR
+from taskanalytics.briefing.blocks import _STYLE, _esc, index_link, synthetic_banner, table_html
+from taskanalytics.briefing.pages import INDEX_PAGE, KEY_SEPARATOR
 from taskanalytics.errors import BriefingError
 from taskanalytics.plan.build import Plan, read_plan
 from taskanalytics.progress import store
@@ -41,7 +42,9 @@ __all__ = [
     "check_scope",
     "indicator_keys",
     "load_context",
+    "plan_sources_footer",
     "quarter_label",
+    "sources_footer",
 ]
 
 logger = logging.getLogger("taskanalytics")
@@ -366,7 +369,9 @@ def briefing_header(
     unit: str | None = None,
     leader: str | None = None,
 ) -> HTML:
-    """Return the top of a briefing: title, quarter, dates, sources with hashes, 示例数据 banner.
+    """Return the top of a briefing: back to the index, title, quarter, dates, 示例数据 banner.
+
+    The files read and their hashes are at the end of the page (:func:`sources_footer`).
 
     Parameters
     ----------
@@ -375,15 +380,15 @@ def briefing_header(
     title
         The briefing's title (escaped).
     unit
-        List only this unit's progress files under the sources (a unit briefing); the counts
-        in the sources line are always the whole store's. Checked against the plan.
+        Checked against the plan, so a unit briefing with a misspelt name fails at the top.
     leader
-        Checked against the plan, so a leader briefing with a misspelt name fails at the top.
+        Checked against the plan, likewise.
 
     Returns
     -------
     IPython.display.HTML
-        The header; when ``ctx.is_synthetic``, followed by the red 示例数据 banner.
+        A "← 返回目录" link to ``index.html`` (pages of a quarterly run sit beside it), the
+        header; when ``ctx.is_synthetic``, followed by the red 示例数据 banner.
 
     Raises
     ------
@@ -395,6 +400,58 @@ def briefing_header(
     >>> briefing_header(ctx, "全区重点任务季度进展")  # doctest: +SKIP
     """
     check_scope(ctx, unit=unit, leader=leader)
+    parts = [
+        _STYLE,
+        '<header class="ta-header">',
+        index_link(INDEX_PAGE),
+        f'<h1 class="ta-h">{_esc(title)}</h1>',
+        '<div class="ta-meta">'
+        f"<span>季度：{_esc(quarter_label(ctx.quarter))}</span>"
+        f"<span>数据截至：{_esc(ctx.as_of_text)}</span>"
+        f"<span>生成时间：{_esc(ctx.generated_at.strftime('%Y-%m-%d %H:%M'))}</span>"
+        "</div>",
+        "</header>",
+    ]
+    if ctx.is_synthetic:
+        parts.append(synthetic_banner().data.replace(_STYLE, ""))
+    return HTML("\n".join(parts))
+
+
+def _plan_line(file_name: str, sha256: str, doc: str = "") -> str:
+    return (
+        f"<p>任务分解：{_esc(doc or file_name)}（{_esc(file_name)}，"
+        f'SHA-256 <span class="ta-hash">{_esc(sha256[:12])}</span>）</p>'
+    )
+
+
+def sources_footer(ctx: BriefingContext, *, unit: str | None = None) -> HTML:
+    """Return the end of a briefing: 数据来源, the plan and the progress files with their hashes.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`load_context`.
+    unit
+        List only this unit's progress files (a unit briefing); the counts are always the
+        whole store's. Checked against the plan.
+
+    Returns
+    -------
+    IPython.display.HTML
+        A ``<footer>``: the plan document (file name, first 12 hex digits of its SHA-256), the
+        count of progress files, and a folded table of the files with their SHA-256 prefixes;
+        then the "← 返回目录" link.
+
+    Raises
+    ------
+    BriefingError
+        If ``unit`` is not in the plan.
+
+    Examples
+    --------
+    >>> sources_footer(ctx)  # doctest: +SKIP
+    """
+    check_scope(ctx, unit=unit)
     src = ctx.sources
     plan_row = src[src["kind"] == "plan"].iloc[0]
     files = src[src["kind"] == "progress"]
@@ -427,24 +484,40 @@ def briefing_header(
     what = f"{unit}的报送文件" if unit is not None else "全部报送文件"
     parts = [
         _STYLE,
-        '<header class="ta-header">',
-        f'<h1 class="ta-h">{_esc(title)}</h1>',
-        '<div class="ta-meta">'
-        f"<span>季度：{_esc(quarter_label(ctx.quarter))}</span>"
-        f"<span>数据截至：{_esc(ctx.as_of_text)}</span>"
-        f"<span>生成时间：{_esc(ctx.generated_at.strftime('%Y-%m-%d %H:%M'))}</span>"
-        "</div>",
-        '<div class="ta-meta"><span>数据来源：'
-        f"{_esc(doc or plan_row['file_name'])}（{_esc(plan_row['file_name'])}，"
-        f'SHA-256 <span class="ta-hash">{_esc(plan_row["sha256"][:12])}</span>）；'
-        f"{_esc(progress_text)}</span></div>",
+        '<footer class="ta-footer">',
+        '<h2 class="ta-h">数据来源</h2>',
+        _plan_line(str(plan_row["file_name"]), str(plan_row["sha256"]), doc),
+        f"<p>{_esc(progress_text)}</p>",
         f'<details class="ta-sources"><summary>{_esc(what)}及校验值（{len(listed)} 份）'
         f"</summary>{details}</details>",
-        "</header>",
+        index_link(INDEX_PAGE),
+        "</footer>",
     ]
-    if ctx.is_synthetic:
-        parts.append(synthetic_banner().data.replace(_STYLE, ""))
     return HTML("\n".join(parts))
+
+
+def plan_sources_footer(plan_path: Path | str, *, doc: str = "") -> HTML:
+    """Return the 数据来源 footer of a page that reads the plan only (the source audit).
+
+    Parameters
+    ----------
+    plan_path
+        The plan document read.
+    doc
+        Its document number or title, shown before the file name.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    path = Path(plan_path)
+    return HTML(
+        _STYLE
+        + '<footer class="ta-footer"><h2 class="ta-h">数据来源</h2>'
+        + _plan_line(path.name, _sha256(path), doc)
+        + index_link(INDEX_PAGE)
+        + "</footer>"
+    )
 
 
 # --------------------------------------------------------------------------- indicator keys

@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from taskanalytics.assess import vocab as va
-from taskanalytics.briefing.blocks import _STYLE, _esc
+from taskanalytics.briefing.blocks import _STYLE, _esc, format_quantity
 from taskanalytics.briefing.context import BriefingContext, indicator_keys, quarter_label
 from taskanalytics.briefing.pages import indicator_links, indicator_title, split_indicator_key
 from taskanalytics.briefing.sections import _table
@@ -42,47 +42,6 @@ INDICATORS_ALL_COLUMNS: tuple[str, ...] = (
 
 #: Unit of a gap between two percentages compared in points (``basis`` ``points``).
 _POINTS = "个百分点"
-_MISSING = "—"
-
-
-def _number(value: float) -> str:
-    """``4414.1`` -> ``4,414.1``; at most two decimals, no trailing zeros."""
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def format_quantity(value: float, unit: object = None, *, signed: bool = False) -> str:
-    """Return a number with its unit, the one way briefings write quantities.
-
-    Parameters
-    ----------
-    value
-        The number; missing gives ``—``.
-    unit
-        The unit (``万元``, ``户``, ``%``, ``个百分点``); ``%`` is written without a space.
-    signed
-        Write ``+`` before a positive value (gaps).
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> format_quantity(-4414.1, "万元", signed=True)
-    '-4,414.1 万元'
-    >>> format_quantity(2.3, "%")
-    '2.3%'
-    >>> format_quantity(float("nan"), "户")
-    '—'
-    """
-    if value is None or pd.isna(value):
-        return _MISSING
-    text = ("+" if signed and value > 0 else "") + _number(value)
-    if unit is None or pd.isna(unit) or not str(unit):
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
 def indicators_all(ctx: BriefingContext) -> pd.DataFrame:

@@ -22,7 +22,8 @@ from IPython.display import HTML
 from taskanalytics import charts, schema
 from taskanalytics.assess import rollup
 from taskanalytics.assess import vocab as va
-from taskanalytics.briefing.blocks import key_facts, table_html
+from taskanalytics.assess.watchlist import units_not_reporting
+from taskanalytics.briefing.blocks import format_quantity, key_facts, table_html
 from taskanalytics.briefing.context import (
     MAIN_CATEGORY,
     BriefingContext,
@@ -36,6 +37,9 @@ from taskanalytics.errors import AssessmentError
 from taskanalytics.progress import vocab as vp
 
 __all__ = [
+    "HEADLINE_LABELS",
+    "headline_cards",
+    "headline_figures",
     "indicator_chart",
     "indicator_facts",
     "indicator_notes",
@@ -92,6 +96,8 @@ _COUNTS = ["milestones", "due", "done", "done_on_time", "done_late", "overdue", 
            "due_today"]  # fmt: skip
 _LIGHT_ORDER = {label: i for i, label in enumerate(va.LIGHT_LABELS.values())}
 _DISTRICT = "全区"
+#: Unit of a gap between two percentages (compared in points).
+_POINTS = "个百分点"
 
 
 def _table(
@@ -121,6 +127,15 @@ def _band_code(band: object) -> str | None:
 
 def _pct(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:.0%}"
+
+
+def _unit_hrefs(ctx: BriefingContext) -> dict[str, str]:
+    """Lead unit -> its page of the quarterly run (the units the watch list links too)."""
+    return unit_links(ctx.assessment.by_unit["unit"].unique())
+
+
+def _leader_hrefs(ctx: BriefingContext) -> dict[str, str]:
+    return leader_links(ctx.assessment.by_leader["leader"].unique())
 
 
 # --------------------------------------------------------------------------- scopes
@@ -253,6 +268,72 @@ def kpi_cards(ctx: BriefingContext, *, unit: str | None = None, leader: str | No
     return key_facts(facts, answer=answer, note=note, hints=hints, alerts=alerts)
 
 
+#: The quarter's headline numbers (:func:`headline_figures`) and their Chinese card labels.
+HEADLINE_LABELS: dict[str, str] = {
+    "due": "应完成",
+    "done": "已完成",
+    "on_time_rate": "按期完成率",
+    "overdue": "逾期未完成",
+    "watchlist": "督办事项",
+    "units_not_reporting": "未报送单位",
+}
+
+
+def headline_figures(ctx: BriefingContext) -> dict[str, float]:
+    """Return the district's headline numbers of the briefed quarter, as the overview counts.
+
+    Parameters
+    ----------
+    ctx
+        From :func:`~taskanalytics.briefing.load_context`.
+
+    Returns
+    -------
+    dict
+        ``due``, ``done``, ``overdue`` (milestones), ``on_time_rate`` (0..1, NaN when nothing
+        is due), ``watchlist`` (items), ``units_not_reporting`` (lead units), keys in
+        :data:`HEADLINE_LABELS` order; the same figures as :func:`kpi_cards` of the district.
+    """
+    now = _counts(ctx, None, None).set_index("quarter").loc[ctx.quarter]
+    silent = units_not_reporting(ctx.assessment.milestones, ctx.progress, ctx.quarter)
+    return {
+        "due": int(now["due"]),
+        "done": int(now["done"]),
+        "on_time_rate": float(now["on_time_rate"]),
+        "overdue": int(now["overdue"]),
+        "watchlist": int(now["watchlist"]),
+        "units_not_reporting": len(silent),
+    }
+
+
+def headline_cards(ctx: BriefingContext) -> HTML:
+    """Return :func:`headline_figures` as key-figure cards with one answer sentence (the index).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    f = headline_figures(ctx)
+    units = {
+        "due": "个",
+        "done": "个",
+        "overdue": "个",
+        "watchlist": "项",
+        "units_not_reporting": "个",
+    }
+    facts = {
+        label: _pct(f[k]) if k == "on_time_rate" else f"{f[k]} {units[k]}"
+        for k, label in HEADLINE_LABELS.items()
+    }
+    answer = (
+        f"截至 {ctx.as_of_text}，全区应完成节点 {f['due']} 个，已完成 {f['done']} 个，"
+        f"按期完成率 {_pct(f['on_time_rate'])}；逾期未完成 {f['overdue']} 个，"
+        f"督办事项 {f['watchlist']} 项，未报送进度的牵头单位 {f['units_not_reporting']} 个。"
+    )
+    alerts = [HEADLINE_LABELS[k] for k in ("overdue", "units_not_reporting") if f[k] > 0]
+    return key_facts(facts, answer=answer, alerts=alerts)
+
+
 # --------------------------------------------------------------------------- watch list, tasks
 
 
@@ -340,7 +421,14 @@ def tasks_table(
     cols = ["task_id", "task_title", "light", "status", "due", "done", "overdue"]
     cols += ["not_reported", "on_time_rate", "red_streak"]
     cols += ["lead_units"] if unit is None else []
-    return _table(rows, cols, table="assessment.by_task", empty_text="（无牵头任务）", cards=True)
+    return _table(
+        rows,
+        cols,
+        table="assessment.by_task",
+        empty_text="（无牵头任务）",
+        cards=True,
+        links={"lead_units": _unit_hrefs(ctx)},
+    )
 
 
 def milestones_table(
@@ -433,7 +521,13 @@ def indicators_table(
     rows = rows.assign(_b=rows["band"].astype(str).map(rank)).sort_values(
         ["_b", "due_date", "milestone_id"], kind="stable"
     )
-    cols = ["milestone_id", "metric", "unit", "target", "actual", "achievement", "band"]
+    rows = rows.assign(
+        **{
+            col: [format_quantity(v, u) for v, u in zip(rows[col], rows["unit"], strict=True)]
+            for col in ("target", "actual")
+        }
+    )
+    cols = ["milestone_id", "metric", "target", "actual", "achievement", "band"]
     return _table(
         rows, cols, table="assessment.indicators", empty_text="没有已到期的量化指标。", cards=True
     )
@@ -483,7 +577,14 @@ def status_table(
     rows = _rollup_now(ctx, by)
     cols = [_GROUP_COLUMN[by], "light", "due", "done", "overdue", "not_reported"]
     cols += ["on_time_rate", "indicators_behind", "red_streak"]
-    return _table(rows, cols, table=f"assessment.by_{by}", max_rows=max_rows)
+    links = {"unit": _unit_hrefs(ctx), "leader": _leader_hrefs(ctx)}
+    return _table(
+        rows,
+        cols,
+        table=f"assessment.by_{by}",
+        max_rows=max_rows,
+        links={k: v for k, v in links.items() if k == _GROUP_COLUMN[by]},
+    )
 
 
 def status_chart(ctx: BriefingContext, by: str = "category") -> alt.Chart:
@@ -505,11 +606,18 @@ def status_chart(ctx: BriefingContext, by: str = "category") -> alt.Chart:
     )
 
 
-def unit_ranking_table(ctx: BriefingContext, *, max_rows: int | None = None) -> HTML:
+def unit_ranking_table(
+    ctx: BriefingContext,
+    *,
+    max_rows: int | None = None,
+    links: dict[str, str] | None = None,
+) -> HTML:
     """Return the quarter's 单位排名: rank, 先进/后进, on-time rate, light (rules, section 5).
 
     Units with fewer due milestones than ``rules.min_due_for_ranking`` come last as 不参与排名,
-    with the reason; a unit with nothing due shows 本期无到期事项 instead of a light.
+    with the reason; a unit with nothing due shows 本期无到期事项 instead of a light. Each unit
+    links to its page: ``links`` (unit -> href) when given (the index passes the pages the run
+    wrote), else every lead unit's ``unit-<unit>.html``.
 
     Returns
     -------
@@ -525,7 +633,13 @@ def unit_ranking_table(ctx: BriefingContext, *, max_rows: int | None = None) -> 
         "完成率相同的，逾期未完成少者在前，再以最长逾期天数少者在前；"
         f"前 {rules.ranking_named} 名为先进，后 {rules.ranking_named} 名为后进。</p>"
     )
-    table = _table(rows, cols, table="assessment.unit_ranking", max_rows=max_rows)
+    table = _table(
+        rows,
+        cols,
+        table="assessment.unit_ranking",
+        max_rows=max_rows,
+        links={"unit": _unit_hrefs(ctx) if links is None else links},
+    )
     return HTML(table.data + note.data)
 
 
@@ -604,7 +718,7 @@ def portfolio_table(ctx: BriefingContext, leader: str) -> HTML:
     """
     rows = portfolio(ctx, leader)
     cols = ["unit", "light", "tasks", "due", "done", "overdue", "not_reported", "on_time_rate"]
-    return _table(rows, cols, table="assessment.by_unit")
+    return _table(rows, cols, table="assessment.by_unit", links={"unit": _unit_hrefs(ctx)})
 
 
 # --------------------------------------------------------------------------- trends
@@ -733,16 +847,25 @@ def main_targets_table(ctx: BriefingContext) -> HTML:
     IPython.display.HTML
     """
     rows = main_targets(ctx)
-    pts = rows["unit"] == "%"
-    gap = rows["gap"].map(lambda g: "" if pd.isna(g) else f"{g:+,.2f}".rstrip("0").rstrip("."))
-    rows = rows.assign(gap=gap.where(~pts, gap.map(lambda g: f"{g} 个百分点" if g else "")))
-    cols = ["metric", "lead_units", "unit", "year_target", "target", "actual", "gap", "band"]
+    unit = rows["unit"]
+    gap_unit = unit.where(unit != "%", _POINTS)  # percentages are compared in points
+    rows = rows.assign(
+        **{
+            col: [format_quantity(v, u) for v, u in zip(rows[col], unit, strict=True)]
+            for col in ("year_target", "target", "actual")
+        },
+        gap=[
+            format_quantity(v, u, signed=True) for v, u in zip(rows["gap"], gap_unit, strict=True)
+        ],
+    )
+    cols = ["metric", "lead_units", "year_target", "target", "actual", "gap", "band"]
     return _table(
         rows,
         cols,
         table="assessment.indicators",
-        columns_zh={"target": "本季目标", "actual": "本季实际"},
+        columns_zh={"target": "本季目标", "actual": "本季实际", "gap": "差距"},
         empty_text="计划中没有主要预期目标。",
+        links={"lead_units": _unit_hrefs(ctx)},
     )
 
 
