@@ -138,9 +138,9 @@ def quarterly_briefings(
     }
     zh = Quarter.parse(quarter).zh
     brief = f"{zh}督查简报"
-    out = [Briefing("overview", None, f"{quarter} 全区重点任务推进情况", "quarterly_overview",
+    out = [Briefing("overview", None, "全区重点任务推进情况", "quarterly_overview",
                     common, "overview", f"全区重点工作任务 {brief}")]  # fmt: skip
-    out.append(Briefing("watchlist", None, f"{quarter} 督办清单", "watchlist", common,
+    out.append(Briefing("watchlist", None, "督办清单（全部事项）", "watchlist", common,
                         "watchlist", f"全区督办清单 {zh}"))  # fmt: skip
     for unit in lead_units(plan):
         out.append(Briefing("unit", unit, unit, "unit_briefing", {"unit": unit, **common},

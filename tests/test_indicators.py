@@ -184,3 +184,10 @@ def test_every_indicator_key_has_a_series(demo_store, quarter):
         later = series["quarter"].map(lambda q: Quarter.parse(q).start) > ctx.as_of
         assert (series.loc[later, "band"].astype(str) == "未到期").all()
         assert series.loc[later, "actual"].isna().all()
+
+
+def test_an_indicator_pages_points_carry_their_unit(demo_ctx):
+    html = briefing.indicator_table(demo_ctx, "回迁安置").data
+    assert "400 户" in html and "计量单位" not in html  # the unit sits with each number
+    debt = briefing.indicator_table(demo_ctx, "化解政府性债务").data
+    assert "17,501 万元" in debt and "63,422 万元" in debt

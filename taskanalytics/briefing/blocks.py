@@ -18,6 +18,7 @@ from taskanalytics import schema
 from taskanalytics.assess import vocab as va
 
 __all__ = [
+    "with_units",
     "BADGE_CLASSES",
     "CODE_COLUMNS",
     "COLUMNS_ZH",
@@ -222,6 +223,36 @@ def format_quantity(value: float, unit: object = None, *, signed: bool = False) 
     if unit is None or pd.isna(unit) or not str(unit):
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def with_units(frame: pd.DataFrame, *, points: pd.Series | None = None) -> pd.DataFrame:
+    """Return ``frame`` with ``target``, ``actual`` and ``gap`` written with their unit (text).
+
+    Parameters
+    ----------
+    frame
+        Rows with ``unit`` and any of ``target``, ``actual``, ``gap``; not modified.
+    points
+        Which rows compare in percentage points (their gap is in 个百分点); default the rows whose
+        unit is ``%``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame: ``43,000 万元``, ``-4,414.1 万元``, ``+0.3 个百分点``, ``—`` where missing.
+    """
+    unit = frame["unit"]
+    in_points = (unit == "%") if points is None else points
+    gap_unit = unit.where(~in_points, "个百分点")
+    out = {}
+    for column in ("target", "actual"):
+        if column in frame:
+            out[column] = [format_quantity(v, u) for v, u in zip(frame[column], unit, strict=True)]
+    if "gap" in frame:
+        out["gap"] = [
+            format_quantity(v, u, signed=True) for v, u in zip(frame["gap"], gap_unit, strict=True)
+        ]
+    return frame.assign(**out)
 
 
 def index_link(target: str = "index.html") -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from taskanalytics.assess import vocab as va
-from taskanalytics.briefing.blocks import _STYLE, _esc, format_quantity
+from taskanalytics.briefing.blocks import _STYLE, _esc, format_quantity, with_units
 from taskanalytics.briefing.context import BriefingContext, indicator_keys, quarter_label
 from taskanalytics.briefing.pages import indicator_links, indicator_title, split_indicator_key
 from taskanalytics.briefing.sections import _table
@@ -41,7 +41,6 @@ INDICATORS_ALL_COLUMNS: tuple[str, ...] = (
 )
 
 #: Unit of a gap between two percentages compared in points (``basis`` ``points``).
-_POINTS = "个百分点"
 
 
 def indicators_all(ctx: BriefingContext) -> pd.DataFrame:
@@ -100,17 +99,10 @@ def indicators_all_table(ctx: BriefingContext, *, link_pages: bool = True) -> HT
         (``assessment.indicators``); a target with no reported actual shows ``—`` and 无数据.
     """
     rows = indicators_all(ctx)
-    unit = rows["unit"]
-    gap_unit = unit.where(rows["basis"] != "points", _POINTS)
-    shown = rows.assign(
+    shown = with_units(rows, points=rows["basis"] == "points").assign(
         metric=[
             indicator_title(p) if isinstance(p, str) else m
             for m, p in zip(rows["metric"], rows["page"], strict=True)
-        ],
-        target=[format_quantity(v, u) for v, u in zip(rows["target"], unit, strict=True)],
-        actual=[format_quantity(v, u) for v, u in zip(rows["actual"], unit, strict=True)],
-        gap=[
-            format_quantity(v, u, signed=True) for v, u in zip(rows["gap"], gap_unit, strict=True)
         ],
     )
     keys = [p for p in dict.fromkeys(rows["page"]) if isinstance(p, str)]

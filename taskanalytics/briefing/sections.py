@@ -23,7 +23,7 @@ from taskanalytics import charts, schema
 from taskanalytics.assess import rollup
 from taskanalytics.assess import vocab as va
 from taskanalytics.assess.watchlist import units_not_reporting
-from taskanalytics.briefing.blocks import format_quantity, key_facts, table_html
+from taskanalytics.briefing.blocks import format_quantity, key_facts, table_html, with_units
 from taskanalytics.briefing.context import (
     MAIN_CATEGORY,
     BriefingContext,
@@ -949,8 +949,8 @@ def indicator_table(ctx: BriefingContext, key: str) -> HTML:
     -------
     IPython.display.HTML
     """
-    rows = _display_series(_series(ctx, key))
-    cols = ["quarter", "milestone_id", "metric", "due_date", "unit", "target", "actual", "gap"]
+    rows = with_units(_display_series(_series(ctx, key)))
+    cols = ["quarter", "milestone_id", "metric", "due_date", "target", "actual", "gap"]
     cols += ["achievement", "band", "actual_as_of"]
     return _table(rows, cols, table="assessment.indicators")
 
