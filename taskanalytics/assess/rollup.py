@@ -102,6 +102,14 @@ class Grouping:
 
     def sums(self, values: np.ndarray) -> np.ndarray:
         """Sum per-milestone values (1-D or milestones x columns) per group; empty groups give 0."""
+        if values.dtype.kind in "iub" and len(self.ms_sorted):
+            # small counts: one bincount per column is several times faster than gathering
+            # the pairs and reduceat (exact below 2**53)
+            columns = values.reshape(len(values), -1)
+            out = np.column_stack(
+                [self.weighted(columns[:, j]) for j in range(columns.shape[1])]
+            ).astype(values.dtype if values.dtype.kind != "b" else np.int64, copy=False)
+            return out.reshape((len(self.keys), *values.shape[1:]))
         out = np.zeros((len(self.keys), *values.shape[1:]), dtype=values.dtype)
         if len(self.ms_sorted):
             out[self.present] = np.add.reduceat(values[self.ms_sorted], self.starts, axis=0)
