@@ -391,3 +391,11 @@ def test_notebook_runs_top_to_bottom_with_papermill(tmp_path):
     texts = "".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "2023Q1：463 个节点" in texts
     assert not (tmp_path / "no_store.sqlite").exists()  # plan only; no store created
+
+
+def test_a_task_with_nothing_due_says_so_instead_of_a_blank_light(data):
+    lights = data.tasks["light"].astype(str)
+    assert not data.tasks["light"].isna().any()
+    nothing_due = data.tasks["due"] == 0
+    assert nothing_due.any() and (lights[nothing_due] == "本期无到期事项").all()
+    assert (lights[~nothing_due] != "本期无到期事项").all()

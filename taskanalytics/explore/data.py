@@ -184,6 +184,9 @@ def explore_data(
     a = assess_all(plan, progress, wanted)
     extra = plan.tasks[["task_id", "subcategory", "deadline", "responsible_units"]]
     tasks = a.by_task.merge(extra, on="task_id", how="left")
+    # a task with nothing due has no light: say so in the table, as the briefings do
+    light = tasks["light"].cat.add_categories([va.NO_LIGHT_LABEL])
+    tasks["light"] = light.fillna(va.NO_LIGHT_LABEL)
     milestones = a.milestones.merge(
         extra[["task_id", "subcategory", "responsible_units"]], on="task_id", how="left"
     )
