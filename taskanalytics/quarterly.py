@@ -387,10 +387,13 @@ def write_index(
     -------
     pathlib.Path
     """
-    from taskanalytics.progress.store import load_progress_history
+    if ctx is not None:  # the run's context already holds the reports up to the as-of date
+        used = ctx.progress
+    else:
+        from taskanalytics.progress.store import load_progress_history
 
-    history = load_progress_history(store_file)
-    used = history[history["as_of_date"] <= pd.Timestamp(as_of)]
+        history = load_progress_history(store_file)
+        used = history[history["as_of_date"] <= pd.Timestamp(as_of)]
     files = (
         used.groupby(["source_file", "sha256"], as_index=False)
         .agg(
