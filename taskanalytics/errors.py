@@ -191,3 +191,12 @@ class SchemaError(TaskAnalyticsError):
         self.problems = list(problems)
         head = f"table {table}: {len(self.problems)} problem(s)"
         super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class WorkspaceError(TaskAnalyticsError):
+    """The workspace settings file (``taskanalytics.toml``) is malformed or names something
+    that does not exist (a plan name, a plan file)."""
+
+
+class PlanMismatchError(StoreError):
+    """A file or a store belongs to another plan (or another year) than the one given."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import html
 import re
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ import pandas as pd
 
 from taskanalytics.errors import PlanParseError
 from taskanalytics.plan import readers, vocab
+from taskanalytics.plan.identity import default_plan_name, plan_kind
 from taskanalytics.plan.milestones import Due, Leaf, parse_due, split_leaves
 from taskanalytics.plan.readers.text import Cell, RawRow, Table
 from taskanalytics.plan.targets import extract_targets
@@ -62,7 +64,9 @@ class Plan:
     meta : dict
         ``title``, ``issuer``, ``doc_number``, ``issued_date``, ``year``, ``table_title``,
         ``declared`` (``{section: {"tasks": n, "milestones": m}}`` as the document states) and
-        ``source`` (the file read).
+        ``source`` (the file read), ``source_sha256`` (its bytes' SHA-256), ``kind``
+        (``work_report``, or ``livelihood`` when the document holds only 民生实事) and ``name``
+        (see :func:`taskanalytics.plan.identity.plan_identity`).
     tasks, milestones, targets, owners : pandas.DataFrame
         See ``docs/data-contract.md``; one row per task, leaf milestone, quantitative target,
         and (task, role, name).
@@ -108,6 +112,7 @@ def read_plan(
     *,
     year: int | None = None,
     mapping: Mapping[str, str | None] | None = None,
+    name: str | None = None,
 ) -> Plan:
     """Read a work-plan document into a :class:`Plan`.
 
@@ -126,6 +131,10 @@ def read_plan(
         differently: header as printed -> contract column (``task``, ``milestones``,
         ``deadline``, ``lead_units``, ``responsible_units``, ``leaders``, ``number``,
         ``category``, ``subcategory``) or None to skip the column. Not used for ``.txt``.
+    name
+        The plan's short name (``2023-工作报告``), as the workspace names it; default its year
+        and kind (:func:`taskanalytics.plan.identity.default_plan_name`). With ``year`` and the
+        source's SHA-256 (``meta["source_sha256"]``) it is the plan's identity in the store.
 
     Returns
     -------
@@ -173,6 +182,9 @@ def read_plan(
     milestones, targets = _build_milestones(path, tasks, milestone_lines, year, notes)
     task_df = pd.DataFrame(tasks, columns=TASK_COLUMNS)
     task_df["deadline"] = _datetimes(task_df["deadline"])
+    meta["kind"] = plan_kind(task_df)
+    meta["name"] = name or default_plan_name(year, meta["kind"])
+    meta["source_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     return Plan(
         meta=meta,
         tasks=task_df,
