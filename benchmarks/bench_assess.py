@@ -158,7 +158,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "progress.sqlite"
         build_demo_progress(plan, store=db, quarters=quarters)
-        history = load_progress_history(db)
+        history = load_progress_history(db, plan=plan)
     print(f"seed: {len(plan.milestones)} milestones, {len(history)} reports")
     report(
         "seed assess_all(2023Q1..Q4)",

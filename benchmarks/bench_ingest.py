@@ -78,7 +78,7 @@ def main() -> None:
             (f"ingest_files({len(paths)} files, fresh store)", ingest),
             ("  of which read_progress_file (validation)", validate),
             (f"write_templates({QUARTER})", templates),
-            ("load_progress(store)", lambda i: load_progress(loaded)),
+            ("load_progress(store)", lambda i: load_progress(loaded, plan=plan)),
         ):
             times = measure(func, args.repeat)
             med = statistics.median(times)

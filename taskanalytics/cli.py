@@ -336,7 +336,7 @@ def demo(out_dir: Path | None, store_path: Path | None) -> None:
 
     plan = _load_plan(None)
     store = _store(store_path)
-    history = load_progress_history(store)
+    history = load_progress_history(store, plan=plan)
     if history.empty or history["is_synthetic"].all():
         result = build_demo_progress(plan, store=store, quarters=DEMO_QUARTERS)
         click.echo(

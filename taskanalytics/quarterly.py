@@ -390,9 +390,10 @@ def write_index(
     if ctx is not None:  # the run's context already holds the reports up to the as-of date
         used = ctx.progress
     else:
+        from taskanalytics.plan.build import read_plan
         from taskanalytics.progress.store import load_progress_history
 
-        history = load_progress_history(store_file)
+        history = load_progress_history(store_file, plan=read_plan(plan_file))
         used = history[history["as_of_date"] <= pd.Timestamp(as_of)]
     files = (
         used.groupby(["source_file", "sha256"], as_index=False)

@@ -43,12 +43,12 @@ def test_one_file_per_unit_and_quarter(demo):
     assert result.skipped == ()
 
 
-def test_everything_is_flagged_synthetic(demo):
+def test_everything_is_flagged_synthetic(demo, plan):
     db, result = demo
     with sqlite3.connect(db) as conn:
         flags = {r[0] for r in conn.execute("SELECT is_synthetic FROM source_files")}
     assert flags == {1}
-    assert load_progress(db)["is_synthetic"].all()
+    assert load_progress(db, plan=plan)["is_synthetic"].all()
     wb = load_workbook(result.ingested[0].path)
     meta = {r[0]: r[1] for r in wb[vp.README_SHEET].iter_rows(max_col=2, values_only=True)}
     assert meta[vp.META_LABELS["is_synthetic"]] == vp.YES
@@ -56,7 +56,7 @@ def test_everything_is_flagged_synthetic(demo):
 
 def test_reports_cover_the_units_milestones_with_valid_statuses(demo, plan):
     db, _ = demo
-    progress = load_progress(db)
+    progress = load_progress(db, plan=plan)
     led = plan.tasks.loc[plan.tasks["lead_units"].map(bool), "task_id"]
     ms = plan.milestones
     due = ms["task_id"].isin(led) & (
@@ -75,17 +75,17 @@ RECURRING = set(
 )
 
 
-def test_recurring_duties_are_mostly_reported_done_each_period(demo):
+def test_recurring_duties_are_mostly_reported_done_each_period(demo, plan):
     db, _ = demo
-    history = load_progress_history(db)
+    history = load_progress_history(db, plan=plan)
     recurring = history[history["milestone_id"].isin(RECURRING)]
     assert len(recurring) > 0
     assert (recurring["status"] == "done").mean() >= 0.6
 
 
-def test_quarters_are_consistent(demo):
+def test_quarters_are_consistent(demo, plan):
     db, _ = demo
-    history = load_progress_history(db)
+    history = load_progress_history(db, plan=plan)
     history = history[~history["milestone_id"].isin(RECURRING)]  # reported anew each period
     wide = history.pivot(index="milestone_id", columns="quarter", values="status").dropna()
     done_in_q1 = wide[wide["2023Q1"] == "done"]

@@ -98,7 +98,7 @@ def test_ranking_is_per_quarter_validates_and_leaves_the_input_alone():
 
 @pytest.fixture(scope="module")
 def demo_q2(seed_plan, demo_store):
-    return assess(seed_plan, load_progress_history(demo_store), "2023Q2")
+    return assess(seed_plan, load_progress_history(demo_store, plan=seed_plan), "2023Q2")
 
 
 def test_demo_units_show_all_three_colours_and_no_light_when_nothing_is_due(demo_q2):

@@ -154,7 +154,7 @@ def seed_assessment(seed_plan, tmp_path_factory):
     plan = dataclasses.replace(full, tasks=tasks)
     db = tmp_path_factory.mktemp("demo") / "progress.sqlite"
     build_demo_progress(plan, store=db, quarters=QUARTERS)
-    return plan, assess_all(full, load_progress_history(db), QUARTERS)
+    return plan, assess_all(full, load_progress_history(db, plan=full), QUARTERS)
 
 
 @pytest.mark.parametrize("table", ROLLUPS)

@@ -28,8 +28,8 @@ def store(demo_store):
 
 
 @pytest.fixture(scope="module")
-def history(store):
-    return load_progress_history(store)
+def history(store, plan):
+    return load_progress_history(store, plan=plan)
 
 
 @pytest.fixture(scope="module")
@@ -52,14 +52,14 @@ def test_the_audit_validates(plan):
     schema.validate(audit(plan), "plan.audit")
 
 
-def test_progress_of_a_demo_store_validates(store, history):
+def test_progress_of_a_demo_store_validates(store, history, plan):
     assert len(history) > 0 and any(c.startswith("actual_") for c in history.columns)
     schema.validate(history, "progress")
-    schema.validate(load_progress(store, as_of="2023-06-30"), "progress")
+    schema.validate(load_progress(store, as_of="2023-06-30", plan=plan), "progress")
 
 
-def test_progress_of_a_missing_store_validates(tmp_path):
-    schema.validate(load_progress_history(tmp_path / "none.sqlite"), "progress")
+def test_progress_of_a_missing_store_validates(tmp_path, plan):
+    schema.validate(load_progress_history(tmp_path / "none.sqlite", plan=plan), "progress")
 
 
 def _table_of(assessment, table: str) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import sqlite3
 import pandas as pd
 import pytest
 
+from taskanalytics.config import DEFAULT_PLAN_PATH as SEED
 from taskanalytics.errors import StoreError, ValidationError
 from taskanalytics.progress import store
 from taskanalytics.progress.demo import fill_template
@@ -68,10 +69,10 @@ def test_open_creates_schema_in_wal_mode(db):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         versions = conn.execute("SELECT version FROM schema_version").fetchall()
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert versions == [(SCHEMA_VERSION,)]
-    assert {"source_files", "reports", "actual_values"} <= tables
+    assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]  # each step recorded
+    assert {"source_files", "reports", "actual_values", "plans", "plan_versions"} <= tables
     open_store(db)  # reopening is a no-op
-    assert _count(db, "schema_version") == 1
+    assert _count(db, "schema_version") == SCHEMA_VERSION
 
 
 def test_open_migrates_an_older_store(db):
@@ -81,7 +82,9 @@ def test_open_migrates_an_older_store(db):
     open_store(db)
     assert _count(db, "source_files") == 0
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+        assert (
+            conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+        )
 
 
 def test_open_refuses_a_newer_store(db):
@@ -186,9 +189,10 @@ def test_crash_mid_ingest_leaves_no_partial_rows(db, plan, report, monkeypatch):
     result = ingest_files([first, second], plan=plan, store=db)  # a retry completes the job
     assert len(result.ingested) == 2 and len(result.skipped) == 0
     assert _count(db, "reports") == 2
-    assert sorted(p.name for p in archive.iterdir()) == sorted(
+    assert sorted(p.name for p in archive.glob("*.xlsx")) == sorted(
         f"{_sha(p)}.xlsx" for p in (first, second)
     )
+    assert [p.name for p in (archive / "plans").iterdir()] == [f"{_sha(SEED)}.txt"]
 
 
 def test_crash_after_first_insert_of_a_single_file(db, plan, report, monkeypatch):
@@ -207,7 +211,7 @@ def test_crash_after_first_insert_of_a_single_file(db, plan, report, monkeypatch
 
 def test_as_of_override_is_stored(db, plan, report):
     ingest_files([report("2023Q1", {"T110.01": DONE})], plan=plan, store=db, as_of="2023-04-10")
-    progress = load_progress(db)
+    progress = load_progress(db, plan=plan)
     assert progress["as_of_date"].tolist() == [pd.Timestamp("2023-04-10")]
 
 
@@ -218,15 +222,15 @@ def test_load_progress_latest_as_of(db, plan, report):
     q1 = report("2023Q1", {"T110.01": {"status": "推进中", "values": {1: 9000}}, "T003.01": DONE})
     q2 = report("2023Q2", {"T110.01": {**DONE, "completed_date": dt.date(2023, 4, 2)}})
     ingest_files([q2, q1], plan=plan, store=db)  # ingestion order must not matter across dates
-    latest = load_progress(db).set_index("milestone_id")
+    latest = load_progress(db, plan=plan).set_index("milestone_id")
     assert latest.loc["T110.01", "status"] == "done"
     assert latest.loc["T110.01", "completed_date"] == pd.Timestamp("2023-04-02")
     assert latest.loc["T003.01", "status"] == "done"
-    march = load_progress(db, as_of="2023-03-31").set_index("milestone_id")
+    march = load_progress(db, plan=plan, as_of="2023-03-31").set_index("milestone_id")
     assert march.loc["T110.01", "status"] == "in_progress"
     assert march.loc["T110.01", "actual_1"] == 9000
-    assert load_progress(db, as_of="2023-03-30").empty
-    history = load_progress_history(db)
+    assert load_progress(db, plan=plan, as_of="2023-03-30").empty
+    history = load_progress_history(db, plan=plan)
     assert len(history) == 3
     assert history.loc[history["milestone_id"] == "T110.01", "quarter"].tolist() == [
         "2023Q1",
@@ -239,16 +243,16 @@ def test_corrected_file_for_same_quarter_wins(db, plan, report):
     ingest_files([first], plan=plan, store=db)
     fixed = report("2023Q1", {"T110.01": DONE}, name="fixed.xlsx")
     ingest_files([fixed], plan=plan, store=db)
-    latest = load_progress(db)
+    latest = load_progress(db, plan=plan)
     assert latest["status"].tolist() == ["done"]
     assert latest["source_file"].tolist() == ["fixed.xlsx"]
-    assert len(load_progress_history(db)) == 2
+    assert len(load_progress_history(db, plan=plan)) == 2
 
 
 def test_load_progress_columns_and_types(db, plan, report):
     path = report("2023Q4", {"T024.01": {"status": "推进中", "values": {1: 300, 8: 2.5}}})
     ingest_files([path], plan=plan, store=db)
-    frame = load_progress(db)
+    frame = load_progress(db, plan=plan)
     assert list(frame.columns) == [
         *store.PROGRESS_COLUMNS[:7],
         *[f"actual_{n}" for n in range(1, 9)],
@@ -261,8 +265,8 @@ def test_load_progress_columns_and_types(db, plan, report):
     assert str(frame["ingested_at"].dt.tz) == "UTC"
 
 
-def test_load_from_missing_store_is_empty_and_creates_nothing(db):
-    frame = load_progress(db)
+def test_load_from_missing_store_is_empty_and_creates_nothing(db, plan):
+    frame = load_progress(db, plan=plan)
     assert frame.empty and "milestone_id" in frame.columns
-    assert load_progress_history(db).empty
+    assert load_progress_history(db, plan=plan).empty
     assert not db.exists()

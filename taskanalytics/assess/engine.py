@@ -44,6 +44,7 @@ from taskanalytics.assess.verdicts import Snapshot, evaluate, recurring_reports,
 from taskanalytics.assess.watchlist import watchlist_frame
 from taskanalytics.errors import AssessmentError, QuarterError
 from taskanalytics.plan.build import PlanLike
+from taskanalytics.plan.identity import plan_identity
 from taskanalytics.quarters import QUARTER_FORMS, Quarter
 
 __all__ = [
@@ -77,6 +78,20 @@ def _first_quarter(p_first_year: int, report_days: np.ndarray, wanted: Quarter) 
     return min(first, wanted)
 
 
+def _check_same_plan(plan: PlanLike, progress: pd.DataFrame) -> None:
+    """Refuse reports the store read for another plan (its ``plan`` column), never mix them."""
+    if not isinstance(progress, pd.DataFrame) or "plan" not in progress.columns:
+        return
+    name = plan_identity(plan).name
+    others = sorted({str(p) for p in progress["plan"].dropna().unique()} - {name})
+    if others:
+        raise AssessmentError(
+            f"progress holds reports of plan(s) {', '.join(others)}, not of {name}",
+            found=", ".join(others),
+            expected=f"load_progress_history(store, plan=plan) for plan {name}",
+        )
+
+
 def _run(
     plan: PlanLike,
     progress: pd.DataFrame,
@@ -84,6 +99,7 @@ def _run(
     rules: AssessmentRules,
 ) -> Assessment:
     """Assess at each ``(quarter, day)`` in ``wanted`` (chronological), with red streaks."""
+    _check_same_plan(plan, progress)
     p = prepare_plan(plan)
     r = prepare_reports(progress, p.ids)
     as_of_day = dict(wanted)

@@ -232,7 +232,7 @@ def _load(
     label, end = quarter.label, quarter.end
     day = end if as_of is None else as_of
     plan = read_plan(plan_path)
-    history = store.load_progress_history(store_path)
+    history = store.load_progress_history(store_path, plan=plan)
     progress = history[history["as_of_date"] <= pd.Timestamp(day)].reset_index(drop=True)
     quarters = [q.label for q in quarter.year_to_date()]
     if day == end:

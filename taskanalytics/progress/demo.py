@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import load_workbook
 
+from taskanalytics.plan.identity import plan_identity
 from taskanalytics.progress import vocab as vp
 from taskanalytics.progress.store import IngestResult, ProgressStore, ingest_files, open_store
 from taskanalytics.progress.templates import (
@@ -246,7 +247,7 @@ def build_demo_progress(
         labels).
     inbox
         Folder for the filled files (one sub-folder per quarter); default
-        ``<store dir>/demo_inbox``.
+        ``<store dir>/demo_inbox/<plan name>``.
 
     Returns
     -------
@@ -267,7 +268,8 @@ def build_demo_progress(
     """
     parsed = [Quarter.parse(q) for q in quarters]  # a malformed one fails before any file
     target = store if isinstance(store, ProgressStore) else open_store(store)
-    base = Path(inbox) if inbox is not None else target.path.parent / "demo_inbox"
+    name = plan_identity(plan).name
+    base = Path(inbox) if inbox is not None else target.path.parent / "demo_inbox" / name
     milestones = plan.milestones.to_dict("records")
     ingested, skipped = [], []
     for quarter in parsed:

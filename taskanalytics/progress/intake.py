@@ -27,6 +27,7 @@ import math
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from taskanalytics.errors import CellValueError, RowProblem, TaskAnalyticsError, ValidationError
+from taskanalytics.plan.identity import plan_identity
 from taskanalytics.progress import vocab as vp
 from taskanalytics.progress.templates import PlanLike, unit_or_none
 from taskanalytics.quarters import Quarter
@@ -84,6 +86,9 @@ class ProgressFile:
         ``completed_date`` datetime64, ``row`` the row number in the file.
     values : pandas.DataFrame
         `VALUE_COLUMNS`; ``unit`` is the plan's unit of the target.
+    plan_sha256 : str
+        The plan version the file was validated against (the one its template was made from;
+        the plan given, for a CSV or a template without the plan's identity).
     """
 
     path: Path
@@ -94,6 +99,7 @@ class ProgressFile:
     is_synthetic: bool
     reports: pd.DataFrame
     values: pd.DataFrame
+    plan_sha256: str = ""
 
 
 def _is_blank(value: object) -> bool:
@@ -338,14 +344,53 @@ def _resolve_meta(raw: _Raw, check: _Checker, plan: PlanLike, as_of: dt.date | N
         except TaskAnalyticsError:
             check.add(0, vp.META_LABELS["quarter"], found, vp.EXPECTED["quarter"])
     quarter = parsed.label if parsed is not None else None
+    year = plan_identity(plan).year
+    if parsed is not None and parsed.year != year:
+        expected = vp.EXPECTED["quarter_year"].format(year=year, found=parsed.zh)
+        check.add(0, vp.META_LABELS["quarter"], found, expected)
     if as_of is None and not _is_blank(meta.get("as_of_date")):
         as_of = check.cell(0, vp.META_LABELS["as_of_date"], meta["as_of_date"], parse_date)
     if as_of is None and parsed is not None:
         as_of = parsed.end
     if as_of is None and not any(p.row == 0 for p in check.problems):
         check.add(0, vp.META_LABELS["as_of_date"], None, "an as-of date or a quarter（截至日期）")
+    elif as_of is not None and as_of.year != year:
+        expected = vp.EXPECTED["as_of_year"].format(year=year, found=as_of.isoformat())
+        check.add(0, vp.META_LABELS["as_of_date"], as_of.isoformat(), expected)
     synthetic = str(meta.get("is_synthetic") or "").strip() == vp.YES
     return unit, quarter, as_of, synthetic
+
+
+def _plan_for(
+    raw: _Raw,
+    check: _Checker,
+    plan: PlanLike,
+    versions: Callable[[str], PlanLike | None] | None,
+) -> PlanLike:
+    """The plan version a file is validated against: the one its template names.
+
+    A template made for another plan or year is a problem (nothing else is checked: its
+    milestone ids mean something else); one made from another version of this plan is validated
+    against that version, when ``versions`` finds it.
+    """
+    identity = plan_identity(plan)
+    meta, labels = raw.meta, vp.META_LABELS
+    name, year, made = meta.get("plan_name"), meta.get("plan_year"), meta.get("plan_version")
+    if not _is_blank(year) and str(year).strip() != str(identity.year):
+        expected = vp.EXPECTED["plan_year"].format(year=identity.year, found=str(year).strip())
+        check.add(0, labels["plan_year"], year, expected)
+    elif not _is_blank(name) and str(name).strip() != identity.name:
+        found = str(name).strip()
+        check.add(0, labels["plan_name"], name, vp.EXPECTED["plan_other"].format(
+            plan=identity.name, found=found))  # fmt: skip
+    elif not _is_blank(made) and str(made).strip() != identity.sha256:
+        other = versions(str(made).strip()) if versions is not None else None
+        if other is None:
+            check.add(0, labels["plan_version"], str(made)[:12], vp.EXPECTED["plan_version"].format(
+                plan=identity.name, found=str(made).strip()[:12]))  # fmt: skip
+        else:
+            return other
+    return plan
 
 
 def _columns(
@@ -453,7 +498,11 @@ def _check_row(
 
 
 def read_progress_file(
-    path: str | Path, *, plan: PlanLike, as_of: dt.date | str | None = None
+    path: str | Path,
+    *,
+    plan: PlanLike,
+    as_of: dt.date | str | None = None,
+    versions: Callable[[str], PlanLike | None] | None = None,
 ) -> ProgressFile:
     """Read and validate one progress report.
 
@@ -465,6 +514,9 @@ def read_progress_file(
         The plan the report is about; not modified.
     as_of
         The date the report speaks for; default the template's 截至日期 (quarter end).
+    versions
+        Finds another version of ``plan`` by its source hash (the store's registry): a template
+        made from an earlier version (before a 调整) is validated against that version.
 
     Returns
     -------
@@ -501,6 +553,9 @@ def read_progress_file(
         check.add(0, "<file>", type(err).__name__, vp.EXPECTED["readable"])
         raise ValidationError(check.problems, f"{path}: cannot read") from err
     as_of = _as_date(as_of)
+    plan = _plan_for(raw, check, plan, versions)
+    if check.problems:  # another plan's or year's file: its ids mean nothing here
+        raise ValidationError(check.problems, f"{path}: made for another plan")
     unit, quarter, as_of_date, synthetic = _resolve_meta(raw, check, plan, as_of)
     named, actual = _columns(raw, check)
     if check.problems:
@@ -538,4 +593,5 @@ def read_progress_file(
         is_synthetic=synthetic,
         reports=report_df,
         values=value_df.astype({"target_no": int}),
+        plan_sha256=plan_identity(plan).sha256,
     )

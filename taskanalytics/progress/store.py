@@ -1,9 +1,13 @@
 """The progress store: an append-only SQLite file of every accepted report.
 
-Tables (``SCHEMA_VERSION`` 1; ``schema_version`` records what has been applied):
+Tables (the schema and its versions are :mod:`taskanalytics.progress.db`):
 
+- ``plans`` and ``plan_versions``: the plans the store serves and each version's source
+  (:mod:`taskanalytics.progress.registry`); every file belongs to one version of one plan, and
+  every read is for one plan: another plan's or year's reports are never seen.
 - ``source_files``: one row per accepted file: sha256 (unique), original name, archived path
-  (relative to the store's folder), unit, quarter, as-of date, is_synthetic, ingested_at (UTC).
+  (relative to the store's folder), unit, quarter, as-of date, is_synthetic, ingested_at (UTC),
+  plan version.
 - ``reports``: one row per milestone per file: status code, completed date, note, source row.
 - ``actual_values``: one row per reported target value: target_no, value, unit.
 
@@ -17,12 +21,11 @@ newer one (written by a later taskanalytics) is refused with :class:`StoreError`
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,9 +33,22 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from taskanalytics import config
-from taskanalytics.errors import StoreError, ValidationError
+from taskanalytics.errors import PlanMismatchError, StoreError, ValidationError
 from taskanalytics.plan.build import PlanLike
+from taskanalytics.plan.identity import PlanIdentity, plan_identity
+from taskanalytics.progress.db import SCHEMA_VERSION, connect, migrate, now
 from taskanalytics.progress.history import latest_reports
+from taskanalytics.progress.registry import (
+    PLAN_LIST_COLUMNS,
+    PlanVersion,
+    attach_unplanned,
+    find_version,
+    plan_scope,
+    read_version,
+    register_version,
+    stored_plans,
+    versions_of,
+)
 
 if TYPE_CHECKING:  # the intake (openpyxl) is imported only when files are ingested
     from taskanalytics.progress.intake import ProgressFile
@@ -42,63 +58,18 @@ __all__ = [
     "SCHEMA_VERSION",
     "IngestResult",
     "IngestedFile",
+    "PlanVersion",
     "ProgressStore",
     "ingest_files",
+    "list_plans",
     "load_progress",
     "load_progress_history",
     "open_store",
+    "register_plan",
+    "store_versions",
 ]
 
 logger = logging.getLogger("taskanalytics")
-
-SCHEMA_VERSION = 1
-
-_APPEND_ONLY = "".join(
-    f"""
-    CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table}
-    BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
-    """
-    for table in ("source_files", "reports", "actual_values")
-    for verb in ("update", "delete")
-)
-
-#: version -> SQL script bringing a store from version-1 to version.
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE source_files (
-        file_id       INTEGER PRIMARY KEY,
-        sha256        TEXT NOT NULL UNIQUE,
-        original_name TEXT NOT NULL,
-        archived_path TEXT NOT NULL,
-        unit          TEXT NOT NULL,
-        quarter       TEXT,
-        as_of_date    TEXT NOT NULL,
-        is_synthetic  INTEGER NOT NULL CHECK (is_synthetic IN (0, 1)),
-        ingested_at   TEXT NOT NULL
-    );
-    CREATE TABLE reports (
-        report_id      INTEGER PRIMARY KEY,
-        file_id        INTEGER NOT NULL REFERENCES source_files (file_id),
-        milestone_id   TEXT NOT NULL,
-        task_id        TEXT NOT NULL,
-        status         TEXT NOT NULL
-                       CHECK (status IN ('done', 'in_progress', 'not_started', 'late')),
-        completed_date TEXT,
-        note           TEXT,
-        source_row     INTEGER NOT NULL,
-        UNIQUE (file_id, milestone_id)
-    );
-    CREATE INDEX reports_by_milestone ON reports (milestone_id);
-    CREATE TABLE actual_values (
-        report_id INTEGER NOT NULL REFERENCES reports (report_id),
-        target_no INTEGER NOT NULL CHECK (target_no >= 1),
-        value     REAL NOT NULL,
-        unit      TEXT,
-        PRIMARY KEY (report_id, target_no)
-    );
-    """
-    + _APPEND_ONLY,
-}
 
 #: Columns of `load_progress` before the ``actual_<n>`` columns, which come after
 #: ``completed_date``.
@@ -115,6 +86,8 @@ PROGRESS_COLUMNS = [
     "sha256",
     "ingested_at",
     "is_synthetic",
+    "plan",
+    "plan_version",
 ]
 
 
@@ -136,75 +109,7 @@ class ProgressStore:
         return self.path.parent / "archive"
 
 
-@contextlib.contextmanager
-def _connect(path: Path) -> Iterator[sqlite3.Connection]:
-    try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-    except sqlite3.Error as err:
-        raise StoreError(f"{path}: cannot open the progress store: {err}") from err
-    try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        yield conn
-    except sqlite3.DatabaseError as err:
-        raise StoreError(f"{path}: {err}") from err
-    finally:
-        conn.close()
-
-
-def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "schema_version" not in tables:
-        if tables:
-            raise StoreError(
-                f"{path}: not a taskanalytics progress store (tables: {sorted(tables)})"
-            )
-        return 0
-    return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
-
-
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    version = _schema_version(conn, path)
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path}: store schema version {version} is newer than this taskanalytics "
-            f"understands ({SCHEMA_VERSION}); upgrade taskanalytics"
-        )
-    if version == SCHEMA_VERSION:
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if version == 0:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version "
-                "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-            )
-        for step in range(version + 1, SCHEMA_VERSION + 1):
-            # executescript would COMMIT our transaction; run the statements one by one.
-            for statement in _split_sql(_MIGRATIONS[step]):
-                conn.execute(statement)
-            conn.execute("INSERT INTO schema_version VALUES (?, ?)", (step, _now()))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    logger.info("progress store %s migrated from version %d to %d", path, version, SCHEMA_VERSION)
-
-
-def _split_sql(script: str) -> list[str]:
-    statements, buffer = [], ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    return [s for s in statements if s]
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-
-
-def open_store(path: str | Path | None = None) -> ProgressStore:
+def open_store(path: str | Path | None = None, *, plans: Sequence[PlanLike] = ()) -> ProgressStore:
     """Open (creating if needed) a progress store, checking and migrating its schema.
 
     Parameters
@@ -212,6 +117,10 @@ def open_store(path: str | Path | None = None) -> ProgressStore:
     path
         The SQLite file; default ``$TASKANALYTICS_STORE`` or ``data/progress/progress.sqlite``
         (see :func:`taskanalytics.config.resolve`).
+    plans
+        The plans its reports may belong to. Needed only to migrate a store made before plans
+        were recorded (schema v1): each of its files is attached to the one plan it validates
+        against, in the migration's transaction.
 
     Returns
     -------
@@ -221,8 +130,9 @@ def open_store(path: str | Path | None = None) -> ProgressStore:
     Raises
     ------
     StoreError
-        If the file is not a SQLite database, is another application's database, or has a
-        schema newer than this version understands.
+        If the file is not a SQLite database, is another application's database, has a schema
+        newer than this version understands, or is a v1 store whose files fit none (or more
+        than one) of ``plans``; a store that cannot be migrated is left unchanged.
 
     Examples
     --------
@@ -230,16 +140,99 @@ def open_store(path: str | Path | None = None) -> ProgressStore:
     """
     path = config.resolve(store=path).store
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _connect(path) as conn:
+    with connect(path) as conn:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode})")
-        _migrate(conn, path)
+        migrate(conn, path, attach=lambda c: attach_unplanned(c, path.parent, plans))
     return ProgressStore(path)
 
 
-def _as_store(store: ProgressStore | str | Path) -> ProgressStore:
-    return store if isinstance(store, ProgressStore) else open_store(store)
+def _as_store(store: ProgressStore | str | Path, plans: Sequence[PlanLike] = ()) -> ProgressStore:
+    return store if isinstance(store, ProgressStore) else open_store(store, plans=plans)
+
+
+def register_plan(
+    store: ProgressStore | str | Path,
+    plan: PlanLike,
+    *,
+    effective_from: dt.date | None = None,
+) -> PlanVersion:
+    """Register a plan version in the store (a no-op when it is there already).
+
+    Parameters
+    ----------
+    store
+        A :class:`ProgressStore` or the path of its SQLite file (created if missing).
+    plan
+        The plan read by :func:`taskanalytics.read_plan`; its identity
+        (:func:`taskanalytics.plan.identity.plan_identity`) is the name, year and source hash.
+    effective_from
+        For a new version of a known plan (调整): the day it is in force from; default the
+        document's issue date. Default for a plan's first version: 1 January of its year.
+
+    Returns
+    -------
+    PlanVersion
+
+    Raises
+    ------
+    PlanMismatchError
+        If the source is registered under another name, the name for another year, or a
+        revision has no date after the version in force.
+    """
+    target = _as_store(store, [plan])
+    with connect(target.path) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = register_version(
+                conn, target.path.parent, plan, effective_from=effective_from
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
+
+
+def list_plans(store: ProgressStore | str | Path) -> pd.DataFrame:
+    """Return the plans registered in a store with their counts.
+
+    Parameters
+    ----------
+    store
+        A :class:`ProgressStore` or the path of its SQLite file; a missing file gives an empty
+        frame (and is not created).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`~taskanalytics.progress.registry.PLAN_LIST_COLUMNS`: name, year, kind, number of
+        versions, the latest version's 文号 and first day in force, files, reports, units, first
+        and last quarter reported, synthetic (示例数据) files.
+    """
+    path = _store_path(store)
+    if not path.exists():
+        return pd.DataFrame(columns=PLAN_LIST_COLUMNS)
+    with connect(_as_store(store).path) as conn:
+        return stored_plans(conn)
+
+
+def store_versions(store: ProgressStore | str | Path, plan: PlanLike) -> list[PlanVersion]:
+    """Return the registered versions of ``plan`` (the same name and year), oldest first.
+
+    Empty when the store or the plan is not there yet (nothing is created).
+    """
+    path = _store_path(store)
+    if not path.exists():
+        return []
+    with connect(_as_store(store, [plan]).path) as conn:
+        plan_id = plan_scope(conn, path.parent, plan_identity(plan))
+        return [] if plan_id is None else versions_of(conn, path.parent, plan_id)
+
+
+def _store_path(store: ProgressStore | str | Path) -> Path:
+    return store.path if isinstance(store, ProgressStore) else config.resolve(store=store).store
 
 
 @dataclass(frozen=True)
@@ -295,11 +288,16 @@ def _archive(store: ProgressStore, pf: ProgressFile) -> tuple[Path, bool]:
 
 
 def _insert_source_file(
-    conn: sqlite3.Connection, store: ProgressStore, pf: ProgressFile, archived: Path
+    conn: sqlite3.Connection,
+    store: ProgressStore,
+    pf: ProgressFile,
+    archived: Path,
+    version_id: int,
 ) -> int:
     cursor = conn.execute(
         "INSERT INTO source_files (sha256, original_name, archived_path, unit, quarter, "
-        "as_of_date, is_synthetic, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "as_of_date, is_synthetic, ingested_at, plan_version_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             pf.sha256,
             pf.path.name,
@@ -308,7 +306,8 @@ def _insert_source_file(
             pf.quarter,
             pf.as_of_date.isoformat(),
             int(pf.is_synthetic),
-            _now(),
+            now(),
+            version_id,
         ),
     )
     return int(cursor.lastrowid)
@@ -337,19 +336,22 @@ def _insert_reports(conn: sqlite3.Connection, file_id: int, pf: ProgressFile) ->
 
 
 def _write_files(
-    store: ProgressStore, files: list[ProgressFile]
+    store: ProgressStore, files: list[ProgressFile], plan: PlanLike
 ) -> tuple[list[IngestedFile], list[IngestedFile]]:
     """Write every new file of one ingest in one transaction: all of them, or none.
 
-    Files whose hash is already stored (or repeated in ``files``) are skipped. On any failure
-    the transaction rolls back and the archive copies made for it are removed.
+    The plan is registered first (if new); each file is recorded under the plan version it was
+    validated against. Files whose hash is already stored (or repeated in ``files``) are
+    skipped. On any failure the transaction rolls back and the archive copies made for it are
+    removed.
     """
     ingested: list[IngestedFile] = []
     skipped: list[IngestedFile] = []
     created: list[Path] = []
-    with _connect(store.path) as conn:
+    with connect(store.path) as conn:
         conn.execute("BEGIN IMMEDIATE")
         try:
+            version = register_version(conn, store.path.parent, plan, created=created)
             for pf in files:
                 if conn.execute(
                     "SELECT 1 FROM source_files WHERE sha256 = ?", (pf.sha256,)
@@ -359,14 +361,24 @@ def _write_files(
                 archived, new = _archive(store, pf)
                 if new:
                     created.append(archived)
-                file_id = _insert_source_file(conn, store, pf, archived)
+                made_for = version
+                if pf.plan_sha256 and pf.plan_sha256 != version.sha256:
+                    made_for = find_version(conn, store.path.parent, pf.plan_sha256) or version
+                    if made_for.plan_id != version.plan_id:
+                        raise PlanMismatchError(
+                            f"{pf.path}: made for plan {made_for.name!r}, not {version.name!r}"
+                        )
+                file_id = _insert_source_file(conn, store, pf, archived, made_for.version_id)
                 _insert_reports(conn, file_id, pf)
                 ingested.append(_file_result(pf, archived))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             for path in created:
-                path.unlink(missing_ok=True)
+                if path.is_dir():
+                    path.rmdir()
+                else:
+                    path.unlink(missing_ok=True)
             raise
     return ingested, skipped
 
@@ -426,9 +438,10 @@ def ingest_files(
     parsed: list[ProgressFile] = []
     problems = []
     paths = list(paths)
+    versions = _version_lookup(_store_path(store), plan_identity(plan))
     for path in paths:
         try:
-            parsed.append(read_progress_file(path, plan=plan, as_of=as_of))
+            parsed.append(read_progress_file(path, plan=plan, as_of=as_of, versions=versions))
         except ValidationError as err:
             problems.extend(err.problems)
     if problems:
@@ -436,32 +449,68 @@ def ingest_files(
         raise ValidationError(
             problems, f"{rejected} of {len(paths)} file(s) rejected; nothing was ingested"
         )
-    target = _as_store(store)
-    ingested, skipped = _write_files(target, parsed)
+    target = _as_store(store, [plan])
+    ingested, skipped = _write_files(target, parsed, plan)
     for written in ingested:
         logger.info("ingested %s: %d reports", written.path.name, written.n_reports)
     return IngestResult(tuple(ingested), tuple(skipped))
 
 
+def _version_lookup(path: Path, identity: PlanIdentity) -> Callable[[str], PlanLike | None]:
+    """Find another registered version of the plan by its hash, reading (never writing) the
+    store: a template made before a 调整 is validated against the version it was made from."""
+
+    def lookup(sha256: str) -> PlanLike | None:
+        if not path.exists():
+            return None
+        with connect(path) as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "plan_versions" not in tables:
+                return None
+            version = find_version(conn, path.parent, sha256)
+        if version is None or version.name != identity.name or version.year != identity.year:
+            return None
+        try:
+            return read_version(version)
+        except StoreError:
+            return None
+
+    return lookup
+
+
 _HISTORY_SQL = """
 SELECT r.report_id, r.milestone_id, r.task_id, f.unit, f.quarter, f.as_of_date, r.status,
        r.completed_date, r.note, f.original_name AS source_file, f.sha256, f.ingested_at,
-       f.is_synthetic
+       f.is_synthetic, p.name AS plan, v.sha256 AS plan_version
 FROM reports AS r JOIN source_files AS f USING (file_id)
+JOIN plan_versions AS v ON f.plan_version_id = v.version_id
+JOIN plans AS p USING (plan_id)
+WHERE v.plan_id = ?
+"""
+
+_VALUES_SQL = """
+SELECT a.report_id, a.target_no, a.value
+FROM actual_values AS a JOIN reports AS r USING (report_id)
+JOIN source_files AS f USING (file_id)
+JOIN plan_versions AS v ON f.plan_version_id = v.version_id
+WHERE v.plan_id = ?
 """
 
 
-def _history(store: ProgressStore | str | Path) -> pd.DataFrame:
-    path = store.path if isinstance(store, ProgressStore) else Path(store)
-    if not path.exists():
-        reports = pd.DataFrame(columns=["report_id", *PROGRESS_COLUMNS])
-        values = pd.DataFrame(columns=["report_id", "target_no", "value"])
-    else:
-        with _connect(_as_store(store).path) as conn:
-            reports = pd.read_sql_query(_HISTORY_SQL, conn)
-            values = pd.read_sql_query(
-                "SELECT report_id, target_no, value FROM actual_values", conn
-            )
+def _history(store: ProgressStore | str | Path, plan: PlanLike) -> pd.DataFrame:
+    identity = plan_identity(plan)
+    path = _store_path(store)
+    reports = pd.DataFrame(columns=["report_id", *PROGRESS_COLUMNS])
+    values = pd.DataFrame(columns=["report_id", "target_no", "value"])
+    versions: list[PlanVersion] = []
+    if path.exists():
+        with connect(_as_store(store, [plan]).path) as conn:
+            plan_id = plan_scope(conn, path.parent, identity)
+            if plan_id is not None:
+                reports = pd.read_sql_query(_HISTORY_SQL, conn, params=(plan_id,))
+                values = pd.read_sql_query(_VALUES_SQL, conn, params=(plan_id,))
+                versions = versions_of(conn, path.parent, plan_id)
+    reports = _to_version(reports, plan, identity, versions)
     wide = values.pivot(index="report_id", columns="target_no", values="value")
     highest = int(values["target_no"].max()) if len(values) else 0
     wide = wide.reindex(columns=range(1, highest + 1))  # actual_1 … actual_k, no gaps
@@ -480,25 +529,66 @@ def _history(store: ProgressStore | str | Path) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
-def load_progress_history(store: ProgressStore | str | Path) -> pd.DataFrame:
-    """Return every stored report, one row per milestone per file, oldest first per milestone.
+def _to_version(
+    reports: pd.DataFrame, plan: PlanLike, identity: PlanIdentity, versions: list[PlanVersion]
+) -> pd.DataFrame:
+    """Give reports made for another version of the plan the milestone ids of ``plan``.
+
+    The store keeps what each file said, against the version it was made for; read for a
+    version, a report of a renumbered milestone counts for its new id, and one of a milestone
+    the version dropped is left out (:func:`taskanalytics.plan.diff.milestone_id_map`).
+    """
+    other = [v for v in versions if v.sha256 != identity.sha256]
+    if reports.empty or not other:
+        return reports
+    from taskanalytics.plan.diff import diff_plans, milestone_id_map
+
+    task_of = dict(zip(plan.milestones["milestone_id"], plan.milestones["task_id"], strict=True))
+    parts = [reports[reports["plan_version"] == identity.sha256]]
+    for version in other:
+        rows = reports[reports["plan_version"] == version.sha256]
+        if rows.empty:
+            continue
+        mapping = milestone_id_map(diff_plans(read_version(version), plan))
+        new_ids = rows["milestone_id"].map(mapping)
+        kept = rows[new_ids.notna()].assign(milestone_id=new_ids[new_ids.notna()])
+        parts.append(kept.assign(task_id=kept["milestone_id"].map(task_of)))
+    return pd.concat(parts, ignore_index=True)
+
+
+def load_progress_history(store: ProgressStore | str | Path, *, plan: PlanLike) -> pd.DataFrame:
+    """Return every stored report of a plan, one row per milestone per file, oldest first per
+    milestone.
 
     Parameters
     ----------
     store
         A :class:`ProgressStore` or the path of its SQLite file; a missing file gives an empty
         frame (and is not created).
+    plan
+        The plan whose reports are read: only files made for it (any of its versions) count,
+        never another plan's or year's. Reports made for another version of it (before a 调整)
+        are given this version's milestone ids; those of milestones it dropped are left out.
+        A plan the store does not know has no reports.
 
     Returns
     -------
     pandas.DataFrame
         Same columns as :func:`load_progress`.
+
+    Raises
+    ------
+    PlanMismatchError
+        If the plan's source is registered under another name, or its name for another year.
     """
-    return _history(store)
+    return _history(store, plan)
 
 
 def load_progress(
-    store: ProgressStore | str | Path, as_of: dt.date | str | None = None
+    store: ProgressStore | str | Path,
+    as_of: dt.date | str | None = None,
+    *,
+    plan: PlanLike,
 ) -> pd.DataFrame:
     """Return the latest report per milestone as of a date.
 
@@ -511,6 +601,8 @@ def load_progress(
         Only reports whose as-of date is on or before this date count; default all. Among those,
         the latest as-of date wins, then the latest ingestion (a corrected file re-sent for the
         same quarter replaces the first).
+    plan
+        The plan whose reports are read (see :func:`load_progress_history`).
 
     Returns
     -------
@@ -519,10 +611,11 @@ def load_progress(
         status, completed_date``, then ``actual_1 … actual_k`` (float, the value reported for
         target ``n`` of the milestone, NaN if none; ``k`` is the highest target number stored;
         units are the plan's ``targets.unit``), then ``note, source_file, sha256, ingested_at,
-        is_synthetic``. ``status`` holds codes (done, in_progress, not_started, late).
+        is_synthetic, plan, plan_version`` (the plan's name and the hash of the version the file
+        was made for). ``status`` holds codes (done, in_progress, not_started, late).
 
     Examples
     --------
-    >>> load_progress(store, as_of="2023-06-30")[["milestone_id", "status"]]  # doctest: +SKIP
+    >>> load_progress(store, "2023-06-30", plan=plan)[["milestone_id", "status"]]  # doctest: +SKIP
     """
-    return latest_reports(_history(store), as_of)
+    return latest_reports(_history(store, plan), as_of)

@@ -36,6 +36,7 @@ from openpyxl.xml.functions import tostring
 
 from taskanalytics.errors import TaskAnalyticsError
 from taskanalytics.plan.build import PlanLike
+from taskanalytics.plan.identity import plan_identity
 from taskanalytics.progress import vocab as vp
 from taskanalytics.quarters import Quarter, QuarterLike
 
@@ -249,6 +250,7 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
 def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter) -> None:
     ws = wb.create_sheet(vp.README_SHEET)
     meta = plan.meta
+    identity = plan_identity(plan)
     values = {
         "template": vp.TEMPLATE_MARKER,
         "unit": unit,
@@ -257,6 +259,9 @@ def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter) -> 
         "plan_title": meta.get("title") or "",
         "doc_number": meta.get("doc_number") or "",
         "is_synthetic": vp.NO,
+        "plan_name": identity.name,
+        "plan_year": identity.year,
+        "plan_version": identity.sha256,
     }
     ws["A1"] = vp.README_TITLE.format(year=meta.get("year", ""))
     ws["A1"].font = Font(bold=True, size=14)
@@ -267,6 +272,8 @@ def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter) -> 
         if key == "as_of_date":
             cell.number_format = _DATE_FORMAT
         cell.alignment = Alignment(horizontal="left")
+        if key in vp.HIDDEN_META:
+            ws.row_dimensions[row].hidden = True
     first = 4 + len(vp.META_LABELS)
     for offset, line in enumerate(vp.README_LINES):
         cell = ws.cell(first + offset, 1, line)

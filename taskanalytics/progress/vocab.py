@@ -112,7 +112,14 @@ META_LABELS: Final[dict[str, str]] = {
     "plan_title": "任务来源",
     "doc_number": "文号",
     "is_synthetic": "示例数据",
+    "plan_name": "计划名称",
+    "plan_year": "计划年度",
+    "plan_version": "计划版本",
 }
+
+#: Rows of the metadata block written hidden (the plan's identity: intake checks it, the clerk
+#: does not need it).
+HIDDEN_META: Final = ("plan_name", "plan_year", "plan_version")
 
 #: Marker written in the 模板标识 cell; intake refuses workbooks without it.
 TEMPLATE_MARKER: Final = "taskanalytics-progress-v1"
@@ -159,6 +166,20 @@ EXPECTED: Final[dict[str, str]] = {
     "template": "a progress template written by taskanalytics（请使用下发的填报模板）",
     "readable": "a readable .xlsx or UTF-8 .csv file（可读取的 xlsx 或 csv 文件）",
     "columns": "the template's columns（模板规定的列）",
+    "plan_other": (
+        "a template of plan {plan}（此表是“{found}”的填报表，不能报送到“{plan}”；"
+        "请使用督查室下发的“{plan}”填报模板）"
+    ),
+    "plan_year": (
+        "a template for {year}（此表是{found}年度的填报表，本计划为{year}年度；"
+        "请使用{year}年度的填报模板）"
+    ),
+    "plan_version": (
+        "a template of a version of plan {plan} kept in the store（此表依据的计划版本 {found} "
+        "未在进度库中登记，无法确认节点编号；请使用督查室最新下发的填报模板）"
+    ),
+    "quarter_year": "a quarter of {year}（本计划为{year}年度，此表为{found}）",
+    "as_of_year": "an as-of date in {year}（本计划为{year}年度，截至日期为{found}）",
 }
 
 #: Longest note accepted, in characters.

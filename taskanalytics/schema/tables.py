@@ -201,6 +201,38 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
         description="one row per finding of audit(plan)",
     ),
     TableSchema(
+        "plan.diff",
+        "版本比对",
+        (
+            _c(
+                "change",
+                "string",
+                "变化",
+                "added | dropped | moved | reworded | redated | unchanged",
+            ),
+            _c("old_milestone_id", "string", "原节点编号", "id in the old version", nullable=True),
+            _c("new_milestone_id", "string", "新节点编号", "id in the new version", nullable=True),
+            _c("old_task_id", "string", "原任务编号", "task in the old version", nullable=True),
+            _c("new_task_id", "string", "新任务编号", "task in the new version", nullable=True),
+            _c("old_label", "string", "原节点序号", "label in the old version: (2)", nullable=True),
+            _c("new_label", "string", "新节点序号", "label in the new version", nullable=True),
+            _c("old_text", "string", "原节点内容", "text in the old version", nullable=True),
+            _c("new_text", "string", "新节点内容", "text in the new version", nullable=True),
+            _c("old_due_date", "date", "原到期日", "due date in the old version", nullable=True),
+            _c("new_due_date", "date", "新到期日", "due date in the new version", nullable=True),
+            _c("due_changed", "bool", "到期日变化", "both versions hold it, due dates differ"),
+            _c(
+                "similarity",
+                "float",
+                "相似度",
+                "0..1 of the compared texts; empty for added and dropped",
+                nullable=True,
+            ),
+        ),  # fmt: skip
+        key=("old_milestone_id", "new_milestone_id"),
+        description="one row per milestone of either version (diff_plans)",
+    ),
+    TableSchema(
         "progress",
         "进度报送",
         (
