@@ -6,23 +6,35 @@ malformed ``--quarter``: it is reported as a usage error naming the accepted spe
 with 1, like a bad ``--as-of`` date, so both bad values of a run fail the same way.
 
 The edges resolve once: ``--quarter`` becomes a :class:`~taskanalytics.quarters.Quarter` (the
-:data:`QUARTER` parameter type) and ``--plan``/``--store`` absolute paths
-(:func:`taskanalytics.config.resolve`) before any library call.
+:data:`QUARTER` parameter type), the workspace (``taskanalytics.toml``,
+:mod:`taskanalytics.workspace`) is read with ``--store``/``--out`` applied over it, and
+``--plan`` (a plan's name in the workspace, or a plan file) becomes a plan entry, before any
+library call.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from taskanalytics import config
-from taskanalytics.errors import TaskAnalyticsError
+from taskanalytics.errors import TaskAnalyticsError, WorkspaceError
 from taskanalytics.quarters import QUARTER_FORMS, Quarter
+from taskanalytics.workspace import (
+    WORKSPACE_ENV_VAR,
+    WORKSPACE_FILE,
+    PlanEntry,
+    PlanVersionEntry,
+    Workspace,
+    load_workspace,
+)
 
 
 class _BadQuarter(click.BadParameter):
@@ -60,9 +72,10 @@ QUARTER = QuarterType()
 PLAN_OPTION = click.option(
     "--plan",
     "plan_path",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Work-plan document (default: the bundled one in data/raw/).",
+    metavar="NAME|FILE",
+    help="A plan named in taskanalytics.toml, or a plan document (default: the workspace's "
+    "first plan; without a workspace, the bundled one in data/raw/).",
 )
 
 
@@ -71,7 +84,8 @@ STORE_OPTION = click.option(
     "store_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help=f"Progress store (default: ${config.STORE_ENV_VAR} or data/progress/progress.sqlite).",
+    help="Progress store (default: the workspace's, else "
+    f"${config.STORE_ENV_VAR}, else data/progress/progress.sqlite).",
 )
 
 
@@ -86,10 +100,6 @@ def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., A
     )
 
 
-def _store(store_path: Path | None) -> Path:
-    return config.resolve(store=store_path).store
-
-
 def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -102,16 +112,88 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _load_plan(plan_path: Path | None):
-    from taskanalytics.plan.build import read_plan
+@dataclass(frozen=True)
+class _Chosen:
+    """A plan picked on the command line: its workspace entry and the name it goes by."""
 
-    return read_plan(config.resolve(plan_path).plan_path)
+    entry: PlanEntry
+    name: str | None
+
+    def path_at(self, day: dt.date | None = None) -> Path:
+        """The plan document in force on ``day`` (default: the latest version)."""
+        return self.entry.path if day is None else self.entry.version_at(day).path
+
+    def read(self, day: dt.date | None = None) -> Any:
+        from taskanalytics.plan.build import read_plan
+
+        return read_plan(self.path_at(day), name=self.name)
+
+
+def _workspace(store_path: Path | None = None, out_dir: Path | None = None) -> Workspace:
+    """The workspace (``--workspace``, else found) with the command's flags applied."""
+    ctx = click.get_current_context()
+    file = (ctx.find_root().obj or {}).get("workspace")
+    return load_workspace(file).with_overrides(store=store_path, output=out_dir)
+
+
+def _choose(ws: Workspace, plan: str | Path | None) -> list[_Chosen]:
+    """The plans a command works on: ``--plan`` NAME or FILE, else every plan of the workspace."""
+    if plan is None:
+        return [_Chosen(entry, entry.name) for entry in ws.plans]
+    value = str(plan)
+    if value in ws.plan_names():
+        entry = ws.plan(value)
+        return [_Chosen(entry, entry.name)]
+    path = Path(value).expanduser()
+    if path.suffix or path.exists():  # a document, named by its path
+        return [_Chosen(PlanEntry(None, (PlanVersionEntry(path.resolve()),)), None)]
+    return [_Chosen(ws.plan(value), value)]  # raises, listing the names there are
+
+
+def _one(ws: Workspace, plan: str | Path | None, command: str) -> _Chosen:
+    """The single plan a command needs; with several in the workspace, ``--plan`` is required."""
+    chosen = _choose(ws, plan)
+    if len(chosen) > 1:
+        raise WorkspaceError(
+            f"{ws.file}: {len(chosen)} plans ({', '.join(ws.plan_names())}); "
+            f"say which one: taskanalytics {command} --plan NAME"
+        )
+    return chosen[0]
+
+
+def _prepare_store(ws: Workspace, chosen: _Chosen, *, register: bool = False) -> None:
+    """Migrate an existing store with the workspace's plans, and register a revised plan's
+    versions (each in force from its ``from`` date) so templates and pages know them."""
+    from taskanalytics.progress.store import open_store, register_plan
+
+    if ws.store.exists():
+        plans = [_Chosen(e, e.name).read() for e in ws.plans]
+        open_store(ws.store, plans=plans)
+    if register or len(chosen.entry.versions) > 1:
+        from taskanalytics.plan.build import read_plan
+
+        for version in chosen.entry.versions:
+            plan = read_plan(version.path, name=chosen.name)
+            register_plan(ws.store, plan, effective_from=version.effective_from)
+
+
+def _load_plan(plan_path: str | Path | None) -> Any:
+    return _one(_workspace(), plan_path, "…").read()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="taskanalytics")
-def main() -> None:
+@click.option(
+    "--workspace",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Settings file (default: ${WORKSPACE_ENV_VAR}, else {WORKSPACE_FILE} in this folder "
+    "or a parent; without one, the bundled plan and the default store).",
+)
+@click.pass_context
+def main(ctx: click.Context, workspace: Path | None) -> None:
     """Monitor a district government's yearly work plan (政府工作报告任务分解)."""
+    ctx.obj = {"workspace": workspace}
 
 
 @main.command()
@@ -129,13 +211,17 @@ def main() -> None:
 @click.option("--year", type=int, default=None, help="Plan year, for ledgers that do not say.")
 @_handle_errors
 def parse(
-    source: Path | None, plan_path: Path | None, out_dir: Path | None, fmt: str, year: int | None
+    source: Path | None, plan_path: str | None, out_dir: Path | None, fmt: str, year: int | None
 ) -> None:
     """Parse a plan (.txt export, .docx, .xlsx, .csv) and write its tidy tables."""
     from taskanalytics.plan.build import read_plan
     from taskanalytics.plan.export import write_tables
 
-    plan = read_plan(config.resolve(source or plan_path).plan_path, year=year)
+    if source is not None:
+        plan = read_plan(config.resolve(source).plan_path, year=year)
+    else:
+        chosen = _one(_workspace(), plan_path, "parse")
+        plan = read_plan(chosen.path_at(), year=year, name=chosen.name)
     out_dir = out_dir or config.DATA_DIR / "processed"
     for path in write_tables(plan, out_dir, fmt=fmt):
         click.echo(f"wrote {path}")
@@ -144,7 +230,7 @@ def parse(
 @main.command()
 @PLAN_OPTION
 @_handle_errors
-def audit(plan_path: Path | None) -> None:
+def audit(plan_path: str | None) -> None:
     """Print the data-quality findings about the source document."""
     from taskanalytics.plan.audit import audit as run_audit
 
@@ -182,7 +268,10 @@ def audit(plan_path: Path | None) -> None:
     metavar="NAME VALUE",
     help="With --notebook: a parameter passed to papermill (repeatable). Values are strings.",
 )
-@out_option("Reports root (default: reports/); a quarter goes to <out>/<quarter>/.")
+@out_option(
+    "Reports root (default: the workspace's output, else reports/); a quarter goes to "
+    "<out>/<plan>/<quarter>/."
+)
 @click.option("--workers", default=2, show_default=True, help="Kernels run in parallel.")
 @STORE_OPTION
 @PLAN_OPTION
@@ -190,25 +279,27 @@ def audit(plan_path: Path | None) -> None:
 def run(
     quarter: Quarter | None, as_of: str | None, name: str | None,
     params: tuple[tuple[str, str], ...], out_dir: Path | None, workers: int,
-    store_path: Path | None, plan_path: Path | None,
+    store_path: Path | None, plan_path: str | None,
 ) -> None:  # fmt: skip
     """Execute report notebooks with papermill and export offline HTML briefings.
 
-    With --quarter: the overview, one briefing per lead unit, per leader and per indicator,
-    and the source audit, published together to <out>/<quarter>/ with an index.html, or not at
-    all. With --notebook: one briefing alone.
+    With --quarter: for each plan of the workspace (or the one --plan names), the overview,
+    one briefing per lead unit, per leader and per indicator, and the source audit, published
+    together to <out>/<plan>/<quarter>/ with an index.html, or not at all; <out>/index.html
+    links every plan's quarters. With --notebook: one briefing alone.
     """
-    paths = config.resolve(plan_path, store_path)
+    ws = _workspace(store_path, out_dir)
     if name is not None:
         from taskanalytics.runner import run_notebook
 
+        chosen = _one(ws, plan_path, "run --notebook")
         # the shared options are parameters too, so --store is never silently ignored; paths go
         # absolute, as the kernel runs in notebooks/
         given = {
             "quarter": quarter,
             "as_of": as_of,
-            "plan_path": paths.plan_path if plan_path is not None else None,
-            "store": paths.store if store_path is not None else None,
+            "plan_path": chosen.path_at(quarter.end if quarter else None),
+            "store": ws.store,
         }
         shared = {k: str(v) for k, v in given.items() if v is not None}
         html = run_notebook(name, parameters={**shared, **dict(params)}, output_dir=out_dir)
@@ -216,26 +307,32 @@ def run(
         return
     if quarter is None:
         raise click.UsageError("give --quarter (the whole quarterly run) or --notebook NAME")
-    _run_quarter(quarter, as_of=as_of, out_dir=out_dir, workers=workers, paths=paths)
+    from taskanalytics.assess.engine import resolve_quarter
+
+    _, day = resolve_quarter(quarter, as_of)  # a bad date fails before any plan is read
+    for chosen in _choose(ws, plan_path):
+        _prepare_store(ws, chosen)
+        _run_quarter(quarter, as_of=as_of, day=day, workers=workers, ws=ws, chosen=chosen)
+    click.echo(f"all plans: {ws.output / 'index.html'}")
 
 
 def _run_quarter(
-    quarter: Quarter, *, as_of: str | None, out_dir: Path | None, workers: int,
-    paths: config.Resolved,
+    quarter: Quarter, *, as_of: str | None, day: dt.date, workers: int, ws: Workspace,
+    chosen: _Chosen,
 ) -> None:  # fmt: skip
     from tqdm import tqdm
 
-    from taskanalytics.plan.build import read_plan
     from taskanalytics.quarterly import quarterly_briefings, run_quarter
 
-    plan_path, store = paths.plan_path, paths.store
-    jobs = quarterly_briefings(
-        read_plan(plan_path), quarter, as_of=as_of, plan_path=plan_path, store=store
-    )
-    with tqdm(total=len(jobs), desc=f"{quarter} briefings", unit="份") as bar:
+    plan_path = chosen.path_at(day)  # the version in force on the as-of date
+    plan = chosen.read(day)
+    jobs = quarterly_briefings(plan, quarter, as_of=as_of, plan_path=plan_path, store=ws.store)
+    label = chosen.name or "plan"
+    with tqdm(total=len(jobs), desc=f"{label} {quarter} briefings", unit="份") as bar:
         result = run_quarter(
-            quarter, as_of=as_of, plan_path=plan_path, store=store, out_dir=out_dir,
+            quarter, as_of=as_of, plan_path=plan_path, store=ws.store, out_dir=ws.output,
             workers=workers, briefings=jobs, on_done=lambda job: bar.update(1),
+            plan_name=chosen.name,
         )  # fmt: skip
     t = result.timings
     click.echo(
@@ -251,23 +348,37 @@ def _run_quarter(
     "--quarter", "-q", type=QUARTER, required=True, help="Reporting quarter, e.g. 2023Q2."
 )
 @click.option("--unit", "units", multiple=True, help="Only this lead unit (repeatable).")
-@out_option("Directory for the .xlsx files (default: data/progress/templates/QUARTER/).")
+@out_option("Directory for the .xlsx files (default: data/progress/templates/<plan>/<quarter>/).")
 @click.option("--overwrite", is_flag=True, help="Replace existing files of the same name.")
+@STORE_OPTION
 @PLAN_OPTION
 @_handle_errors
 def template(
     quarter: Quarter, units: tuple[str, ...], out_dir: Path | None, overwrite: bool,
-    plan_path: Path | None,
+    store_path: Path | None, plan_path: str | None,
 ) -> None:  # fmt: skip
-    """Write the quarter's Excel reporting templates, one per lead unit."""
+    """Write the quarter's Excel reporting templates, one per lead unit (for each plan of the
+    workspace, or the one --plan names), with the workspace's deadline and recipient."""
+    from taskanalytics.plan.identity import plan_identity
     from taskanalytics.progress.templates import write_templates
 
-    plan = _load_plan(plan_path)
-    out_dir = out_dir or config.PROGRESS_DIR / "templates" / quarter.label
-    paths = write_templates(plan, quarter, out_dir, units=units or None, overwrite=overwrite)
-    click.echo(f"wrote {len(paths)} template(s) to {out_dir}")
-    for path in paths:
-        click.echo(f"  {path.name}")
+    ws = _workspace(store_path)
+    chosen_all = _choose(ws, plan_path)
+    for chosen in chosen_all:
+        _prepare_store(ws, chosen)
+        plan = chosen.read(quarter.end)  # the version in force at the quarter's end
+        folder = plan_identity(plan).name
+        if out_dir is None:
+            target = ws.store.parent / "templates" / folder / quarter.label
+        else:
+            target = out_dir / folder if len(chosen_all) > 1 else out_dir
+        paths = write_templates(
+            plan, quarter, target, units=units or None, overwrite=overwrite,
+            deadline=ws.deadline, recipient=ws.recipient,
+        )  # fmt: skip
+        click.echo(f"wrote {len(paths)} template(s) of {folder} to {target}")
+        for path in paths:
+            click.echo(f"  {path.name}")
 
 
 @main.command()
@@ -279,14 +390,19 @@ def template(
 @PLAN_OPTION
 @_handle_errors
 def ingest(
-    files: tuple[Path, ...], as_of: str | None, store_path: Path | None, plan_path: Path | None
+    files: tuple[Path, ...], as_of: str | None, store_path: Path | None, plan_path: str | None
 ) -> None:
-    """Validate filled templates (.xlsx or .csv) and add them to the progress store."""
+    """Validate filled templates (.xlsx or .csv) of one plan and add them to the progress store.
+
+    A file made for another plan or year is refused; a template made from an earlier version
+    of the plan (before a 调整) is checked against that version.
+    """
     from taskanalytics.progress.store import ingest_files
 
-    plan = _load_plan(plan_path)
-    store = _store(store_path)
-    result = ingest_files(files, plan=plan, store=store, as_of=as_of)
+    ws = _workspace(store_path)
+    chosen = _one(ws, plan_path, "ingest")
+    _prepare_store(ws, chosen)
+    result = ingest_files(files, plan=chosen.read(), store=ws.store, as_of=as_of)
     for f in result.ingested:
         click.echo(
             f"ingested: {f.path.name} ({f.unit} {f.quarter}, {f.n_reports} reports, "
@@ -294,7 +410,82 @@ def ingest(
         )
     for f in result.skipped:
         click.echo(f"skipped (already in store, same content): {f.path.name}")
-    click.echo(f"store: {store}")
+    click.echo(f"store: {ws.store}")
+
+
+@main.group(invoke_without_command=True)
+@STORE_OPTION
+@click.pass_context
+@_handle_errors
+def plans(ctx: click.Context, store_path: Path | None) -> None:
+    """List the plans: those of the workspace and those registered in the store, with counts."""
+    ctx.obj = {**(ctx.find_root().obj or {}), "store": store_path}
+    if ctx.invoked_subcommand is not None:
+        return
+    from taskanalytics.plan.identity import plan_identity
+    from taskanalytics.progress.store import list_plans, open_store
+
+    ws = _workspace(store_path)
+    in_ws = {}
+    for entry in ws.plans:
+        in_ws[plan_identity(_Chosen(entry, entry.name).read()).name] = entry
+    if ws.store.exists():
+        open_store(ws.store, plans=[_Chosen(e, e.name).read() for e in ws.plans])
+    stored = list_plans(ws.store)
+    click.echo(f"workspace: {ws.file or '(none: the bundled plan)'}")
+    click.echo(f"store: {ws.store}")
+    header = f"{'year':>4} {'versions':>8} {'files':>6} {'reports':>8} {'units':>5}"
+    click.echo(f"{_pad('plan', 18)}{header}  {_pad('quarters', 16)}document")
+    for row in stored.itertuples(index=False):
+        quarters = f"{row.first_quarter or '-'}..{row.last_quarter or '-'}"
+        note = " (示例数据)" if row.synthetic_files and row.synthetic_files == row.files else ""
+        click.echo(
+            f"{_pad(row.name, 18)}{row.year:>4} {row.versions:>8} {row.files:>6} "
+            f"{row.reports:>8} {row.units:>5}  {_pad(quarters, 16)}{row.doc_number or '-'}{note}"
+        )
+    for name in in_ws:
+        if name not in set(stored["name"]):
+            click.echo(f"{_pad(name, 18)}(in the workspace, not in the store yet: registered by "
+                       "the first template, ingest or run)")  # fmt: skip
+    click.echo(f"{len(stored)} plan(s) in the store")
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align ``text`` in ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
+@plans.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--all", "show_all", is_flag=True, help="List every changed milestone.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the whole comparison, one row per milestone, to this CSV (UTF-8 BOM).",
+)
+@_handle_errors
+def plans_diff(old: str, new: str, show_all: bool, csv_path: Path | None) -> None:
+    """Show what changed between two versions of a plan (OLD and NEW: plan files, or a
+    workspace plan name for its latest version), milestones matched by label and text."""
+    from taskanalytics.plan.diff import diff_plans, diff_summary
+    from taskanalytics.schema import rename_to_chinese
+
+    ws = _workspace()
+    before, after = (_one(ws, x, "plans diff").read() for x in (old, new))
+    diff = diff_plans(before, after)
+    for line in diff_summary(diff, limit=len(diff) if show_all else 10):
+        click.echo(line)
+    if csv_path is not None:
+        from taskanalytics.plan.export import write_csv
+
+        write_csv(rename_to_chinese(diff, "plan.diff"), csv_path)
+        click.echo(f"wrote {csv_path}")
 
 
 @main.command("demo-progress")
@@ -310,43 +501,55 @@ def ingest(
 @PLAN_OPTION
 @_handle_errors
 def demo_progress(
-    seed: int, quarters: tuple[Quarter, ...], store_path: Path | None, plan_path: Path | None
+    seed: int, quarters: tuple[Quarter, ...], store_path: Path | None, plan_path: str | None
 ) -> None:
     """Fill the templates with synthetic progress (示例数据) and ingest them."""
     from taskanalytics.progress.demo import DEMO_QUARTERS, build_demo_progress
 
-    plan = _load_plan(plan_path)
-    store = _store(store_path)
-    result = build_demo_progress(plan, store=store, seed=seed, quarters=quarters or DEMO_QUARTERS)
+    ws = _workspace(store_path)
+    chosen = _one(ws, plan_path, "demo-progress")
+    _prepare_store(ws, chosen)
+    result = build_demo_progress(
+        chosen.read(), store=ws.store, seed=seed, quarters=quarters or DEMO_QUARTERS
+    )
     click.echo(
         f"synthetic progress (示例数据): {len(result.ingested)} file(s) ingested, "
-        f"{len(result.skipped)} already present -> {store}"
+        f"{len(result.skipped)} already present -> {ws.store}"
     )
 
 
 @main.command()
-@out_option("Reports root (default: reports/); the quarter goes to <out>/<quarter>/.")
+@out_option("Reports root (default: reports/); the quarter goes to <out>/<plan>/<quarter>/.")
 @STORE_OPTION
 @_handle_errors
 def demo(out_dir: Path | None, store_path: Path | None) -> None:
-    """The main job on the bundled data: demo progress if no real reports, then the latest
-    quarter's briefings (reports/2023Q4/index.html)."""
+    """The main job on the bundled data, whatever the workspace says: demo progress if no real
+    reports, then the latest quarter's briefings (reports/2023-工作报告/2023Q4/index.html)."""
     from taskanalytics.progress.demo import DEMO_QUARTERS, build_demo_progress
     from taskanalytics.progress.store import load_progress_history
+    from taskanalytics.workspace import PlanEntry, PlanVersionEntry
 
-    plan = _load_plan(None)
-    store = _store(store_path)
-    history = load_progress_history(store, plan=plan)
+    ws = Workspace(
+        file=None, root=config.PROJECT_ROOT,
+        plans=(PlanEntry(None, (PlanVersionEntry(config.DEFAULT_PLAN_PATH),)),),
+        store=config.resolve(store=store_path).store,
+        output=(out_dir or config.REPORTS_DIR).expanduser().resolve(),
+        deadline=None, recipient=None,
+    )  # fmt: skip
+    chosen = _Chosen(ws.plans[0], None)
+    plan = chosen.read()
+    history = load_progress_history(ws.store, plan=plan)
     if history.empty or history["is_synthetic"].all():
-        result = build_demo_progress(plan, store=store, quarters=DEMO_QUARTERS)
+        result = build_demo_progress(plan, store=ws.store, quarters=DEMO_QUARTERS)
         click.echo(
-            f"no real reports in {store}: synthetic progress (示例数据) "
+            f"no real reports in {ws.store}: synthetic progress (示例数据) "
             f"{len(result.ingested)} file(s) ingested, {len(result.skipped)} already present"
         )
     else:
-        click.echo(f"real reports found in {store}: no synthetic data added")
-    _run_quarter(Quarter.parse(DEMO_QUARTERS[-1]), as_of=None, out_dir=out_dir, workers=2,
-                 paths=config.resolve(None, store))  # fmt: skip
+        click.echo(f"real reports found in {ws.store}: no synthetic data added")
+    last = Quarter.parse(DEMO_QUARTERS[-1])
+    _run_quarter(last, as_of=None, day=last.end, workers=2, ws=ws, chosen=chosen)
+    click.echo(f"all plans: {ws.output / 'index.html'}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,7 +35,15 @@ from taskanalytics.progress.templates import lead_units
 from taskanalytics.quarters import Quarter, QuarterLike
 from taskanalytics.runner import execute_notebook, export_html, shared_kernel
 
-__all__ = ["Briefing", "RunResult", "quarterly_briefings", "run_quarter", "write_index"]
+__all__ = [
+    "Briefing",
+    "RunResult",
+    "plan_folder",
+    "quarterly_briefings",
+    "run_quarter",
+    "write_index",
+    "write_root_index",
+]
 
 logger = logging.getLogger("taskanalytics")
 
@@ -166,6 +174,28 @@ def quarterly_briefings(
     return out
 
 
+def plan_folder(name: str) -> str:
+    """The folder name of a plan's reports: its name, refused if it could leave ``reports/``.
+
+    Raises
+    ------
+    NotebookRunError
+        For an empty name, one with a path separator, or one starting with ``.``.
+    """
+    if not name or name != name.strip() or name.startswith(".") or any(c in name for c in "/\\"):
+        raise NotebookRunError(f"plan name {name!r} cannot be a folder name of reports/")
+    return name
+
+
+def _store_name(plan: Any, store_file: Path) -> str:
+    """The name the store knows the plan by (a workspace may have named it), else its own."""
+    from taskanalytics.plan.identity import plan_identity
+    from taskanalytics.progress.store import store_versions
+
+    versions = store_versions(store_file, plan) if store_file.exists() else []
+    return versions[0].name if versions else plan_identity(plan).name
+
+
 def run_quarter(
     quarter: QuarterLike,
     *,
@@ -177,6 +207,7 @@ def run_quarter(
     briefings: Sequence[Briefing] | None = None,
     notebooks_dir: Path | None = None,
     on_done: Callable[[Briefing], None] | None = None,
+    plan_name: str | None = None,
 ) -> RunResult:
     """Run every briefing of a quarter and publish them together, or not at all.
 
@@ -190,7 +221,9 @@ def run_quarter(
         The plan document and the progress store, resolved once with
         :func:`taskanalytics.config.resolve` (defaults: the bundled plan, the default store).
     out_dir
-        Reports root; the quarter's folder is ``<out_dir>/<quarter>/`` (default ``reports/``).
+        Reports root (default ``reports/``); the quarter's folder is
+        ``<out_dir>/<plan name>/<quarter>/``, and ``<out_dir>/index.html`` links every plan's
+        quarters (:func:`write_root_index`).
     workers
         Kernels run in parallel (the machine has 2 cores).
     briefings
@@ -199,6 +232,9 @@ def run_quarter(
         Where the notebooks are (default ``notebooks/``).
     on_done
         Called after each briefing is exported (the CLI advances a progress bar).
+    plan_name
+        The plan's folder name: the workspace's name for it; default the name the store knows
+        its source by, else :func:`~taskanalytics.plan.identity.plan_identity`'s.
 
     Returns
     -------
@@ -208,7 +244,7 @@ def run_quarter(
     ------
     NotebookRunError
         Naming the notebook, the cell and the error of the first failure; the previous
-        ``<out_dir>/<quarter>/`` is left as it was and the failed run is kept beside it.
+        ``<out_dir>/<plan>/<quarter>/`` is left as it was and the failed run is kept beside it.
     """
     from taskanalytics.assess.engine import resolve_quarter
     from taskanalytics.plan.build import read_plan
@@ -221,7 +257,9 @@ def run_quarter(
     jobs = list(briefings) if briefings is not None else quarterly_briefings(
         plan, quarter, as_of=as_of, plan_path=plan_file, store=store_file
     )  # fmt: skip
-    root = Path(out_dir) if out_dir is not None else config.REPORTS_DIR
+    top = Path(out_dir) if out_dir is not None else config.REPORTS_DIR
+    name = plan_name or _store_name(plan, store_file)
+    root = top / plan_folder(name)
     root.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     staging = root / f".{quarter}.tmp-{stamp}-{os.getpid()}"
@@ -251,6 +289,7 @@ def run_quarter(
     final = root / quarter
     _replace_dir(staging, final)
     index = final / index.name
+    write_root_index(top)
     return RunResult(
         quarter=quarter,
         as_of=as_of_date,
@@ -353,6 +392,80 @@ def _replace_dir(new: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _quarter_dirs(folder: Path) -> list[Quarter]:
+    """Quarters published in ``folder`` (sub-folders named like 2023Q2 with an index), newest
+    first."""
+    found = []
+    for sub in folder.iterdir() if folder.is_dir() else ():
+        if sub.is_dir() and not sub.name.startswith(".") and (sub / "index.html").is_file():
+            try:
+                found.append(Quarter.parse(sub.name))
+            except Exception:  # noqa: BLE001 - not a quarter folder: not listed
+                continue
+    return sorted(found, reverse=True)
+
+
+def write_root_index(top: Path) -> Path:
+    """Write ``<top>/index.html``: every plan's published quarters, newest first.
+
+    A plan is a sub-folder of ``top`` holding quarter folders (``<plan>/<quarter>/index.html``);
+    quarter folders directly under ``top`` (the layout before plans) are listed as 未分计划.
+    The page is written to a temporary file and renamed, so a reader never sees half of it.
+
+    Parameters
+    ----------
+    top
+        The reports root.
+
+    Returns
+    -------
+    pathlib.Path
+        The index written.
+    """
+    e = html.escape
+    plans = []
+    for sub in sorted(top.iterdir(), key=lambda p: p.name):
+        if not sub.is_dir() or sub.name.startswith("."):
+            continue
+        quarters = _quarter_dirs(sub)
+        if quarters:
+            plans.append((sub.name, quarters))
+    plans.sort(key=lambda item: (-item[1][0].year, item[0]))
+    loose = _quarter_dirs(top)
+    if loose:
+        plans.append(("", loose))
+    sections = []
+    for name, quarters in plans:
+        prefix = f"{quote(name)}/" if name else ""
+        links = "".join(
+            f'<li><a href="{e(prefix)}{e(q.label)}/index.html">{e(q.zh)}</a></li>' for q in quarters
+        )
+        heading = e(name) if name else "未分计划的早期简报"
+        sections.append(f"<section><h2>{heading}</h2><ul>{links}</ul></section>")
+    body = "".join(sections) or "<p>尚无已发布的简报。</p>"
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>督查简报目录</title>
+<style>
+body {{ font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
+       max-width: 960px; margin: 0 auto; padding: 16px; color: #1f2d3d; line-height: 1.6; }}
+h1 {{ font-size: 1.5em; }} h2 {{ font-size: 1.15em; border-bottom: 2px solid #2f6db5; }}
+ul {{ columns: 4 9em; padding-left: 1.2em; }}
+@media screen and (max-width: 600px) {{ body {{ padding: 8px; }} ul {{ columns: 2; }} }}
+</style></head><body>
+<h1>督查简报目录</h1>
+<p>按计划列出各季度简报，最新的在前。</p>
+{body}
+</body></html>
+"""
+    target = top / "index.html"
+    tmp = top / f".index.html.tmp-{os.getpid()}"
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
 def write_index(
     folder: Path,
     briefings: Sequence[Briefing],
@@ -429,10 +542,13 @@ def write_index(
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     opening = "" if ctx is None else _index_opening(ctx, briefings)
     zh = Quarter.parse(quarter).zh
+    plan = _plan_words(ctx)
+    version = "" if ctx is None or not ctx.version_text else f"　·　计划版本 {e(ctx.version_text)}"
+    named = "" if ctx is None else f"计划 {e(ctx.plan_name)}　·　"
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(zh)}政府工作报告任务推进督查简报</title>
+<title>{e(zh)}{e(plan)}任务推进督查简报</title>
 <style>
 body {{ font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
        max-width: 960px; margin: 0 auto; padding: 16px; color: #1f2d3d; line-height: 1.6; }}
@@ -447,8 +563,9 @@ summary {{ cursor: pointer; color: #3d4b5c; }}
 @media screen and (max-width: 600px) {{ body {{ padding: 8px; }} ul {{ columns: 1; }} }}
 @media print {{ ul {{ columns: 2; }} a {{ color: inherit; text-decoration: none; }} }}
 </style></head><body>
-<h1>{e(zh)}政府工作报告任务推进督查简报</h1>
-<p class="meta">数据截至 {as_of:%Y-%m-%d}　·　生成时间 {e(now)}</p>
+<p class="meta"><a href="../../index.html">← 全部计划与季度</a></p>
+<h1>{e(zh)}{e(plan)}任务推进督查简报</h1>
+<p class="meta">{named}数据截至 {as_of:%Y-%m-%d}　·　生成时间 {e(now)}{version}</p>
 {banner}
 {opening}
 {"".join(sections)}
@@ -461,6 +578,15 @@ summary {{ cursor: pointer; color: #3d4b5c; }}
     target = folder / "index.html"
     target.write_text(page, encoding="utf-8")
     return target
+
+
+def _plan_words(ctx: Any) -> str:
+    """政府工作报告 or 十件民生实事, by the kind of plan briefed."""
+    from taskanalytics.plan.identity import plan_kind
+    from taskanalytics.progress.vocab import README_PLAN_WORDS
+
+    kind = "work_report" if ctx is None else plan_kind(ctx.plan.tasks)
+    return README_PLAN_WORDS[kind]
 
 
 def _index_opening(ctx: Any, briefings: Sequence[Briefing]) -> str:

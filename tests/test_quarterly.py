@@ -55,17 +55,20 @@ def test_run_publishes_every_briefing_and_an_index(tmp_path, notebooks):
         "2023Q2", out_dir=out, store=tmp_path / "none.sqlite", briefings=_jobs("甲", "乙", "丙"),
         notebooks_dir=notebooks, workers=2, on_done=done.append,
     )  # fmt: skip
-    folder = out / "2023Q2"
+    folder = out / "2023-工作报告" / "2023Q2"  # reports/<plan>/<quarter>/
     assert result.out_dir == folder and len(done) == 3
     for key in ("甲", "乙", "丙"):
         page = (folder / f"unit-{key}.html").read_text(encoding="utf-8")
         assert f"简报 {key}" in page and 'class="jp-InputArea' not in page
     index = (folder / "index.html").read_text(encoding="utf-8")
     links = [unquote(link) for link in re.findall(r'href="([^"]+)"', index)]
-    assert sorted(links) == ["unit-丙.html", "unit-乙.html", "unit-甲.html"]
+    assert sorted(links) == ["../../index.html", "unit-丙.html", "unit-乙.html", "unit-甲.html"]
     assert all((folder / link).is_file() for link in links)
     assert "数据截至 2023-06-30" in index
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging left
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no staging left
+    top = (out / "index.html").read_text(encoding="utf-8")  # the plans' index links the quarter
+    assert 'href="2023-%E5%B7%A5%E4%BD%9C%E6%8A%A5%E5%91%8A/2023Q2/index.html"' in top
+    assert "2023年第二季度" in top
     assert set(result.timings["worker"]) <= {0, 1} and len(result.timings) == 3
 
 
@@ -73,16 +76,17 @@ def test_failure_leaves_previous_reports_untouched(tmp_path, notebooks):
     out = tmp_path / "reports"
     store = tmp_path / "none.sqlite"
     run_quarter("2023Q2", out_dir=out, store=store, briefings=_jobs("甲"), notebooks_dir=notebooks)
-    before = {p.name: p.read_bytes() for p in (out / "2023Q2").rglob("*") if p.is_file()}
+    quarter_dir = out / "2023-工作报告" / "2023Q2"
+    before = {p.name: p.read_bytes() for p in quarter_dir.rglob("*") if p.is_file()}
     jobs = _jobs("乙") + [Briefing("unit", "丁", "单位丁", "broken", {"key": "丁"}, "unit-丁")]
     with pytest.raises(NotebookRunError) as info:
         run_quarter("2023Q2", out_dir=out, store=store, briefings=jobs, notebooks_dir=notebooks,
                     workers=1)  # fmt: skip
     message = str(info.value)
     assert "broken.ipynb" in message and "cell 2" in message and "坏了 丁" in message
-    after = {p.name: p.read_bytes() for p in (out / "2023Q2").rglob("*") if p.is_file()}
+    after = {p.name: p.read_bytes() for p in quarter_dir.rglob("*") if p.is_file()}
     assert after == before
-    (failed,) = [p for p in out.iterdir() if p.name.startswith(".2023Q2.failed-")]
+    (failed,) = [p for p in quarter_dir.parent.iterdir() if p.name.startswith(".2023Q2.failed-")]
     assert (failed / "notebooks" / "unit-丁.ipynb").is_file()  # kept for debugging
     assert str(failed / "notebooks" / "unit-丁.ipynb") in message  # where it really is
 

@@ -181,11 +181,12 @@ def test_a_units_script_note_is_escaped(run):
 def test_rerunning_the_quarter_is_safe(run, tmp_path):
     plan, store, result = run
     out = tmp_path / "reports"
-    shutil.copytree(result.out_dir, out / "2023Q2")
+    shutil.copytree(result.out_dir, out / "2023-工作报告" / "2023Q2")
     jobs = [b for b in quarterly_briefings(plan, "2023Q2", store=store) if b.group == "overview"]
     again = run_quarter("2023Q2", store=store, out_dir=out, briefings=jobs)
+    assert again.out_dir == out / "2023-工作报告" / "2023Q2"
     assert sorted(p.name for p in again.out_dir.glob("*.html")) == ["index.html", "overview.html"]
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert not [p for p in again.out_dir.parent.iterdir() if p.name.startswith(".")]
 
 
 def _open(page_path: Path, width: int, shot: Path):

@@ -30,7 +30,9 @@ from taskanalytics.briefing.blocks import _STYLE, _esc, index_link, synthetic_ba
 from taskanalytics.briefing.pages import INDEX_PAGE, KEY_SEPARATOR
 from taskanalytics.errors import BriefingError
 from taskanalytics.plan.build import Plan, read_plan
+from taskanalytics.plan.identity import plan_identity
 from taskanalytics.progress import store
+from taskanalytics.progress.registry import PlanVersion
 from taskanalytics.quarters import Quarter, QuarterLike
 
 __all__ = [
@@ -111,6 +113,11 @@ class BriefingContext:
         When this context was handed out (local time, to the second).
     plan_path, store_path : pathlib.Path
         The files read.
+    plan_version : PlanVersion or None
+        The version of the plan assessed, as the store registered it (None when the store does
+        not know the plan yet).
+    plan_versions : int
+        How many versions of the plan the store holds (more than one after a 调整).
     """
 
     quarter: str
@@ -123,6 +130,21 @@ class BriefingContext:
     generated_at: dt.datetime
     plan_path: Path
     store_path: Path
+    plan_version: PlanVersion | None = None
+    plan_versions: int = 0
+
+    @property
+    def plan_name(self) -> str:
+        """The plan's short name (``2023-工作报告``), as the store knows it."""
+        return self.plan_version.name if self.plan_version else plan_identity(self.plan).name
+
+    @property
+    def version_text(self) -> str | None:
+        """Which version of a revised plan this page assessed, in Chinese; None when the plan
+        has one version: ``双区政办发〔2023〕9号（2023-07-10起施行），按截至日期适用的版本评估``."""
+        if self.plan_version is None or self.plan_versions < 2:
+            return None
+        return f"{self.plan_version.describe()}，按截至日期适用的版本评估"
 
     @property
     def quarters(self) -> tuple[str, ...]:
@@ -232,6 +254,14 @@ def _load(
     label, end = quarter.label, quarter.end
     day = end if as_of is None else as_of
     plan = read_plan(plan_path)
+    versions = store.store_versions(store_path, plan)
+    version = _in_force(versions, plan, day)
+    source = plan_path
+    if version is not None and version.sha256 != plan_identity(plan).sha256:
+        logger.info("plan %s: assessing %s, the version in force on %s", version.name,
+                    version.describe(), day)  # fmt: skip
+        plan = store.stored_plan(store_path, version.name, at=day)
+        source = version.archived_path or plan_path
     history = store.load_progress_history(store_path, plan=plan)
     progress = history[history["as_of_date"] <= pd.Timestamp(day)].reset_index(drop=True)
     quarters = [q.label for q in quarter.year_to_date()]
@@ -241,7 +271,7 @@ def _load(
         assessment = assess(plan, progress, label, day)
         if len(quarters) > 1:
             assessment = _stack(assess_all(plan, progress, quarters[:-1]), assessment)
-    sources = _sources(plan_path, progress)
+    sources = _sources(source, progress)
     return BriefingContext(
         quarter=label,
         as_of=day,
@@ -253,7 +283,19 @@ def _load(
         generated_at=dt.datetime.now().replace(microsecond=0),
         plan_path=plan_path,
         store_path=store_path,
+        plan_version=version,
+        plan_versions=len(versions),
     )
+
+
+def _in_force(versions: list[PlanVersion], plan: Plan, day: dt.date) -> PlanVersion | None:
+    """The stored version of the plan in force on ``day`` (the plan read, when the store does
+    not know it or no version is in force yet)."""
+    sha = plan_identity(plan).sha256
+    in_force = [v for v in versions if v.effective_from <= day]
+    if in_force:
+        return in_force[-1]
+    return next((v for v in versions if v.sha256 == sha), None)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -406,10 +448,12 @@ def briefing_header(
         index_link(INDEX_PAGE),
         f'<h1 class="ta-h">{_esc(title)}</h1>',
         '<div class="ta-meta">'
+        f"<span>计划：{_esc(ctx.plan_name)}</span>"
         f"<span>季度：{_esc(quarter_label(ctx.quarter))}</span>"
         f"<span>数据截至：{_esc(ctx.as_of_text)}</span>"
         f"<span>生成时间：{_esc(ctx.generated_at.strftime('%Y-%m-%d %H:%M'))}</span>"
-        "</div>",
+        + (f"<span>计划版本：{_esc(ctx.version_text)}</span>" if ctx.version_text else "")
+        + "</div>",
         "</header>",
     ]
     if ctx.is_synthetic:

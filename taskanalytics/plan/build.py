@@ -25,7 +25,7 @@ import pandas as pd
 
 from taskanalytics.errors import PlanParseError
 from taskanalytics.plan import readers, vocab
-from taskanalytics.plan.identity import default_plan_name, plan_kind
+from taskanalytics.plan.identity import plan_kind
 from taskanalytics.plan.milestones import Due, Leaf, parse_due, split_leaves
 from taskanalytics.plan.readers.text import Cell, RawRow, Table
 from taskanalytics.plan.targets import extract_targets
@@ -65,8 +65,8 @@ class Plan:
         ``title``, ``issuer``, ``doc_number``, ``issued_date``, ``year``, ``table_title``,
         ``declared`` (``{section: {"tasks": n, "milestones": m}}`` as the document states) and
         ``source`` (the file read), ``source_sha256`` (its bytes' SHA-256), ``kind``
-        (``work_report``, or ``livelihood`` when the document holds only 民生实事) and ``name``
-        (see :func:`taskanalytics.plan.identity.plan_identity`).
+        (``work_report``, or ``livelihood`` when the document holds only 民生实事) and, when
+        given, ``name`` (see :func:`taskanalytics.plan.identity.plan_identity`).
     tasks, milestones, targets, owners : pandas.DataFrame
         See ``docs/data-contract.md``; one row per task, leaf milestone, quantitative target,
         and (task, role, name).
@@ -183,7 +183,8 @@ def read_plan(
     task_df = pd.DataFrame(tasks, columns=TASK_COLUMNS)
     task_df["deadline"] = _datetimes(task_df["deadline"])
     meta["kind"] = plan_kind(task_df)
-    meta["name"] = name or default_plan_name(year, meta["kind"])
+    if name:
+        meta["name"] = name
     meta["source_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     return Plan(
         meta=meta,

@@ -126,6 +126,19 @@ def _write_workbook(frames: dict[str, pd.DataFrame], path: str) -> None:
                 sheet.column_dimensions[cell.column_letter].width = width
 
 
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write one frame as a UTF-8 (BOM) CSV that Excel opens, atomically.
+
+    Raises
+    ------
+    ExportError
+        If the file cannot be written.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return _atomic(target, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
+
+
 def _atomic(target: Path, write: Callable[[str], None]) -> Path:
     """Write through a temporary file in the same directory, then move it into place."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)

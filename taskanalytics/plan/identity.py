@@ -44,6 +44,10 @@ class PlanIdentity:
         The document's title (for messages and pages).
     kind
         ``work_report`` or ``livelihood`` (a document holding only 民生实事).
+    name_given
+        Whether ``name`` was given (``read_plan(..., name=...)``, the workspace) rather than
+        made up by :func:`default_plan_name`: a store that registered the same source under
+        another name answers to a made-up name, never to a given one.
     """
 
     name: str
@@ -52,6 +56,7 @@ class PlanIdentity:
     sha256: str
     title: str = ""
     kind: str = "work_report"
+    name_given: bool = False
 
     @property
     def short_sha(self) -> str:
@@ -127,4 +132,5 @@ def plan_identity(plan: Any) -> PlanIdentity:
         sha256=str(meta.get("source_sha256") or _tables_sha256(plan)),
         title=str(meta.get("title") or meta.get("table_title") or ""),
         kind=kind,
+        name_given=bool(meta.get("name")),
     )

@@ -376,18 +376,21 @@ def _plan_for(
     identity = plan_identity(plan)
     meta, labels = raw.meta, vp.META_LABELS
     name, year, made = meta.get("plan_name"), meta.get("plan_year"), meta.get("plan_version")
+    made = None if _is_blank(made) else str(made).strip()
     if not _is_blank(year) and str(year).strip() != str(identity.year):
         expected = vp.EXPECTED["plan_year"].format(year=identity.year, found=str(year).strip())
         check.add(0, labels["plan_year"], year, expected)
+    elif made == identity.sha256:  # the very source the plan was read from, whatever its name
+        return plan
     elif not _is_blank(name) and str(name).strip() != identity.name:
         found = str(name).strip()
         check.add(0, labels["plan_name"], name, vp.EXPECTED["plan_other"].format(
             plan=identity.name, found=found))  # fmt: skip
-    elif not _is_blank(made) and str(made).strip() != identity.sha256:
-        other = versions(str(made).strip()) if versions is not None else None
+    elif made is not None:
+        other = versions(made) if versions is not None else None
         if other is None:
-            check.add(0, labels["plan_version"], str(made)[:12], vp.EXPECTED["plan_version"].format(
-                plan=identity.name, found=str(made).strip()[:12]))  # fmt: skip
+            check.add(0, labels["plan_version"], made[:12], vp.EXPECTED["plan_version"].format(
+                plan=identity.name, found=made[:12]))  # fmt: skip
         else:
             return other
     return plan

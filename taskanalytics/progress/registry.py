@@ -9,7 +9,9 @@ read again when a report made for it is ingested or read. The rules (see
 - the same source (SHA-256) is the same version; it can belong to one plan name only;
 - a plan name belongs to one year: a 2024 plan cannot reuse the name of a 2023 one;
 - a new source under a known name is a revision (调整) in force from a later date: the date
-  given, else the document's issue date; a revision with no later date is refused, never guessed.
+  given, else the document's issue date, which must also be later than the issue date of the
+  version it revises (the same document saved again is no revision); a revision with no later
+  date is refused, never guessed.
 
 :func:`attach_unplanned` is the v1 → v2 migration's step: every file of a store made before plans
 existed is attached to the one plan it validates against, or the migration is refused.
@@ -27,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from taskanalytics.errors import PlanMismatchError, StoreError
+from taskanalytics.errors import PlanMismatchError, StoreError, TaskAnalyticsError
 from taskanalytics.plan.build import PlanLike
 from taskanalytics.plan.identity import PlanIdentity, plan_identity
 from taskanalytics.progress.db import now
@@ -123,7 +125,8 @@ def _plan_row(conn: sqlite3.Connection, name: str) -> tuple[int, int] | None:
 def plan_scope(conn: sqlite3.Connection, store_dir: Path, identity: PlanIdentity) -> int | None:
     """The stored plan whose reports belong to ``identity``: its ``plan_id``, or None.
 
-    Found by the version's hash, else by name (an unregistered revision of a known plan).
+    Found by the version's hash (whatever name the store knows it by, unless a name was given),
+    else by name (an unregistered revision of a known plan).
 
     Raises
     ------
@@ -132,7 +135,7 @@ def plan_scope(conn: sqlite3.Connection, store_dir: Path, identity: PlanIdentity
     """
     known = find_version(conn, store_dir, identity.sha256)
     if known is not None:
-        if known.name != identity.name:
+        if known.name != identity.name and identity.name_given:
             raise PlanMismatchError(
                 f"{store_dir}: this plan's source (version {identity.short_sha}) is registered "
                 f"as plan {known.name!r}, not {identity.name!r}; use the name {known.name!r}"
@@ -210,7 +213,8 @@ def register_version(
     ------
     PlanMismatchError
         If the source is registered under another name, the name under another year, or a
-        revision is not in force after the plan's latest version.
+        revision is not in force after the plan's latest version (without ``effective_from``:
+        was not issued after it).
     """
     identity = plan_identity(plan)
     plan_id = plan_scope(conn, store_dir, identity)
@@ -228,13 +232,21 @@ def register_version(
         latest = versions_of(conn, store_dir, plan_id)[-1]
         issued = meta.get("issued_date")
         start = effective_from or (issued if isinstance(issued, dt.date) else None)
-        if start is None or start <= latest.effective_from:
+        floor = latest.effective_from
+        if effective_from is None:
+            # A plan's first version is in force from 1 January, though issued later (3月16日):
+            # a source issued that same day is the same document saved again, not a 调整.
+            floor = max(floor, _issued(latest) or floor)
+        if start is None or start <= floor:
+            why = ""
+            if start is not None:
+                what = "the date given" if effective_from else "its issue date"
+                why = f" ({what}, {start}, is not later than {floor})"
             raise PlanMismatchError(
                 f"{store_dir}: plan {identity.name!r} changed (version {identity.short_sha}, "
                 f"the store has {latest.sha256[:12]} in force from {latest.effective_from}); a "
                 "revision (调整) needs the date it is in force from, after that: give "
-                '`from = "YYYY-MM-DD"` for this version in taskanalytics.toml'
-                + (f" (its issue date {start} is not later)" if start else "")
+                '`from = "YYYY-MM-DD"` for this version in taskanalytics.toml' + why
             )
     archived = _archive_source(plan, identity, store_dir, [] if created is None else created)
     conn.execute(
@@ -251,6 +263,16 @@ def register_version(
     found = find_version(conn, store_dir, identity.sha256)
     assert found is not None
     return found
+
+
+def _issued(version: PlanVersion) -> dt.date | None:
+    """The issue date of a registered version's document (from its archived source), or None
+    when the version has no archived copy or its document no date."""
+    try:
+        issued = read_version(version).meta.get("issued_date")
+    except TaskAnalyticsError:
+        return None
+    return issued if isinstance(issued, dt.date) else None
 
 
 def read_version(version: PlanVersion) -> Any:
@@ -315,10 +337,12 @@ def attach_unplanned(conn: sqlite3.Connection, store_dir: Path, plans: Sequence[
     if not rows:
         return 0
     if not plans:
+        _, name, unit, as_of = rows[0]
         raise StoreError(
             f"{store_dir}: a store from before plans were recorded (schema v1) with {len(rows)} "
-            "report file(s); open it with the plan they were made for (taskanalytics plans "
-            "--plan NAME) to migrate it; nothing was changed"
+            f"report file(s) and no plan given to attach them to (the first: file {name}, "
+            f"{unit}, as of {as_of}); open it with the plan they were made for (taskanalytics "
+            "plans --plan NAME) to migrate it; nothing was changed"
         )
     reported: dict[int, list[tuple[str, str]]] = {}
     for file_id, milestone, task in conn.execute(

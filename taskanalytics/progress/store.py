@@ -28,7 +28,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -66,6 +66,7 @@ __all__ = [
     "load_progress_history",
     "open_store",
     "register_plan",
+    "stored_plan",
     "store_versions",
 ]
 
@@ -229,6 +230,50 @@ def store_versions(store: ProgressStore | str | Path, plan: PlanLike) -> list[Pl
     with connect(_as_store(store, [plan]).path) as conn:
         plan_id = plan_scope(conn, path.parent, plan_identity(plan))
         return [] if plan_id is None else versions_of(conn, path.parent, plan_id)
+
+
+def stored_plan(
+    store: ProgressStore | str | Path, name: str, *, at: dt.date | None = None
+) -> Any:
+    """Read a registered plan again from the store's archive: the version in force on ``at``.
+
+    Parameters
+    ----------
+    store
+        A :class:`ProgressStore` or the path of its SQLite file.
+    name
+        The plan's name (``2023-工作报告``; see :func:`list_plans`).
+    at
+        The day whose version is wanted; default the latest version.
+
+    Returns
+    -------
+    Plan
+        As :func:`taskanalytics.read_plan` returns it (named ``name``).
+
+    Raises
+    ------
+    StoreError
+        If the store or the plan is unknown, no version is in force on ``at``, or its archived
+        source is missing.
+
+    Examples
+    --------
+    >>> last_year = stored_plan(store, "2023-工作报告")  # doctest: +SKIP
+    """
+    path = _store_path(store)
+    if not path.exists():
+        raise StoreError(f"{path}: no progress store here")
+    with connect(_as_store(store).path) as conn:
+        row = conn.execute("SELECT plan_id FROM plans WHERE name = ?", (name,)).fetchone()
+        known = [r[0] for r in conn.execute("SELECT name FROM plans ORDER BY plan_id")]
+        versions = [] if row is None else versions_of(conn, path.parent, int(row[0]))
+    if not versions:
+        raise StoreError(f"{path}: no plan named {name!r}; the store has: {', '.join(known)}")
+    in_force = [v for v in versions if at is None or v.effective_from <= at]
+    if not in_force:
+        raise StoreError(f"{path}: plan {name!r} has no version in force on {at}")
+    return read_version(in_force[-1])
 
 
 def _store_path(store: ProgressStore | str | Path) -> Path:
@@ -468,7 +513,8 @@ def _version_lookup(path: Path, identity: PlanIdentity) -> Callable[[str], PlanL
             if "plan_versions" not in tables:
                 return None
             version = find_version(conn, path.parent, sha256)
-        if version is None or version.name != identity.name or version.year != identity.year:
+            plan_id = plan_scope(conn, path.parent, identity)
+        if version is None or version.plan_id != plan_id:
             return None
         try:
             return read_version(version)

@@ -247,7 +247,9 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
     return path
 
 
-def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter) -> None:
+def _write_readme(
+    wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter, submit: Mapping[str, str | None]
+) -> None:
     ws = wb.create_sheet(vp.README_SHEET)
     meta = plan.meta
     identity = plan_identity(plan)
@@ -263,7 +265,9 @@ def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter) -> 
         "plan_year": identity.year,
         "plan_version": identity.sha256,
     }
-    ws["A1"] = vp.README_TITLE.format(year=meta.get("year", ""))
+    ws["A1"] = vp.README_TITLE.format(
+        year=identity.year, plan=vp.README_PLAN_WORDS.get(identity.kind, "")
+    )
     ws["A1"].font = Font(bold=True, size=14)
     for offset, (key, label) in enumerate(vp.META_LABELS.items()):
         row = 3 + offset
@@ -274,7 +278,13 @@ def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter) -> 
         cell.alignment = Alignment(horizontal="left")
         if key in vp.HIDDEN_META:
             ws.row_dimensions[row].hidden = True
-    first = 4 + len(vp.META_LABELS)
+    row = 3 + len(vp.META_LABELS)
+    for key, label in vp.SUBMIT_LABELS.items():
+        if submit.get(key):
+            ws.cell(row, 1, label).font = Font(bold=True)
+            ws.cell(row, 2, submit[key]).alignment = Alignment(horizontal="left", wrap_text=True)
+            row += 1
+    first = row + 1
     for offset, line in enumerate(vp.README_LINES):
         cell = ws.cell(first + offset, 1, line)
         ws.merge_cells(
@@ -289,7 +299,9 @@ def _write_readme(wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter) -> 
     ws.protection.sheet = True
 
 
-def _build_workbook(plan: PlanLike, unit: str, quarter: Quarter) -> Workbook:
+def _build_workbook(
+    plan: PlanLike, unit: str, quarter: Quarter, submit: Mapping[str, str | None]
+) -> Workbook:
     rows = template_rows(plan, unit, quarter)
     actual_keys = actual_columns(rows)
     names = [n for n in vp.COLUMN_HEADERS if n != "note"]
@@ -379,7 +391,7 @@ def _build_workbook(plan: PlanLike, unit: str, quarter: Quarter) -> Workbook:
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    _write_readme(wb, plan, unit, quarter)
+    _write_readme(wb, plan, unit, quarter, submit)
     wb.active = 0
     return wb
 
@@ -391,6 +403,8 @@ def write_template(
     out_dir: str | Path,
     *,
     overwrite: bool = False,
+    deadline: str | None = None,
+    recipient: str | None = None,
 ) -> Path:
     """Write one unit's progress template for a quarter.
 
@@ -408,6 +422,9 @@ def write_template(
     overwrite
         Replace an existing file of the same name; off by default because a filled-in report
         may sit in the same folder.
+    deadline, recipient
+        When and to whom the filled file is sent (the workspace's ``[templates]``), printed on
+        the 说明 sheet as 报送时限 and 报送对象.
 
     Returns
     -------
@@ -424,7 +441,10 @@ def write_template(
     >>> write_template(plan, "财政局", "2023Q1", "out")  # doctest: +SKIP
     PosixPath('.../out/财政局_2023Q1.xlsx')
     """
-    return write_templates(plan, quarter, out_dir, units=[unit], overwrite=overwrite)[0]
+    return write_templates(
+        plan, quarter, out_dir, units=[unit], overwrite=overwrite, deadline=deadline,
+        recipient=recipient,
+    )[0]  # fmt: skip
 
 
 def write_templates(
@@ -434,6 +454,8 @@ def write_templates(
     *,
     units: Iterable[str] | None = None,
     overwrite: bool = False,
+    deadline: str | None = None,
+    recipient: str | None = None,
 ) -> list[Path]:
     """Write the progress templates of a quarter, one file per lead unit.
 
@@ -453,6 +475,9 @@ def write_templates(
         due by the quarter's end or a recurring one.
     overwrite
         Replace existing files instead of refusing.
+    deadline, recipient
+        When and to whom the filled files are sent, printed on each 说明 sheet (报送时限,
+        报送对象); default not printed.
 
     Returns
     -------
@@ -484,6 +509,8 @@ def write_templates(
     existing = [p.name for p in paths if p.exists()]
     if existing and not overwrite:
         raise TaskAnalyticsError(f"files exist (pass overwrite=True): {', '.join(existing)}")
+    submit = {"deadline": deadline, "recipient": recipient}
     return [
-        save_workbook(_build_workbook(plan, u, q), p) for u, p in zip(chosen, paths, strict=True)
+        save_workbook(_build_workbook(plan, u, q, submit), p)
+        for u, p in zip(chosen, paths, strict=True)
     ]

@@ -130,7 +130,16 @@ NO: Final = "否"
 #: Comparators of targets as shown to units.
 COMPARATOR_LABELS: Final[dict[str, str]] = {">=": "≥", "=": "="}
 
-README_TITLE: Final = "{year}年政府工作报告任务进度填报说明"
+README_TITLE: Final = "{year}年{plan}任务进度填报说明"
+
+#: What a plan is called in the 说明 title, by kind (:func:`taskanalytics.plan.identity.plan_kind`).
+README_PLAN_WORDS: Final[dict[str, str]] = {
+    "work_report": "政府工作报告",
+    "livelihood": "十件民生实事",
+}
+
+#: Rows written under the metadata block when the workspace gives them (intake ignores them).
+SUBMIT_LABELS: Final[dict[str, str]] = {"deadline": "报送时限", "recipient": "报送对象"}
 
 #: The instructions on the 说明 sheet, one paragraph a row.
 README_LINES: Final[tuple[str, ...]] = (
