@@ -21,7 +21,7 @@ sysdeps: ## install the CJK font and chromium when missing (apt, as root), else 
 	@bash scripts/sysdeps.sh
 
 .PHONY: demo
-demo: $(STAMP) sysdeps ## set up, add 示例数据 progress if no real reports, build reports/2023Q4/ briefings
+demo: $(STAMP) sysdeps ## set up, add 示例数据 progress if no real reports, build reports/2023-工作报告/2023Q4/ briefings
 	$(VENV)/bin/taskanalytics demo
 
 .PHONY: test

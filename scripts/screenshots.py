@@ -8,7 +8,7 @@ What it does:
 
 1. Makes sure demo data exists: runs ``taskanalytics demo-progress`` when the progress store
    holds no reports, and ``taskanalytics run --quarter 2023Q4`` when
-   ``reports/2023Q4/index.html`` is missing (a quarterly run takes 1-3 minutes).
+   ``reports/2023-工作报告/2023Q4/index.html`` is missing (a quarterly run takes 1-3 minutes).
 2. Opens the overview and the source-audit briefings (found through the quarter's
    ``index.html``) via ``file://`` in headless Chromium (Debian's ``/usr/bin/chromium``, driven
    by playwright) and saves the top of each page to ``briefing-quarterly-overview.png`` and
@@ -101,7 +101,7 @@ def ensure_demo_data(quarter: str) -> Path:
         subprocess.run([*taskanalytics_cli(), "demo-progress"], cwd=ROOT, check=True)
     else:
         log(f"{store.relative_to(ROOT) if store.is_relative_to(ROOT) else store}: {count} reports")
-    index = ROOT / "reports" / quarter / "index.html"
+    index = ROOT / "reports" / "2023-工作报告" / quarter / "index.html"
     if not index.exists():
         log(f"{index.relative_to(ROOT)} missing: running taskanalytics run --quarter {quarter}")
         started = time.monotonic()

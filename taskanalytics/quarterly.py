@@ -3,7 +3,7 @@
 ``run_quarter("2023Q2")`` executes, with papermill, the overview, the full 督办清单, one briefing per
 lead unit, one per leader, the 全部量化指标 page, one per indicator series with a quarterly
 trajectory and the source audit; exports each to offline HTML; writes the 督办清单 as
-``watchlist.xlsx``; writes ``index.html`` linking them; and only then replaces ``reports/2023Q2/``. On a failure the previous reports stay untouched and the failing executed
+``watchlist.xlsx``; writes ``index.html`` linking them; and only then replaces ``reports/<plan>/2023Q2/``. On a failure the previous reports stay untouched and the failing executed
 notebook is kept in ``reports/.2023Q2.failed-<time>/`` for debugging.
 
 Speed: notebooks run in a few shared kernels (one per worker thread), so the kernel start and the

@@ -1,6 +1,6 @@
 """The file names of a quarterly run's pages, so pages link to one another; indicator keys.
 
-A quarterly run writes every briefing into one folder (``reports/<quarter>/``); pages link to
+A quarterly run writes every briefing into one folder (``reports/<plan>/<quarter>/``); pages link to
 each other by relative file name, so the name of a page is made here, once, and used both by
 :mod:`taskanalytics.quarterly` (which writes the files) and by the briefings (which link to them).
 
