@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,35 @@ def build_demo_store(plan: Any, path: Path) -> Path:
 
     build_demo_progress(plan, store=path, quarters=list(DEMO_QUARTERS))
     return path
+
+
+def fill_unit_reports(
+    plan: Any, units: Sequence[str], quarters: Sequence[str], folder: Path
+) -> list[Path]:
+    """Demo reports of a few lead units, filled as :func:`build_demo_progress` fills them.
+
+    The templates of ``units`` (those with something to report in the quarter) for each quarter,
+    filled with the demo's :func:`~taskanalytics.progress.demo.demo_report`, in
+    ``folder/<quarter>/``; nothing is ingested, so the same files can go to several stores.
+    A small store for tests that need real files but not all 99 of the demo.
+    """
+    from taskanalytics.progress.demo import demo_report, fill_template
+    from taskanalytics.progress.templates import template_rows, write_templates
+
+    led = plan.tasks.loc[plan.tasks["lead_units"].map(lambda us: bool(set(us) & set(units)))]
+    # the demo's reports of these units' milestones only (each is drawn on its own)
+    milestones = plan.milestones[plan.milestones["task_id"].isin(led["task_id"])]
+    paths: list[Path] = []
+    for quarter in quarters:
+        reports = {
+            m["milestone_id"]: report
+            for m in milestones.to_dict("records")
+            if (report := demo_report(plan, m, quarter)) is not None
+        }
+        due = [u for u in units if not template_rows(plan, u, quarter).empty]
+        for path in write_templates(plan, quarter, folder / quarter, units=due, overwrite=True):
+            paths.append(fill_template(path, path, reports))
+    return paths
 
 
 def add_xss_correction(plan: Any, store: Path, folder: Path) -> Path:

@@ -313,12 +313,20 @@ def _fits(plan: PlanLike, identity: PlanIdentity, file: dict[str, Any]) -> str |
     return None
 
 
-def attach_unplanned(conn: sqlite3.Connection, store_dir: Path, plans: Sequence[PlanLike]) -> int:
+def attach_unplanned(
+    conn: sqlite3.Connection,
+    store_dir: Path,
+    plans: Sequence[PlanLike],
+    created: list[Path] | None = None,
+) -> int:
     """Attach every file without a plan (a schema-v1 store's) to the one plan it fits.
 
     A file fits a plan when its as-of date is in the plan's year, every milestone it reports is
     the plan's (under the same task) and its unit leads those tasks. Runs inside the migration's
     transaction: any file that fits no plan, or more than one, raises and nothing changes.
+
+    created
+        Archive copies of plan sources made here are added to it (see :func:`register_version`).
 
     Returns
     -------
@@ -369,7 +377,10 @@ def attach_unplanned(conn: sqlite3.Connection, store_dir: Path, plans: Sequence[
                 "changed"
             )
         chosen[file_id] = fits[0]
-    versions = {k: register_version(conn, store_dir, plans[k]) for k in set(chosen.values())}
+    versions = {
+        k: register_version(conn, store_dir, plans[k], created=created)
+        for k in set(chosen.values())
+    }
     # the append-only trigger refuses updates; lift it for this one step of the migration
     conn.execute("DROP TRIGGER source_files_no_update")
     conn.executemany(

@@ -145,8 +145,22 @@ def open_store(path: str | Path | None = None, *, plans: Sequence[PlanLike] = ()
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode})")
-        migrate(conn, path, attach=lambda c: attach_unplanned(c, path.parent, plans))
+        created: list[Path] = []
+        try:
+            migrate(conn, path, attach=lambda c: attach_unplanned(c, path.parent, plans, created))
+        except BaseException:
+            _remove(created)  # the migration rolled back: so do its archive copies
+            raise
     return ProgressStore(path)
+
+
+def _remove(created: list[Path]) -> None:
+    """Remove archive files and folders an aborted transaction made (files come first)."""
+    for path in created:
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _as_store(store: ProgressStore | str | Path, plans: Sequence[PlanLike] = ()) -> ProgressStore:
@@ -232,9 +246,7 @@ def store_versions(store: ProgressStore | str | Path, plan: PlanLike) -> list[Pl
         return [] if plan_id is None else versions_of(conn, path.parent, plan_id)
 
 
-def stored_plan(
-    store: ProgressStore | str | Path, name: str, *, at: dt.date | None = None
-) -> Any:
+def stored_plan(store: ProgressStore | str | Path, name: str, *, at: dt.date | None = None) -> Any:
     """Read a registered plan again from the store's archive: the version in force on ``at``.
 
     Parameters
@@ -419,11 +431,7 @@ def _write_files(
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
-            for path in created:
-                if path.is_dir():
-                    path.rmdir()
-                else:
-                    path.unlink(missing_ok=True)
+            _remove(created)
             raise
     return ingested, skipped
 
