@@ -15,7 +15,9 @@ the frames it is given. Display text is Simplified Chinese; column names stay En
 - :mod:`~taskanalytics.briefing.indicators`: 全部量化指标, every target of the quarter;
 - :mod:`~taskanalytics.briefing.watch`: 督办闭环 (the full watch list, last quarter's items now,
   the units that did not report, the Excel copy); :mod:`~taskanalytics.briefing.pages`: the
-  run's file names, so pages link to one another.
+  run's file names, so pages link to one another;
+- :mod:`~taskanalytics.briefing.yoy`: 与上年对比, this year's indicators beside last year's
+  final results when the store holds both plans (the first quarter's overview).
 """
 
 from __future__ import annotations
@@ -87,6 +89,14 @@ from taskanalytics.briefing.watch import (
     watchlist_summary,
     write_watchlist_xlsx,
 )
+from taskanalytics.briefing.yoy import (
+    YOY_COLUMNS,
+    YOY_QUARTERS,
+    previous_year_results,
+    previous_year_series,
+    yoy_chart,
+    yoy_section,
+)
 
 __all__ = [
     "ASSESS_COLUMNS_ZH",
@@ -97,6 +107,8 @@ __all__ = [
     "MAIN_CATEGORY",
     "SECTION_LABELS",
     "SOURCE_COLUMNS",
+    "YOY_COLUMNS",
+    "YOY_QUARTERS",
     "BriefingContext",
     "BriefingError",
     "briefing_header",
@@ -129,6 +141,8 @@ __all__ = [
     "plan_sources_footer",
     "portfolio",
     "portfolio_table",
+    "previous_year_results",
+    "previous_year_series",
     "quarter_label",
     "rectification",
     "rectification_summary",
@@ -147,4 +161,6 @@ __all__ = [
     "watchlist_summary",
     "watchlist_table",
     "write_watchlist_xlsx",
+    "yoy_chart",
+    "yoy_section",
 ]

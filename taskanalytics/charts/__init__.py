@@ -5,7 +5,8 @@
 - :mod:`~taskanalytics.charts.plan`: charts of the plan itself (tasks by category, unit,
   leader; milestones by month);
 - :mod:`~taskanalytics.charts.progress`: charts of the quarterly assessment (due milestones by
-  status, trends, an indicator's target trajectory against actuals).
+  status, trends, an indicator's target trajectory against actuals);
+- :mod:`~taskanalytics.charts.yoy`: one metric this year against last year, by quarter.
 
 Builders take tidy frames and return new charts; inputs are never modified. Titles, axes and
 legends are Simplified Chinese.
@@ -38,11 +39,13 @@ from taskanalytics.charts.render import (
     enable_offline_charts,
     render_svg,
 )
+from taskanalytics.charts.yoy import LAST_YEAR_COLOR, chart_year_over_year
 
 __all__ = [
     "CJK_FONT",
     "DUE_KIND_LABELS",
     "DUE_STATUS",
+    "LAST_YEAR_COLOR",
     "RENDERER_NAME",
     "THEME_NAME",
     "chart_description",
@@ -54,6 +57,7 @@ __all__ = [
     "chart_tasks_by_category",
     "chart_tasks_by_lead_unit",
     "chart_tasks_by_leader",
+    "chart_year_over_year",
     "cjk_theme",
     "describe",
     "enable_offline_charts",

@@ -249,6 +249,13 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
             _c("sha256", "string", "文件校验值（SHA-256）", "SHA-256 of the file as received"),
             _c("ingested_at", "datetime", "入库时间", "when the file was stored (UTC)"),
             _c("is_synthetic", "bool", "示例数据", "the file is 示例数据"),
+            _c("plan", "string", "计划名称", "the plan the file was made for (its name)"),
+            _c(
+                "plan_version",
+                "string",
+                "计划版本",
+                "SHA-256 of the plan version the file was made for",
+            ),
         ),
         key=("milestone_id", "as_of_date", "sha256"),
         description="one row per milestone per file (load_progress: the latest per milestone)",
@@ -426,6 +433,57 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
         ),  # fmt: skip
         key=("quarter", "milestone_id"),
         description="one row per quarter and milestone to chase (督办清单)",
+    ),
+    TableSchema(
+        "briefing.previous_year",
+        "与上年对比",
+        (
+            _TASK_ID,
+            _METRIC,
+            _c("unit", "string", "计量单位", "unit of measure, the same both years", nullable=True),
+            _c("last_year_task_id", "string", "上年任务编号", "the task of last year's plan"),
+            _c("last_year_target", "float", "上年目标", "last year's year target (latest due)"),
+            _c(
+                "last_year_actual",
+                "float",
+                "上年完成（年末）",
+                "actual of that target at last year's Q4 assessment",
+                nullable=True,
+            ),
+            _c(
+                "last_year_achievement",
+                "float",
+                "上年完成率",
+                "last_year_actual / last_year_target",
+                nullable=True,
+            ),
+            _c(
+                "last_year_band",
+                "string",
+                "上年完成情况",
+                "band of that target at last year's Q4 assessment (assess vocab)",
+                nullable=True,
+            ),
+            _c("year_target", "float", "本年目标", "this year's year target (latest due)"),
+            _c(
+                "quarter_target",
+                "float",
+                "本年本期目标",
+                "this year's target due in the briefed quarter",
+                nullable=True,
+            ),
+            _c(
+                "quarter_actual",
+                "float",
+                "本年本期实际",
+                "actual reported for that target by the as-of date",
+                nullable=True,
+            ),
+            _c("comparison", "string", "对比", "one sentence comparing the two years, Chinese"),
+        ),
+        key=("task_id", "metric", "unit"),
+        description="one row per quantitative indicator of this year's plan whose metric and "
+        "unit match last year's plan (briefing.yoy.previous_year_results)",
     ),
 )
 
