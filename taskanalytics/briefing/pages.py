@@ -20,6 +20,7 @@ import pandas as pd
 
 from taskanalytics.assess.engine import Assessment
 from taskanalytics.errors import AssessmentError
+from taskanalytics.schema.names import fit_stem
 
 __all__ = [
     "INDEX_PAGE",
@@ -58,8 +59,9 @@ _TASK_ID = re.compile(r"^[A-Z]+\d+$")
 def page_stem(prefix: str, key: str) -> str:
     """Return the file name stem of a page: ``prefix-key`` with unsafe characters replaced.
 
-    Chinese is kept; path separators, ``..``, and ``#``/``%`` (which would break a link) are
-    not, so the file can never leave its folder.
+    Chinese is kept; path separators, control characters, ``..``, and ``#``/``%`` (which would
+    break a link) are not, so the file can never leave its folder; a key too long for a file
+    name is cut and given a short hash of the key (:func:`~taskanalytics.schema.names.fit_stem`).
 
     Examples
     --------
@@ -69,7 +71,7 @@ def page_stem(prefix: str, key: str) -> str:
     'indicator-T008_入库总额'
     """
     safe = re.sub(r"\.{2,}", ".", _UNSAFE.sub("_", key)).strip(" .") or "_"
-    return f"{prefix}-{safe}"
+    return f"{prefix}-{fit_stem(safe, key=key)}"
 
 
 def href(file_name: str) -> str:

@@ -32,6 +32,7 @@ from taskanalytics.briefing.pages import (
 )
 from taskanalytics.briefing.sections import CARRY_WORDS, _table, carry_words
 from taskanalytics.quarters import Quarter
+from taskanalytics.schema.cells import neutralise_sheet, strip_illegal_chars
 
 __all__ = [
     "RECTIFICATION_WORDS",
@@ -234,15 +235,16 @@ def not_reporting_note(ctx: BriefingContext) -> HTML:
 
 
 def _cell(value: Any) -> Any:
+    """One value as openpyxl takes it (text the file can hold; see ``schema.cells``)."""
     if isinstance(value, (list, tuple)):
-        return va.LIST_SEPARATOR.join(map(str, value))
+        return strip_illegal_chars(va.LIST_SEPARATOR.join(map(str, value)))
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
-    return value
+    return strip_illegal_chars(value)
 
 
 def write_watchlist_xlsx(ctx: BriefingContext, path: str | Path) -> Path:
@@ -251,7 +253,9 @@ def write_watchlist_xlsx(ctx: BriefingContext, path: str | Path) -> Path:
     One row per item, every column of the ``assessment.watchlist`` contract with its Chinese
     header (新增/持续 as the words); a 说明 sheet gives the quarter, the as-of date and whether
     the data are 示例数据. The file is written beside ``path`` and renamed into place, so a
-    reader never sees half a file.
+    reader never sees half a file. Texts that a spreadsheet could take for a formula (a title or
+    note starting with ``=``, ``+``, ``-``, ``@``) are written as quote-prefixed text cells, and
+    control characters an ``.xlsx`` cannot hold become U+FFFD (:mod:`taskanalytics.schema.cells`).
 
     Parameters
     ----------
@@ -300,6 +304,8 @@ def write_watchlist_xlsx(ctx: BriefingContext, path: str | Path) -> Path:
         ("生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
     ):
         about.append(pair)
+    for sheet in wb.worksheets:  # titles, notes, names: text, never formulas
+        neutralise_sheet(sheet)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:

@@ -28,7 +28,7 @@ from taskanalytics.assess.engine import Assessment, assess, assess_all
 from taskanalytics.config import DATA_DIR
 from taskanalytics.plan.audit import SECTION_NAMES
 from taskanalytics.plan.build import Plan
-from taskanalytics.plan.export import _atomic, _for_excel, _joined, _write_workbook
+from taskanalytics.plan.export import _atomic, _for_excel, _joined, _write_workbook, write_csv
 from taskanalytics.progress.store import PROGRESS_COLUMNS
 from taskanalytics.quarters import Quarter, QuarterLike
 
@@ -415,7 +415,9 @@ def export_selection(
         ``explore_<YYYYmmdd-HHMMSS>.xlsx`` (sheets ``filters``, ``tasks``, ``milestones``,
         ``targets``), then ``explore_<stamp>_tasks.csv``, ``…_milestones.csv``,
         ``…_targets.csv`` (UTF-8 with BOM, opens in Excel). Each file is written to a temporary
-        file and moved into place.
+        file and moved into place. A text that a spreadsheet could take for a formula (a note
+        ``=cmd|…``, a title ``-2+3``) is a quote-prefixed text cell in the ``.xlsx`` and starts
+        with ``'`` in the ``.csv`` (:mod:`taskanalytics.schema.cells`).
 
     Raises
     ------
@@ -441,11 +443,5 @@ def export_selection(
     sheets = {"filters": filters, **{t: _for_excel(f) for t, f in frames.items()}}
     paths = [_atomic(out / f"{name}.xlsx", lambda tmp: _write_workbook(sheets, tmp))]
     for table, frame in frames.items():
-        flat = _joined(frame)
-        paths.append(
-            _atomic(
-                out / f"{name}_{table}.csv",
-                lambda tmp, f=flat: f.to_csv(tmp, index=False, encoding="utf-8-sig"),
-            )
-        )
+        paths.append(write_csv(_joined(frame), out / f"{name}_{table}.csv"))
     return paths

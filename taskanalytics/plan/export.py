@@ -6,6 +6,12 @@ lists and real Excel dates. ``parquet``: one file per table with list columns ke
 datetime columns typed; it needs the optional ``pyarrow`` (``pip install taskanalytics[parquet]``).
 Every file is written to a temporary file in the target directory and moved into place, so a
 reader never sees half a file.
+
+Plan text is written by people the reader of these files does not control, so every cell goes
+through :mod:`taskanalytics.schema.cells`: in a csv a text that a spreadsheet could take for a
+formula (``=…``, ``+…``, ``-…``, ``@…``) gets a leading ``'``; in an xlsx it is a text cell with
+Excel's quote prefix, its text unchanged; control characters an xlsx cannot hold become U+FFFD.
+Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import pandas as pd
 
 from taskanalytics.errors import ExportError
 from taskanalytics.plan.build import Plan
+from taskanalytics.schema.cells import neutralise_frame, neutralise_sheet, strip_illegal_frame
 
 #: The tables written, in order; each is an attribute of :class:`~taskanalytics.plan.Plan`.
 TABLES = ("tasks", "milestones", "targets", "owners")
@@ -85,11 +92,7 @@ def write_tables(plan: Plan, out_dir: str | Path, *, fmt: str = "csv") -> list[P
         target = out / f"{name}{FORMATS[fmt]}"
         if fmt == "csv":
             flat = _joined(frame)
-            paths.append(
-                _atomic(
-                    target, lambda tmp, f=flat: f.to_csv(tmp, index=False, encoding="utf-8-sig")
-                )
-            )
+            paths.append(_atomic(target, lambda tmp, f=flat: _to_csv(f, tmp)))
         else:
             paths.append(_atomic(target, lambda tmp, f=frame: f.to_parquet(tmp, index=False)))
     return paths
@@ -116,10 +119,12 @@ def _for_excel(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_workbook(frames: dict[str, pd.DataFrame], path: str) -> None:
+    """One sheet per frame; formula-like texts are quote-prefixed text cells, never formulas."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in frames.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            strip_illegal_frame(frame).to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
+            neutralise_sheet(sheet)
             sheet.freeze_panes = "A2"  # the header stays in view while scrolling
             for cell in sheet[1]:
                 width = max(10, len(str(cell.value)) + 4)
@@ -129,14 +134,26 @@ def _write_workbook(frames: dict[str, pd.DataFrame], path: str) -> None:
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write one frame as a UTF-8 (BOM) CSV that Excel opens, atomically.
 
+    A text cell (or header) that a spreadsheet could take for a formula is written with a
+    leading ``'`` (:func:`~taskanalytics.schema.cells.neutralise_frame`); ``frame`` itself is
+    not modified.
+
     Raises
     ------
     ExportError
         If the file cannot be written.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return _atomic(target, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{target.parent}: cannot create the output directory ({exc})") from exc
+    return _atomic(target, lambda tmp: _to_csv(frame, tmp))
+
+
+def _to_csv(frame: pd.DataFrame, path: str) -> None:
+    """The one way this package writes a csv: UTF-8 with BOM, formula-like texts quoted."""
+    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def _atomic(target: Path, write: Callable[[str], None]) -> Path:

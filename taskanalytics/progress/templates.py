@@ -13,6 +13,12 @@ Who and when a file is about (unit, quarter, as-of date) is written in a locked 
 at the top of the 说明 sheet; ``intake`` reads it from there, so renaming a file is harmless.
 Files are saved byte-for-byte deterministically (fixed zip and document timestamps): the same
 plan, unit and quarter always give the same SHA-256.
+
+Plan text reaches the clerk's screen as text, never as a formula: a title, milestone, unit or
+metric starting with ``=``, ``+``, ``-`` or ``@`` is a quote-prefixed text cell, its text
+unchanged (the 说明 block is read back by the intake), and control characters an ``.xlsx``
+cannot hold become U+FFFD (:mod:`taskanalytics.schema.cells`). File names come from
+:func:`template_filename` and :func:`safe_template_path`, so a unit name cannot choose the folder.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ from taskanalytics.plan.build import PlanLike
 from taskanalytics.plan.identity import plan_identity
 from taskanalytics.progress import vocab as vp
 from taskanalytics.quarters import Quarter, QuarterLike
+from taskanalytics.schema.cells import neutralise_sheet, strip_illegal_chars
+from taskanalytics.schema.names import fit_stem
 
 __all__ = [
     "PlanLike",
@@ -174,7 +182,9 @@ def template_filename(unit: str, quarter: QuarterLike, *, suffix: str = ".xlsx")
     """Return a safe file name ``<unit>_<quarter>.xlsx`` (Chinese kept).
 
     Path separators, control and reserved characters become ``_``; runs of dots are collapsed so
-    the name can never be ``..`` or climb out of its folder.
+    the name can never be ``..`` or climb out of its folder; a very long name is cut and given a
+    short hash of the unit (:func:`~taskanalytics.schema.names.fit_stem`), so every file system
+    takes it.
 
     Examples
     --------
@@ -187,7 +197,7 @@ def template_filename(unit: str, quarter: QuarterLike, *, suffix: str = ".xlsx")
     stem = _UNSAFE_CHARS.sub("_", f"{unit}")
     stem = re.sub(r"\.{2,}", "_", stem)
     stem = re.sub(r"_{2,}", "_", stem).strip(" ._") or "unit"
-    return f"{stem}_{label}{suffix}"
+    return f"{fit_stem(stem, key=unit)}_{label}{suffix}"
 
 
 def safe_template_path(directory: str | Path, name: str) -> Path:
@@ -217,12 +227,18 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
     workbook
         The workbook.
     path
-        Destination file; written atomically (temporary file, then rename).
+        Destination file; written atomically (temporary file beside it, then rename).
 
     Returns
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    TaskAnalyticsError
+        If the file cannot be written (no such folder, no permission, disk full, a name too
+        long); no temporary file is left behind.
     """
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -242,8 +258,12 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
             dst.writestr(fixed, data)
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(out.getvalue())
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(out.getvalue())
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise TaskAnalyticsError(f"{path}: cannot write the workbook ({exc})") from exc
     return path
 
 
@@ -272,7 +292,7 @@ def _write_readme(
     for offset, (key, label) in enumerate(vp.META_LABELS.items()):
         row = 3 + offset
         ws.cell(row, 1, label).font = Font(bold=True)
-        cell = ws.cell(row, 2, values[key])
+        cell = ws.cell(row, 2, strip_illegal_chars(values[key]))
         if key == "as_of_date":
             cell.number_format = _DATE_FORMAT
         cell.alignment = Alignment(horizontal="left")
@@ -282,7 +302,8 @@ def _write_readme(
     for key, label in vp.SUBMIT_LABELS.items():
         if submit.get(key):
             ws.cell(row, 1, label).font = Font(bold=True)
-            ws.cell(row, 2, submit[key]).alignment = Alignment(horizontal="left", wrap_text=True)
+            cell = ws.cell(row, 2, strip_illegal_chars(submit[key]))
+            cell.alignment = Alignment(horizontal="left", wrap_text=True)
             row += 1
     first = row + 1
     for offset, line in enumerate(vp.README_LINES):
@@ -315,12 +336,12 @@ def _build_workbook(
     fixed = dt.datetime(quarter.year, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     wb.properties.creator = wb.properties.lastModifiedBy = "taskanalytics"
-    wb.properties.title = f"{unit} {quarter} 进度填报"
+    wb.properties.title = strip_illegal_chars(f"{unit} {quarter} 进度填报")
     ws = wb.active
     ws.title = vp.DATA_SHEET
 
     for j, header in enumerate(headers, start=1):
-        cell = ws.cell(1, j, header)
+        cell = ws.cell(1, j, strip_illegal_chars(header))
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -331,7 +352,7 @@ def _build_workbook(
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, row in enumerate(rows.itertuples(index=False), start=2):
         for name in ("milestone_id", "task_id", "task_title", "milestone_text", "targets_text"):
-            cell = ws.cell(i, col[name], getattr(row, name))
+            cell = ws.cell(i, col[name], strip_illegal_chars(getattr(row, name)))
             cell.fill = _LOCKED_FILL
             cell.alignment = wrap
         due = ws.cell(i, col["due_date"], None if pd.isna(row.due_date) else row.due_date.date())
@@ -349,7 +370,9 @@ def _build_workbook(
             if key in mine:
                 cell.protection = open_cell
                 cell.number_format = "#,##0.####"
-                cell.comment = Comment(_target_label(mine[key]), "taskanalytics")
+                cell.comment = Comment(
+                    strip_illegal_chars(_target_label(mine[key])), "taskanalytics"
+                )
             else:
                 cell.fill = _NA_FILL
 
@@ -392,6 +415,8 @@ def _build_workbook(
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     _write_readme(wb, plan, unit, quarter, submit)
+    for sheet in wb.worksheets:  # plan text is text: never a formula, also once edited
+        neutralise_sheet(sheet)
     wb.active = 0
     return wb
 

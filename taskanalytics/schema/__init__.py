@@ -5,7 +5,10 @@ Each table a stage hands to the next (``docs/data-contract.md``, ``docs/progress
 :class:`Column` with an English name, a dtype kind, whether it may be missing, the Chinese label
 people read and a short English description. Whatever shows a contract table to people (the
 explorer, the briefings, the reporting templates) takes its Chinese headers from here, so a
-column is called the same everywhere and a label is changed in one place.
+column is called the same everywhere and a label is changed in one place. The cells those tables
+become in a spreadsheet are made safe in one place too: :mod:`taskanalytics.schema.cells`
+(formula injection, characters an ``.xlsx`` cannot hold), used by every ``.xlsx``/``.csv``
+writer of the package.
 
 Tables are named ``plan.tasks``, ``plan.milestones``, ``plan.targets``, ``plan.owners``,
 ``plan.audit``, ``progress`` and ``assessment.<attribute>`` (``assessment.milestones``,
