@@ -76,12 +76,23 @@ class CellValueError(TaskAnalyticsError, ValueError):
 
 
 class ValidationError(TaskAnalyticsError):
-    """An input table has bad rows; ``problems`` lists every one of them."""
+    """An input table has bad rows; ``problems`` lists every one of them.
+
+    The message lists the first :attr:`MAX_LISTED` problems, then "… and N more" (a 100,000-row
+    bad file must not print 100,000 lines); ``problems`` keeps them all, and
+    :func:`taskanalytics.progress.problems.write_problems_xlsx` writes them for the clerk.
+    """
+
+    #: Problems listed in the message.
+    MAX_LISTED = 50
 
     def __init__(self, problems: list[RowProblem], summary: str | None = None) -> None:
         self.problems = list(problems)
         head = summary or f"{len(self.problems)} problem(s) found"
-        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in self.problems))
+        lines = [f"  - {p}" for p in self.problems[: self.MAX_LISTED]]
+        if len(self.problems) > self.MAX_LISTED:
+            lines.append(f"  … and {len(self.problems) - self.MAX_LISTED} more")
+        super().__init__(head + "\n" + "\n".join(lines))
 
 
 class StoreError(TaskAnalyticsError):
@@ -200,3 +211,86 @@ class WorkspaceError(TaskAnalyticsError):
 
 class PlanMismatchError(StoreError):
     """A file or a store belongs to another plan (or another year) than the one given."""
+
+
+class RunRefusedError(TaskAnalyticsError):
+    """A quarterly run stopped before publishing anything, because what it would publish cannot
+    be right: the store does not exist, holds no report of the plan dated in the quarter, or
+    too few lead units reported.
+
+    Parameters
+    ----------
+    store
+        The progress store's file.
+    plan
+        The plan's name.
+    quarter
+        The quarter (``2023Q2``).
+    found
+        What was found, in a sentence.
+    override
+        How to publish anyway (or change the threshold), in a sentence.
+    """
+
+    def __init__(self, *, store: str | Path, plan: str, quarter: str, found: str,
+                 override: str) -> None:  # fmt: skip
+        self.store = str(store)
+        self.plan = plan
+        self.quarter = quarter
+        self.found = found
+        self.override = override
+        super().__init__(
+            f"{self.store}: refusing to publish plan {plan} {quarter}: {found}; nothing was "
+            f"published (the reports already published are unchanged). {override}"
+        )
+
+
+class RunLockedError(TaskAnalyticsError):
+    """Another run of the same plan and quarter holds the lock; this one did nothing.
+
+    Parameters
+    ----------
+    lock
+        The lock file.
+    holder
+        Who holds it (pid and start time, as the holder wrote them), if known.
+    """
+
+    def __init__(self, lock: str | Path, holder: str | None) -> None:
+        self.lock = str(lock)
+        self.holder = holder
+        who = f" ({holder})" if holder else ""
+        super().__init__(
+            f"{self.lock}: another run of this plan and quarter is in progress{who}; nothing "
+            "was done: wait until it has finished, then run again"
+        )
+
+
+class InputRefused(TaskAnalyticsError):
+    """An input file is refused before it is parsed: over a limit, not the file type it claims,
+    encrypted, damaged, or built to exhaust the reader (see :mod:`taskanalytics.limits`).
+
+    The plan readers re-raise it as a :class:`PlanParseError`, progress intake as a
+    :class:`ValidationError` with one :class:`RowProblem` (row 0, column ``<file>``).
+
+    Parameters
+    ----------
+    path
+        The file.
+    expected
+        What is accepted, naming the limit and how to change it when a limit was hit.
+    found
+        What the file is or has.
+    line
+        The 1-based line or row, when the problem has one.
+    """
+
+    def __init__(
+        self, path: str | Path, expected: str, found: str, *, line: int | None = None
+    ) -> None:
+        self.path = str(path)
+        self.expected = expected
+        self.found = found
+        self.line = line
+        where = f"{self.path}, line {line}" if line is not None else self.path
+        super().__init__(f"{where}: expected {expected}, found {found}")

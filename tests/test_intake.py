@@ -333,7 +333,8 @@ def test_workbook_without_the_sheets(plan, tmp_path):
 
     Workbook().save(tmp_path / "x.xlsx")
     (problem,) = _problems(tmp_path / "x.xlsx", plan)
-    assert problem.expected == vp.EXPECTED["template"]
+    assert problem.expected.startswith(vp.EXPECTED["template"])
+    assert problem.value == "no sheet 说明、进度填报 (sheets: Sheet)"
 
 
 def test_template_with_a_column_removed(plan, template, tmp_path):
@@ -347,7 +348,11 @@ def test_template_with_a_column_removed(plan, template, tmp_path):
 def test_unreadable_or_wrong_type(plan, tmp_path, name, data):
     (tmp_path / name).write_bytes(data)
     (problem,) = _problems(tmp_path / name, plan)
-    assert problem.row == 0 and problem.expected == vp.EXPECTED["readable"]
+    assert problem.row == 0 and problem.column == "<file>"
+    if name == "notes.txt":
+        assert problem.expected == vp.EXPECTED["readable"]
+    else:
+        assert ".xlsx" in problem.expected and "not a zip" in problem.value
 
 
 # -- CSV ----------------------------------------------------------------------------------
@@ -398,3 +403,123 @@ def test_csv_header_unit_must_match_target(plan, tmp_path):
     path = _write_csv(tmp_path / "财政局_2023Q1.csv", header, [["T110.01", "推进中", "10"]])
     (problem,) = _problems(path, plan)
     assert problem.column == "实际值1（户）" and "万元" in problem.expected
+
+
+# -- sanity of values, formulas, warnings (issue 13) ----------------------------------------
+
+
+def test_formula_without_a_saved_result_is_a_problem_naming_the_cell(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": {"status": "推进中"}})
+    _edit(path, {("T110.01", "实际值1（万元）"): "=17000+500"})  # openpyxl saves no result
+    (problem,) = _problems(path, plan)
+    assert problem.expected == vp.EXPECTED["formula_uncomputed"]
+    assert "公式未计算" in problem.expected
+    assert problem.column == "实际值1（万元）" and problem.value.startswith("=17000+500（I")
+    assert problem.row > 1
+
+
+def test_formula_with_a_saved_result_reads_the_result(plan, template, tmp_path):
+    """Excel saves a formula's result next to it; that result is the value."""
+    import zipfile
+
+    path = _fill(template, tmp_path, {"T110.01": {"status": "推进中", "values": {1: 17500}}})
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"<v>17500</v>", b"<f>17000+500</f><v>17500</v>", 1)
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, body in parts.items():
+            zf.writestr(name, body)
+    pf = read_progress_file(path, plan=plan)
+    assert pf.values["value"].tolist() == [17500.0] and pf.warnings == ()
+
+
+@pytest.mark.parametrize("value", [1e308, -1e300, 10**16, float("inf"), float("nan")])
+def test_values_beyond_15_digits_or_non_finite_are_problems(plan, tmp_path, value):
+    header = [COL["milestone_id"], COL["status"], "实际值1（万元）"]
+    path = _write_csv(tmp_path / "财政局_2023Q1.csv", header, [["T110.01", "推进中", str(value)]])
+    problems = _problems(path, plan)
+    assert len(problems) == 1 and problems[0].column == "实际值1（万元）"
+
+
+def test_negative_count_and_far_beyond_target_are_warnings(plan, tmp_path):
+    header = [COL["milestone_id"], COL["status"], "实际值1（万元）", "实际值8（%）"]
+    rows = [["T110.01", "推进中", "-5", ""], ["T024.01", "推进中", "7000", "-2.5"]]
+    path = _write_csv(tmp_path / "财政局_2023Q1.csv", header, rows)
+    pf = read_progress_file(path, plan=plan)
+    assert pf.values["value"].tolist() == [-5.0, 7000.0, -2.5]  # accepted, all three
+    negative, beyond = pf.warnings  # a 同比增长 in % may fall: no warning for -2.5
+    assert (negative.row, negative.value) == (2, "-5")
+    assert negative.expected == vp.EXPECTED["warn_negative"]
+    assert (beyond.row, beyond.column, beyond.value) == (3, "实际值1（万元）", "7000")
+    assert "635万元" in beyond.expected and "10 倍" in beyond.expected
+
+
+def test_a_clean_file_has_no_warnings(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": {**DONE, "values": {1: 17600}}})
+    assert read_progress_file(path, plan=plan).warnings == ()
+
+
+def test_control_characters_in_a_note_are_a_problem(plan, tmp_path):
+    header = [COL["milestone_id"], COL["status"], COL["note"]]
+    path = _write_csv(tmp_path / "财政局_2023Q1.csv", header, [["T110.01", "推进中", "按\x07计划"]])
+    (problem,) = _problems(path, plan)
+    assert problem.column == COL["note"] and problem.expected == vp.EXPECTED["note_control"]
+
+
+def test_error_message_lists_50_problems_then_a_count(plan, tmp_path):
+    rows = [[f"T999.{k:02d}", "推进中"] for k in range(120)]
+    path = _write_csv(tmp_path / "财政局_2023Q1.csv", [COL["milestone_id"], COL["status"]], rows)
+    with pytest.raises(ValidationError) as info:
+        read_progress_file(path, plan=plan)
+    assert len(info.value.problems) == 120
+    message = str(info.value).splitlines()
+    assert len(message) == 1 + 50 + 1
+    assert message[-1] == "  … and 70 more"
+    assert "T999.49" in message[50] and "T999.50" not in str(info.value)
+
+
+def test_a_long_value_is_shortened_in_the_problem(plan, tmp_path):
+    header = [COL["milestone_id"], COL["status"]]
+    path = _write_csv(tmp_path / "财政局_2023Q1.csv", header, [["T110.01", "好" * 20_000]])
+    (problem,) = _problems(path, plan)
+    assert problem.value.startswith("好" * 60) and "共 20,000 字" in problem.value
+    assert len(str(problem)) < 400
+
+
+# -- the problems workbook for the clerk ------------------------------------------------------
+
+
+def test_write_problems_xlsx_writes_every_problem_as_text(plan, tmp_path):
+    from taskanalytics.progress.problems import problems_path, write_problems_xlsx
+
+    rows = [[f"T999.{k:02d}", "推进中"] for k in range(60)] + [["=cmd|' /C calc'!A0", "推进中"]]
+    path = _write_csv(tmp_path / "财政局_2023Q1.csv", [COL["milestone_id"], COL["status"]], rows)
+    with pytest.raises(ValidationError) as info:
+        read_progress_file(path, plan=plan)
+    target = problems_path(path)
+    assert target == tmp_path / "财政局_2023Q1.csv.问题清单.xlsx"
+    assert write_problems_xlsx(info.value.problems, target) == target
+    ws = load_workbook(target)[vp.PROBLEM_SHEET]
+    assert [c.value for c in ws[1]] == ["文件", "工作表", "行", "列", "填写内容", "要求"]
+    assert ws.max_row == 1 + 61  # all of them, not the 50 of the message
+    assert [c.value for c in ws[2]][:5] == ["财政局_2023Q1.csv", None, 2, "节点编号", "T999.00"]
+    injected = ws.cell(ws.max_row, 5)
+    assert injected.value == "=cmd|' /C calc'!A0" and injected.data_type == "s"
+    assert {p.name for p in tmp_path.iterdir()} == {target.name, path.name}  # no .tmp
+
+
+def test_write_problems_xlsx_whole_file_problem_and_control_chars(tmp_path):
+    from taskanalytics.errors import ExportError, RowProblem
+    from taskanalytics.progress.problems import write_problems_xlsx
+
+    problems = [
+        RowProblem("in/a.xlsx", None, 0, "<file>", "bad\x00byte", "a readable file"),
+        RowProblem("in/a.xlsx", "进度填报", 3, "状态", float("inf"), "a status"),
+    ]
+    target = write_problems_xlsx(problems, tmp_path / "p.xlsx")
+    ws = load_workbook(target).active
+    assert ws.cell(2, 3).value == vp.WHOLE_FILE and ws.cell(2, 5).value == "bad\ufffdbyte"
+    assert ws.cell(3, 5).value == "inf"
+    with pytest.raises(ExportError, match="problems workbook"):
+        write_problems_xlsx(problems, tmp_path / "missing" / "p.xlsx")

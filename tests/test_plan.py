@@ -344,3 +344,69 @@ def test_error_bad_header(tmp_path):
 def test_error_unknown_category_numeral(tmp_path):
     body = table([task_row(1, "（1）3月底前，甲。", prefix=("三", "（一）改革"))])
     _raises(write_doc(tmp_path, body), "category name for numeral 三")
+
+
+# -- no silent merge (issue 13) ---------------------------------------------------------------
+
+
+def test_two_tasks_with_one_number_name_both_lines(tmp_path):
+    """Task 2 renumbered "1.": an error, not a merge that loses its title and lead unit."""
+    body = table(
+        [
+            task_row(1, "（1）6月底前，完成一半。", title="第一项任务。"),
+            task_row(1, "（1）9月底前，完成。", title="第二项任务。", lead="发改局"),
+        ],
+        declared=(2, 2),
+    )
+    path = write_doc(tmp_path, body)
+    err = _raises(path, "two tasks cannot share a number")
+    assert err.found == "1.第二项任务。"
+    first = next(n for n, s in enumerate(path.read_text("utf-8").split("\n"), 1) if "\t1.第一" in s)
+    assert f"line {first}: task 1 “第一项任务。”" in err.expected and err.line > first
+
+
+def test_a_row_printed_twice_names_both_lines(tmp_path):
+    row = task_row(1, "（1）6月底前，完成一半。")
+    path = write_doc(tmp_path, table([row, row, task_row(2, "（1）9月底前，完成。")]))
+    err = _raises(path, "each row once")
+    lines = path.read_text("utf-8").split("\n")
+    first = next(n for n, s in enumerate(lines, 1) if s == "\t1.示例任务。")
+    assert f"line {first} is the same row of task 1" in err.expected and err.line > first
+
+
+def test_a_task_printed_over_rows_still_merges(tmp_path):
+    """The seed's task 26: the same number and text, other milestones: one task."""
+    body = table(
+        [
+            task_row(1, "（1）6月底前，完成一半。"),
+            task_row(1, "（2）9月底前，完成。"),
+            task_row(2, "（1）12月底前，验收。"),
+        ],
+        declared=(2, 3),
+    )
+    plan = read_plan(write_doc(tmp_path, body))
+    assert plan.tasks["task_id"].tolist() == ["T001", "T002"]
+    assert plan.milestones["task_id"].tolist() == ["T001", "T001", "T002"]
+
+
+def test_a_task_number_used_again_later_names_the_first(tmp_path):
+    body = table([task_row(1, "（1）6月底前。"), task_row(2, "（1）7月底前。"),
+                  task_row(1, "（1）8月底前。", title="又一项。")], declared=(3, 3))  # fmt: skip
+    err = _raises(write_doc(tmp_path, body), "task number 1 only once")
+    assert "task 1 “示例任务。”" in err.expected and err.found == "1.又一项。"
+
+
+def test_an_impossible_issue_date_is_no_issue_date(tmp_path):
+    from taskanalytics.config import DEFAULT_PLAN_PATH
+
+    text = DEFAULT_PLAN_PATH.read_text(encoding="utf-8").replace("2023年3月16日", "2023年2月30日")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    plan = read_plan(path)
+    assert plan.meta["issued_date"] is None and plan.meta["year"] == 2023
+
+
+def test_a_plan_without_quantities_has_typed_empty_targets(tmp_path):
+    plan = read_plan(write_doc(tmp_path, table([task_row(1, "（1）6月底前，完成一半。")])))
+    assert plan.targets.empty
+    assert (plan.targets["target_no"].dtype, plan.targets["value"].dtype) == ("int64", "float64")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import html
 import re
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from taskanalytics.errors import PlanParseError
+from taskanalytics.limits import Limits
 from taskanalytics.plan import readers, vocab
 from taskanalytics.plan.identity import plan_kind
 from taskanalytics.plan.milestones import Due, Leaf, parse_due, split_leaves
@@ -113,6 +113,7 @@ def read_plan(
     year: int | None = None,
     mapping: Mapping[str, str | None] | None = None,
     name: str | None = None,
+    limits: Limits | None = None,
 ) -> Plan:
     """Read a work-plan document into a :class:`Plan`.
 
@@ -135,6 +136,10 @@ def read_plan(
         The plan's short name (``2023-工作报告``), as the workspace names it; default its year
         and kind (:func:`taskanalytics.plan.identity.default_plan_name`). With ``year`` and the
         source's SHA-256 (``meta["source_sha256"]``) it is the plan's identity in the store.
+    limits
+        Size, row, column and cell limits of the input (:class:`taskanalytics.limits.Limits`);
+        default :func:`taskanalytics.limits.current_limits` (the defaults, overridden by
+        ``TASKANALYTICS_*`` environment variables).
 
     Returns
     -------
@@ -144,9 +149,10 @@ def read_plan(
     ------
     PlanParseError
         Naming the file, the line (or table row) and what was expected: empty or undecodable
-        file, unsupported file type, no task table, a malformed or unknown header, a task
-        without milestones, a malformed deadline, a category that cannot be resolved, no plan
-        year in the document and none given.
+        file, unsupported file type, a file over a limit, damaged, encrypted or of another
+        type than its name says, no task table, a malformed or unknown header, a task number
+        used twice or a row printed twice, a task without milestones, a malformed deadline, a
+        category that cannot be resolved, no plan year in the document and none given.
 
     Examples
     --------
@@ -157,7 +163,7 @@ def read_plan(
     ['发改局']
     """
     path = Path(path)
-    source = readers.read_source(path, mapping=mapping)
+    source = readers.read_source(path, mapping=mapping, limits=limits)
     meta = dict(source.meta)
     year = _plan_year(path, meta, year)
     meta["year"] = year
@@ -185,7 +191,7 @@ def read_plan(
     meta["kind"] = plan_kind(task_df)
     if name:
         meta["name"] = name
-    meta["source_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    meta["source_sha256"] = source.sha256  # of the bytes read, not of a second read
     return Plan(
         meta=meta,
         tasks=task_df,
@@ -194,6 +200,10 @@ def read_plan(
         owners=_owners(tasks),
         notes=pd.DataFrame(notes, columns=["check", "task_id", "line", "detail"]),
     )
+
+
+#: The plan years (and deadline years) read_plan accepts: 1901-2199.
+_YEARS = (1901, 2199)
 
 
 def _plan_year(path: Path, meta: dict[str, Any], given: int | None) -> int:
@@ -205,8 +215,14 @@ def _plan_year(path: Path, meta: dict[str, Any], given: int | None) -> int:
         m = re.search(r"(20\d{2})", str(meta.get(key) or ""))
         if m:
             return int(m.group(1))
-    if isinstance(meta.get("issued_date"), dt.date):
-        return meta["issued_date"].year
+    issued = meta.get("issued_date")
+    if isinstance(issued, dt.date) and _YEARS[0] <= issued.year <= _YEARS[1]:
+        return issued.year
+    if isinstance(issued, dt.date):
+        raise PlanParseError(
+            path, None, f"a plan year from {_YEARS[0]} to {_YEARS[1]} (the issue date's year)",
+            issued.isoformat(),
+        )  # fmt: skip
     raise PlanParseError(
         path,
         None,
@@ -251,11 +267,17 @@ def _deadline(path: Path, cell: Cell, year: int, header: str = "完成时限") -
             cell.text.strip(),
         )
     try:
-        return dt.date(int(m.group(1) or year), int(m.group(2)), int(m.group(3)))
+        day = dt.date(int(m.group(1) or year), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
         raise PlanParseError(
             path, cell.line, f"a real calendar date in the {header} column", cell.text.strip()
         ) from exc
+    if not _YEARS[0] <= day.year <= _YEARS[1]:  # also: dates a datetime64[ns] column can hold
+        raise PlanParseError(
+            path, cell.line, f"a year from {_YEARS[0]} to {_YEARS[1]} in the {header} column",
+            cell.text.strip(),
+        )  # fmt: skip
+    return day
 
 
 def _phrase_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
@@ -343,12 +365,19 @@ def _build_tasks(
     milestone_lines: dict[str, list[tuple[int, str]]],
     notes: list[dict[str, Any]],
 ) -> None:
-    """Append one dict per task of ``table`` to ``tasks``; merge rows of one task."""
+    """Append one dict per task of ``table`` to ``tasks``; merge rows of one task.
+
+    Rows of one task are merged only when they repeat its number and its text (or leave the
+    task cell blank): a task printed over several rows (task 26 of the seed). Never silently:
+    a row repeating the number above with another text (task 5 renumbered "4.") and a row
+    printed twice (the same task, milestones and units) are errors naming both lines.
+    """
     category: str | None = None
     subcategory: str | None = None
     cat_names: dict[str, str] = {}
     sub_names: dict[tuple[str | None, str], str] = {}
     prev: dict[str, Any] | None = None
+    printed: dict[tuple[str, ...], int] = {}  # rows of the task above, by content -> line
     row: RawRow
     has = table.columns
     dl_header = table.headers.get("deadline", "完成时限")
@@ -383,7 +412,22 @@ def _build_tasks(
             lines = _phrases(row.deadline, table.line_unit)
         else:
             lines = []
+        content = _row_content(row)
         if prev is not None and number == prev["number"]:
+            if title != prev["title"]:
+                raise PlanParseError(
+                    path, row.task.line,
+                    f"a task number not used by the task above (line {prev['line']}: task "
+                    f"{number} “{_short(prev['title'])}”); two tasks cannot share a number",
+                    f"{number}.{title}",
+                )  # fmt: skip
+            if any(lines_ for lines_ in content[:2]) and content in printed:
+                raise PlanParseError(
+                    path, row.task.line,
+                    f"each row once (line {printed[content]} is the same row of task {number})",
+                    f"{number}.{title}",
+                )  # fmt: skip
+            printed[content] = row.task.line
             # the same task printed over several rows (task 26): one task
             for col, cell in (("lead_units", row.lead), ("responsible_units", row.responsible)):
                 prev[col] = list(dict.fromkeys(prev[col] + _units(cell)))
@@ -434,10 +478,28 @@ def _build_tasks(
             "_milestones": "cell" if "milestones" in has else "phrases",
             "_milestones_header": table.headers.get("milestones", "时间节点"),
         }
-        if any(t["task_id"] == task_id for t in tasks):
-            raise PlanParseError(path, row.task.line, f"task number {number} only once", title)
+        first = next((t for t in tasks if t["task_id"] == task_id), None)
+        if first is not None:
+            raise PlanParseError(
+                path, row.task.line,
+                f"task number {number} only once (line {first['line']}: task {number} "
+                f"“{_short(first['title'])}”)",
+                f"{number}.{title}",
+            )  # fmt: skip
+        printed = {content: row.task.line}
         tasks.append(prev)
         milestone_lines[task_id] = lines
+
+
+def _row_content(row: RawRow) -> tuple[str, ...]:
+    """What a row says besides its task: milestones and deadline first, then units and
+    leaders; two rows of one task saying the same are one row printed twice."""
+    cells = (row.milestones, row.deadline, row.lead, row.responsible, row.leaders)
+    return tuple("\n".join(c.lines) for c in cells)
+
+
+def _short(text: str, width: int = 20) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _task_id(section: str, number: int) -> str:
@@ -553,7 +615,8 @@ def _build_milestones(
     ms = pd.DataFrame(milestones, columns=MILESTONE_COLUMNS)
     ms["due_date"] = _datetimes(ms["due_date"])
     tg = pd.DataFrame(targets, columns=TARGET_COLUMNS)
-    tg["value"] = tg["value"].astype(float)
+    # typed even when empty (a plan without any quantity): object columns would fail the schema
+    tg = tg.astype({"target_no": "int64", "value": float})
     return ms, tg
 
 

@@ -19,26 +19,29 @@ end), else the end of the CSV's quarter.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from taskanalytics.errors import CellValueError, RowProblem, TaskAnalyticsError, ValidationError
+from taskanalytics.errors import (
+    CellValueError,
+    InputRefused,
+    RowProblem,
+    TaskAnalyticsError,
+    ValidationError,
+)
+from taskanalytics.limits import CONTROL_RE, Limits, current_limits, read_input
 from taskanalytics.plan.identity import plan_identity
 from taskanalytics.progress import vocab as vp
+from taskanalytics.progress.reading import RawFile, Uncomputed, read_cells
 from taskanalytics.progress.templates import PlanLike, unit_or_none
 from taskanalytics.quarters import Quarter
 
@@ -89,6 +92,12 @@ class ProgressFile:
     plan_sha256 : str
         The plan version the file was validated against (the one its template was made from;
         the plan given, for a CSV or a template without the plan's identity).
+    warnings : tuple of RowProblem
+        Values accepted but worth a second look, one :class:`~taskanalytics.errors.RowProblem`
+        each (file, sheet, row, column, value, what would be expected): a negative value where
+        the target counts or sums something (not a rate or percentage), and a value more than
+        :data:`~taskanalytics.progress.vocab.FAR_BEYOND_TARGET` times its target. They never
+        reject the file; whoever stores or shows the file passes them on to the clerk.
     """
 
     path: Path
@@ -100,6 +109,7 @@ class ProgressFile:
     reports: pd.DataFrame
     values: pd.DataFrame
     plan_sha256: str = ""
+    warnings: tuple[RowProblem, ...] = ()
 
 
 def _is_blank(value: object) -> bool:
@@ -148,9 +158,13 @@ def parse_number(value: object, *, unit: str | None = None) -> float:
     if isinstance(value, bool):
         raise CellValueError(vp.EXPECTED["number"])
     if isinstance(value, int | float):
-        if not math.isfinite(value):
+        try:
+            number = float(value)  # an int past 1e308 overflows here
+        except OverflowError:
+            raise CellValueError(vp.EXPECTED["number"]) from None
+        if not math.isfinite(number):
             raise CellValueError(vp.EXPECTED["number"])
-        return float(value)
+        return number
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
     norm_unit = unicodedata.normalize("NFKC", unit) if unit else ""
     if norm_unit and text.endswith(norm_unit) and len(text) > len(norm_unit):
@@ -166,7 +180,12 @@ def parse_number(value: object, *, unit: str | None = None) -> float:
     if factor != 1.0 and norm_unit[:1] in _MULTIPLIERS:
         # 1.2万 in a 万元 column: 1.2 万元 or 12000 万元? Ask instead of guessing.
         raise CellValueError(f"a number in {unit} without 千/万/亿（请按{unit}填写数字，不加单位）")
-    return float(text) * factor
+    # Scaled in the decimal text, rounded once: 1.15亿 is float("1.15e8") == 115000000.0, where
+    # float("1.15") * 1e8 is 114999999.99999999.
+    number = float(f"{text}e{round(math.log10(factor))}")
+    if not math.isfinite(number):  # 400 digits
+        raise CellValueError(vp.EXPECTED["number"])
+    return number
 
 
 def parse_date(value: object) -> dt.date:
@@ -182,6 +201,8 @@ def parse_date(value: object) -> dt.date:
     >>> parse_date("2023年3月5日")
     datetime.date(2023, 3, 5)
     """
+    if value is pd.NaT:  # a datetime by isinstance, but no date
+        raise CellValueError(vp.EXPECTED["date"])
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -228,64 +249,6 @@ def _as_date(value: dt.date | str | None) -> dt.date | None:
         ) from None
 
 
-@dataclass
-class _Raw:
-    """A file's cells before validation."""
-
-    sheet: str | None
-    header: list[str]
-    rows: list[tuple[int, list[Any]]]
-    meta: dict[str, Any]
-
-
-def _read_xlsx(path: Path, data: bytes) -> _Raw:
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        if vp.DATA_SHEET not in wb.sheetnames or vp.README_SHEET not in wb.sheetnames:
-            raise CellValueError(vp.EXPECTED["template"])
-        labels = {label: key for key, label in vp.META_LABELS.items()}
-        meta: dict[str, Any] = {}
-        for row in wb[vp.README_SHEET].iter_rows(max_col=2, values_only=True):
-            if row and isinstance(row[0], str) and row[0].strip() in labels:
-                meta[labels[row[0].strip()]] = row[1] if len(row) > 1 else None
-        cells = list(wb[vp.DATA_SHEET].iter_rows(values_only=True))
-    finally:
-        wb.close()
-    header = [str(h).strip() if h is not None else "" for h in (cells[0] if cells else [])]
-    rows = [(i, list(r)) for i, r in enumerate(cells[1:], start=2)]
-    return _Raw(vp.DATA_SHEET, header, rows, meta)
-
-
-def _read_csv(path: Path, data: bytes) -> _Raw:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise CellValueError(vp.EXPECTED["readable"])
-    lines = list(csv.reader(io.StringIO(text)))
-    header = [h.strip() for h in lines[0]] if lines else []
-    rows = [(i, r) for i, r in enumerate(lines[1:], start=2)]
-    meta: dict[str, Any] = {}
-    for key, names in (("unit", vp.CSV_UNIT_HEADERS), ("quarter", vp.CSV_QUARTER_HEADERS)):
-        idx = next((header.index(n) for n in names if n in header), None)
-        if idx is not None:
-            found = {r[idx].strip() for _, r in rows if idx < len(r) and r[idx].strip()}
-            meta[key] = sorted(found) if len(found) > 1 else (found.pop() if found else None)
-    stem_unit, _, stem_quarter = path.stem.rpartition("_")
-    try:
-        Quarter.parse(stem_quarter)
-    except TaskAnalyticsError:
-        stem_unit, stem_quarter = path.stem, None
-    if meta.get("unit") is None:
-        meta["unit"] = stem_unit
-    if meta.get("quarter") is None:
-        meta["quarter"] = stem_quarter
-    return _Raw(None, header, rows, meta)
-
-
 class _Checker:
     """Collects problems for one file."""
 
@@ -293,9 +256,19 @@ class _Checker:
         self.file = str(path)
         self.sheet = sheet
         self.problems: list[RowProblem] = []
+        self.warnings: list[RowProblem] = []
 
     def add(self, row: int, column: str, value: object, expected: str) -> None:
+        value = _shown(value)
         self.problems.append(RowProblem(self.file, self.sheet, row, column, value, expected))
+
+    def warn(self, row: int, column: str, value: object, expected: str) -> None:
+        self.warnings.append(RowProblem(self.file, self.sheet, row, column, value, expected))
+
+    def refused(self, err: InputRefused) -> ValidationError:
+        """The whole file refused before validation: one problem at row 0 (or the line)."""
+        self.add(err.line or 0, "<file>", err.found, err.expected)
+        return ValidationError(self.problems, f"{self.file}: cannot read")
 
     def cell(self, row: int, column: str, value: object, parse: Any, **kw: Any) -> Any:
         try:
@@ -303,6 +276,27 @@ class _Checker:
         except CellValueError as err:
             self.add(row, column, value, err.expected)
             return None
+
+
+def _shown(value: object) -> object:
+    """A value as kept in a problem: a long text shortened (a 1 MB cell stays out of the
+    message), an uncomputed formula as its text."""
+    if isinstance(value, Uncomputed):
+        return str(value)
+    if isinstance(value, str) and len(value) > 80:
+        return f"{value[:60]}…（共 {len(value):,} 字）"
+    return value
+
+
+def _target_info(plan: PlanLike) -> dict[tuple[str, int], tuple[float, str | None, str]]:
+    """(milestone, target number) -> (target value, unit, metric), for the sanity warnings."""
+    t = plan.targets
+    return {
+        (m, int(n)): (float(v), unit_or_none(u), str(metric))
+        for m, n, v, u, metric in zip(
+            t["milestone_id"], t["target_no"], t["value"], t["unit"], t["metric"], strict=True
+        )
+    }
 
 
 def _plan_lookups(plan: PlanLike) -> tuple[dict[str, str], dict[str, set[str]], dict]:
@@ -322,7 +316,7 @@ def _plan_lookups(plan: PlanLike) -> tuple[dict[str, str], dict[str, set[str]], 
     return task_of, leads, targets
 
 
-def _resolve_meta(raw: _Raw, check: _Checker, plan: PlanLike, as_of: dt.date | None) -> tuple:
+def _resolve_meta(raw: RawFile, check: _Checker, plan: PlanLike, as_of: dt.date | None) -> tuple:
     meta = raw.meta
     if raw.sheet is not None and meta.get("template") != vp.TEMPLATE_MARKER:
         check.add(0, vp.META_LABELS["template"], meta.get("template"), vp.EXPECTED["template"])
@@ -362,7 +356,7 @@ def _resolve_meta(raw: _Raw, check: _Checker, plan: PlanLike, as_of: dt.date | N
 
 
 def _plan_for(
-    raw: _Raw,
+    raw: RawFile,
     check: _Checker,
     plan: PlanLike,
     versions: Callable[[str], PlanLike | None] | None,
@@ -397,7 +391,7 @@ def _plan_for(
 
 
 def _columns(
-    raw: _Raw, check: _Checker
+    raw: RawFile, check: _Checker
 ) -> tuple[dict[str, int], dict[int, tuple[int, str | None]]]:
     named: dict[str, int] = {}
     actual: dict[int, tuple[int, str | None]] = {}
@@ -426,6 +420,9 @@ def _check_row(
 
     def get(j: int | None) -> Any:
         value = cells[j] if j is not None and j < len(cells) else None
+        if isinstance(value, Uncomputed):  # never a silent blank: the clerk typed something
+            check.add(row, ctx["header"][j], value, vp.EXPECTED["formula_uncomputed"])
+            return None
         return None if _is_blank(value) else value
 
     status_raw = get(named.get("status"))
@@ -470,6 +467,8 @@ def _check_row(
     note = None if note_raw is None else str(note_raw).strip()
     if note is not None and len(note) > vp.NOTE_MAX_CHARS:
         check.add(row, col["note"], note[:40] + "…", vp.EXPECTED["note_length"])
+    elif note is not None and CONTROL_RE.search(note):
+        check.add(row, col["note"], note, vp.EXPECTED["note_control"])
 
     values = []
     for j, raw_value in value_raw.items():
@@ -485,6 +484,7 @@ def _check_row(
             check.add(row, header, raw_value, f"{vp.EXPECTED['target_unit']}: {plan_unit}")
             continue
         number = check.cell(row, header, raw_value, parse_number, unit=plan_unit)
+        number = _sane(row, header, raw_value, number, ctx["target_info"][(mid, target_no)], check)
         if number is not None:
             values.append(
                 {"milestone_id": mid, "target_no": target_no, "value": number, "unit": plan_unit}
@@ -500,12 +500,38 @@ def _check_row(
     return report, values
 
 
+def _sane(
+    row: int,
+    header: str,
+    raw: object,
+    number: float | None,
+    target: tuple[float, str | None, str],
+    check: _Checker,
+) -> float | None:
+    """The number if it can be stored (finite, within Excel's 15 digits), with warnings for a
+    negative count or amount and a value far beyond its target; None after a problem."""
+    if number is None:
+        return None
+    if not math.isfinite(number) or abs(number) >= vp.MAX_ABS_VALUE:
+        check.add(row, header, raw, vp.EXPECTED["number_range"])
+        return None
+    value, unit, metric = target
+    if number < 0 and not vp.may_be_negative(unit, metric):
+        check.warn(row, header, raw, vp.EXPECTED["warn_negative"])
+    elif value > 0 and number > vp.FAR_BEYOND_TARGET * value:
+        shown = f"{value:g}{unit or ''}"
+        check.warn(row, header, raw, vp.EXPECTED["warn_far_beyond"].format(
+            target=shown, factor=vp.FAR_BEYOND_TARGET))  # fmt: skip
+    return number
+
+
 def read_progress_file(
     path: str | Path,
     *,
     plan: PlanLike,
     as_of: dt.date | str | None = None,
     versions: Callable[[str], PlanLike | None] | None = None,
+    limits: Limits | None = None,
 ) -> ProgressFile:
     """Read and validate one progress report.
 
@@ -520,16 +546,21 @@ def read_progress_file(
     versions
         Finds another version of ``plan`` by its source hash (the store's registry): a template
         made from an earlier version (before a 调整) is validated against that version.
+    limits
+        Size, row, column and cell limits (:class:`taskanalytics.limits.Limits`); default
+        :func:`taskanalytics.limits.current_limits`. A file over a limit, damaged, encrypted
+        or of another type is refused before it is parsed.
 
     Returns
     -------
     ProgressFile
-        The clean frames and the file's identity.
+        The clean frames, the file's identity and its ``warnings``.
 
     Raises
     ------
     ValidationError
-        With every problem found, when anything is wrong; nothing is returned partially.
+        With every problem found, when anything is wrong; nothing is returned partially. A file
+        refused as a whole has one problem, at row 0 (or the CSV line) in column ``<file>``.
 
     Examples
     --------
@@ -539,22 +570,15 @@ def read_progress_file(
     path = Path(path)
     suffix = path.suffix.lower()
     check = _Checker(path, vp.DATA_SHEET if suffix == ".xlsx" else None)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        check.add(0, "<file>", str(err), vp.EXPECTED["readable"])
-        raise ValidationError(check.problems, f"{path}: cannot read") from err
     if suffix not in (".xlsx", ".csv"):
         check.add(0, "<file>", path.suffix, vp.EXPECTED["readable"])
         raise ValidationError(check.problems, f"{path}: not a progress report")
+    limits = limits or current_limits()
     try:
-        raw = _read_xlsx(path, data) if suffix == ".xlsx" else _read_csv(path, data)
-    except CellValueError as err:
-        check.add(0, "<file>", path.name, err.expected)
-        raise ValidationError(check.problems, f"{path}: not a progress template") from err
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
-        check.add(0, "<file>", type(err).__name__, vp.EXPECTED["readable"])
-        raise ValidationError(check.problems, f"{path}: cannot read") from err
+        data = read_input(path, limits)
+        raw = read_cells(path, data, limits)
+    except InputRefused as err:
+        raise check.refused(err) from err
     as_of = _as_date(as_of)
     plan = _plan_for(raw, check, plan, versions)
     if check.problems:  # another plan's or year's file: its ids mean nothing here
@@ -574,6 +598,7 @@ def read_progress_file(
         "task_of": task_of,
         "leads": leads,
         "targets": targets,
+        "target_info": _target_info(plan),
         "seen": set(),
     }
     reports, values = [], []
@@ -597,4 +622,5 @@ def read_progress_file(
         reports=report_df,
         values=value_df.astype({"target_no": int}),
         plan_sha256=plan_identity(plan).sha256,
+        warnings=tuple(check.warnings),
     )

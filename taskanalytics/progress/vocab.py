@@ -189,7 +189,62 @@ EXPECTED: Final[dict[str, str]] = {
     ),
     "quarter_year": "a quarter of {year}（本计划为{year}年度，此表为{found}）",
     "as_of_year": "an as-of date in {year}（本计划为{year}年度，截至日期为{found}）",
+    "formula_uncomputed": (
+        "a value, not a formula saved without its result（公式未计算，请在 Excel 或 WPS 中"
+        "打开并保存后再报送，或直接填写数值）"
+    ),
+    "note_control": "text without control characters（含有不可见的控制字符，请删除）",
+    "number_range": "a number of at most 15 digits（数值过大，请核实单位和位数）",
+    "warn_negative": (
+        "a value of 0 or more: the target counts or sums something（数量、金额不应为负数，请核实）"
+    ),
+    "warn_far_beyond": (
+        "a value near the target {target}: this is more than {factor} times it"
+        "（实际值超过目标值的 {factor} 倍，请核实单位或位数是否有误）"
+    ),
 }
 
 #: Longest note accepted, in characters.
 NOTE_MAX_CHARS: Final = 500
+
+
+#: Largest magnitude of an actual value stored: Excel keeps 15 significant digits, and a larger
+#: value (1e308) is a typo that would show as "inf%" in a briefing.
+MAX_ABS_VALUE: Final = 1e15
+
+#: A value more than this many times its target is accepted with a warning.
+FAR_BEYOND_TARGET: Final = 10
+
+#: Units of targets that may be negative (a rate of growth can fall); any other unit counts or
+#: sums something (个, 万元, 户, 平方米 …), and a negative value is accepted with a warning.
+SIGNED_UNITS: Final[tuple[str, ...]] = ("%", "％", "‰", "百分点", "个百分点")
+#: Words of a target's metric that make it a change, which may be negative (固定资产投资同比增长).
+SIGNED_METRIC_WORDS: Final[tuple[str, ...]] = (
+    "增长", "增速", "增幅", "下降", "降低", "降幅", "变化",
+)  # fmt: skip
+
+
+def may_be_negative(unit: str | None, metric: str) -> bool:
+    """Return True if a target's actual value may be negative: a rate or a change.
+
+    Examples
+    --------
+    >>> may_be_negative("%", "规模以上工业增加值同比增长"), may_be_negative("户", "回迁安置")
+    (True, False)
+    """
+    return (unit or "") in SIGNED_UNITS or any(w in metric for w in SIGNED_METRIC_WORDS)
+
+
+#: Headers of the problems workbook written for the clerk
+#: (:func:`taskanalytics.progress.problems.write_problems_xlsx`), by RowProblem field.
+PROBLEM_HEADERS: Final[dict[str, str]] = {
+    "file": "文件",
+    "sheet": "工作表",
+    "row": "行",
+    "column": "列",
+    "value": "填写内容",
+    "expected": "要求",
+}
+PROBLEM_SHEET: Final = "问题清单"
+#: What the 行 column says for a problem of the whole file (row 0).
+WHOLE_FILE: Final = "整个文件"

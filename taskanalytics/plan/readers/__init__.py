@@ -14,14 +14,22 @@ objects of :class:`~taskanalytics.plan.readers.text.RawRow`; :mod:`taskanalytics
 
 Tables read from grids find their header row by the synonym table
 :data:`taskanalytics.plan.vocab.HEADER_SYNONYMS`; ``mapping=`` adds or overrides headers.
+
+Before any reader parses, the file passes the guards of :mod:`taskanalytics.limits` (size,
+type, zip structure, DTDs, rows and columns, encoding, control characters, cell length); a
+refusal, like every other failure of a reader, is a :class:`~taskanalytics.errors.PlanParseError`
+naming the file.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from taskanalytics.errors import PlanParseError
+from taskanalytics.errors import InputRefused, PlanParseError
+from taskanalytics.limits import Limits, current_limits, read_input
 from taskanalytics.plan.readers.grid import header_key
 from taskanalytics.plan.readers.sheets import read_csv, read_xlsx
 from taskanalytics.plan.readers.text import Source, read_text
@@ -33,7 +41,12 @@ __all__ = ["SUFFIXES", "Source", "header_key", "read_source"]
 SUFFIXES = (".txt", ".docx", ".xlsx", ".xlsm", ".csv")
 
 
-def read_source(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
+def read_source(
+    path: Path,
+    *,
+    mapping: Mapping[str, str | None] | None = None,
+    limits: Limits | None = None,
+) -> Source:
     """Read a plan document of any supported type into metadata and raw tables.
 
     Parameters
@@ -44,6 +57,8 @@ def read_source(path: Path, *, mapping: Mapping[str, str | None] | None = None) 
         Extra or overriding headers: header as printed -> contract column (``task``,
         ``milestones``, ``deadline``, ``lead_units``, …) or None to skip the column. Not used
         for ``.txt``, whose header is fixed.
+    limits
+        The input limits; default :func:`taskanalytics.limits.current_limits`.
 
     Returns
     -------
@@ -52,7 +67,8 @@ def read_source(path: Path, *, mapping: Mapping[str, str | None] | None = None) 
     Raises
     ------
     PlanParseError
-        Unsupported file type, unreadable file, no task table, a header the reader cannot map.
+        Unsupported file type, unreadable file, a file refused by a limit or guard of
+        :mod:`taskanalytics.limits`, no task table, a header the reader cannot map.
     """
     readers: dict[str, Callable[..., Source]] = {
         ".txt": read_text,
@@ -69,6 +85,10 @@ def read_source(path: Path, *, mapping: Mapping[str, str | None] | None = None) 
         if hint:
             expected += f" (save the {path.suffix} file as {hint} in Word, WPS or LibreOffice)"
         raise PlanParseError(path, None, expected, path.suffix)
-    if not path.is_file():
-        raise PlanParseError(path, None, "a readable file", "no such file")
-    return reader(path, mapping=mapping)
+    limits = limits or current_limits()
+    try:
+        data = read_input(path, limits)
+        source = reader(path, data, mapping=mapping, limits=limits)
+    except InputRefused as err:
+        raise PlanParseError(path, err.line, err.expected, err.found) from err
+    return dataclasses.replace(source, sha256=hashlib.sha256(data).hexdigest())

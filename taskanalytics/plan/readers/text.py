@@ -18,7 +18,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from taskanalytics.errors import PlanParseError
+from taskanalytics.errors import InputRefused, PlanParseError
+from taskanalytics.limits import (
+    Limits,
+    cell_problem,
+    check_text,
+    current_limits,
+    decode_text,
+    read_input,
+)
 from taskanalytics.plan import vocab
 
 _CELL_START = re.compile(r"^[ \u3000]*\t")
@@ -100,33 +108,62 @@ class Table:
 
 @dataclass(frozen=True)
 class Source:
-    """What a reader found: the letter's metadata and the task tables, in document order."""
+    """What a reader found: the letter's metadata and the task tables, in document order, and
+    the SHA-256 of the bytes read (set by :func:`~taskanalytics.plan.readers.read_source`)."""
 
     meta: dict[str, Any]
     tables: list[Table]
+    sha256: str = ""
 
 
-def decode(path: Path) -> str:
-    """Return the document's text; UTF-8 (with or without BOM) or GB18030, detected.
+def decode(
+    path: Path,
+    data: bytes | None = None,
+    *,
+    limits: Limits | None = None,
+    count_lines: bool = True,
+) -> str:
+    """Return the document's text; UTF-16 (with a BOM), UTF-8 (BOM optional) or GB18030.
+
+    Line ends become ``\\n`` (CRLF and CR alike) and form feeds (page breaks) are dropped.
+
+    Parameters
+    ----------
+    path
+        The file, named in errors (and read when ``data`` is None).
+    data
+        The file's bytes, when already read.
+    limits
+        Default :func:`taskanalytics.limits.current_limits`; ``plan_max_lines`` applies.
+    count_lines
+        False for a CSV, whose records are counted while reading (``plan_max_rows``).
 
     Raises
     ------
     PlanParseError
-        If the file is missing, empty or in neither encoding.
+        If the file is missing, empty, in none of these encodings, holds NUL or other control
+        characters (naming the line), or has more than ``plan_max_lines`` lines.
     """
+    limits = limits or current_limits()
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PlanParseError(path, None, "a readable file", str(exc)) from exc
-    if not data.strip():
-        raise PlanParseError(path, None, "a work-plan document", "an empty file")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return vocab.ARTIFACT_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    raise PlanParseError(path, None, "text in UTF-8 or GB18030", "undecodable bytes")
+        if data is None:
+            data = read_input(path, limits)
+        text = decode_text(path, data, what="a work-plan document")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "")
+        lines = limits.plan_max_lines if count_lines else None
+        check_text(path, text, max_lines=lines, limit="plan_max_lines", limits=limits)
+    except InputRefused as err:
+        raise PlanParseError(path, err.line, err.expected, err.found) from err
+    return vocab.ARTIFACT_RE.sub("", text)
+
+
+def check_cells(path: Path, cells: list[Cell], limits: Limits) -> None:
+    """Refuse a cell longer than ``limits.max_cell_chars`` (control characters were refused
+    with the text)."""
+    for cell in cells:
+        problem = cell_problem(cell.text, limits)
+        if problem is not None:
+            raise PlanParseError(path, cell.line, *problem)
 
 
 def split_cells(text: str) -> tuple[list[tuple[int, str]], list[Cell]]:
@@ -234,7 +271,7 @@ def read_letter(preamble: list[tuple[int, str]]) -> dict[str, object]:
         (
             k
             for k, (_, s) in enumerate(lines)
-            if re.fullmatch(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", s)
+            if re.fullmatch(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", s) and _real_date(s)
         ),
         None,
     )
@@ -262,10 +299,29 @@ def read_letter(preamble: list[tuple[int, str]]) -> dict[str, object]:
     return meta
 
 
-def read_text(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
+def _real_date(text: str) -> bool:
+    """Whether ``2023年2月30日`` is a date: an impossible one is no issue date (the plan's year
+    comes from its title or document number), not a crash."""
+    try:
+        dt.date(*map(int, re.findall(r"\d+", text)))
+    except ValueError:
+        return False
+    return True
+
+
+def read_text(
+    path: Path,
+    data: bytes,
+    *,
+    mapping: Mapping[str, str | None] | None = None,
+    limits: Limits | None = None,
+) -> Source:
     """Read the text export of the Word table (the bundled seed's format) into a :class:`Source`.
 
+    ``data`` is the file's bytes (read by :func:`~taskanalytics.plan.readers.read_source`);
     ``mapping`` is accepted for the readers' common signature; the export's header is fixed.
     """
-    preamble, cells = split_cells(decode(path))
+    limits = limits or current_limits()
+    preamble, cells = split_cells(decode(path, data, limits=limits))
+    check_cells(path, cells, limits)
     return Source(read_letter(preamble), read_tables(path, cells))

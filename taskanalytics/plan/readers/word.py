@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from taskanalytics.errors import PlanParseError
+from taskanalytics.errors import PlanParseError, TaskAnalyticsError
+from taskanalytics.limits import Limits, cell_problem, current_limits
 from taskanalytics.plan import vocab
 from taskanalytics.plan.readers.grid import (
     Grid,
@@ -27,6 +28,7 @@ from taskanalytics.plan.readers.grid import (
     make_source,
     title_of,
 )
+from taskanalytics.plan.readers.office import check_package
 
 
 @dataclass(frozen=True)
@@ -39,29 +41,33 @@ class _Tc:
     start: int
 
 
-def read_docx(path: Path, *, mapping: Mapping[str, str | None] | None = None) -> Source:
-    import docx  # imported here: reading the text export must not pay for it
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph
-
+def read_docx(
+    path: Path,
+    data: bytes,
+    *,
+    mapping: Mapping[str, str | None] | None = None,
+    limits: Limits | None = None,
+) -> Source:
+    """Read a Word document's bytes (after :func:`~taskanalytics.limits.read_input`) into a
+    :class:`Source`; the package is checked by
+    :func:`~taskanalytics.plan.readers.office.check_package` first, and whatever python-docx
+    raises on a damaged file becomes a ``PlanParseError``."""
+    limits = limits or current_limits()
+    check_package(
+        path, data, kind="docx", limits=limits, max_rows=limits.plan_max_rows,
+        max_columns=limits.plan_max_columns, row_limit="plan_max_rows",
+        column_limit="plan_max_columns",
+    )  # fmt: skip
     try:
-        body = docx.Document(str(path)).element.body
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise PlanParseError(path, None, "a Word .docx document", type(exc).__name__) from exc
-
-    def text_of(p: Any) -> str:
-        return vocab.ARTIFACT_RE.sub("", Paragraph(p, None).text)
-
-    preamble: list[str] = []
-    between: list[str] = []
-    word_tables: list[tuple[list[list[_Tc]], str]] = []
-    for child in body.iterchildren():
-        if child.tag == qn("w:p"):
-            (between if word_tables else preamble).append(text_of(child))
-        elif child.tag == qn("w:tbl"):
-            word_tables.append((_word_rows(child, text_of), title_of(between)))
-            between = []
+        preamble, word_tables = _read_body(data)
+    except TaskAnalyticsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise anything on bad XML
+        raise PlanParseError(
+            path, None, "a Word .docx document that opens in Word",
+            f"a damaged file ({type(exc).__name__}: {exc})",
+        ) from exc  # fmt: skip
+    _check_texts(path, preamble, word_tables, limits)
     lookup = lookup_headers(path, mapping)
     # Join tables continued across pages, counting rows through all tables for errors.
     joined: list[tuple[list[list[_Tc]], list[int], str]] = []
@@ -100,6 +106,53 @@ def read_docx(path: Path, *, mapping: Mapping[str, str | None] | None = None) ->
         for k, (rows, numbers, title) in enumerate(joined)
     ]
     return make_source(path, [(n, s) for n, s in enumerate(preamble, start=1)], tables)
+
+
+def _read_body(data: bytes) -> tuple[list[str], list[tuple[list[list[_Tc]], str]]]:
+    """The paragraphs before the first table, and each table's rows with the text above it."""
+    import io
+
+    import docx  # imported here: reading the text export must not pay for it
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    body = docx.Document(io.BytesIO(data)).element.body
+
+    def text_of(p: Any) -> str:
+        return vocab.ARTIFACT_RE.sub("", Paragraph(p, None).text)
+
+    preamble: list[str] = []
+    between: list[str] = []
+    word_tables: list[tuple[list[list[_Tc]], str]] = []
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            (between if word_tables else preamble).append(text_of(child))
+        elif child.tag == qn("w:tbl"):
+            word_tables.append((_word_rows(child, text_of), title_of(between)))
+            between = []
+    return preamble, word_tables
+
+
+def _check_texts(
+    path: Path,
+    preamble: list[str],
+    word_tables: list[tuple[list[list[_Tc]], str]],
+    limits: Limits,
+) -> None:
+    """Refuse a paragraph or cell over ``max_cell_chars`` or holding a control character,
+    naming its line (preamble) or table row (counted through all tables, as in errors)."""
+    for n, text in enumerate(preamble, start=1):
+        problem = cell_problem(text, limits)
+        if problem is not None:
+            raise PlanParseError(path, n, problem[0], f"{problem[1]} (paragraph {n})")
+    row_number = 0
+    for rows, _title in word_tables:
+        for row in rows:
+            row_number += 1
+            for c, tc in enumerate(row, start=1):
+                problem = cell_problem(tc.text, limits)
+                if problem is not None:
+                    raise PlanParseError(path, row_number, problem[0], f"{problem[1]} (column {c})")
 
 
 def _word_rows(tbl: Any, text_of: Callable[[Any], str]) -> list[list[_Tc]]:
