@@ -32,6 +32,10 @@ test: $(STAMP) sysdeps ## set up if needed, then run the whole test suite
 test-fast: $(STAMP) ## the tests without papermill, nbconvert or chromium (-m "not slow")
 	$(PY) -m pytest -m "not slow"
 
+.PHONY: fuzz
+fuzz: $(STAMP) ## the parsers' fuzz tests with the long hypothesis profile (minutes; random seed)
+	TASKANALYTICS_FUZZ=long $(PY) -m pytest tests/test_fuzz.py -q
+
 .PHONY: lab
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)

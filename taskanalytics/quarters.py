@@ -142,7 +142,8 @@ class Quarter:
     @property
     def end(self) -> dt.date:
         """The quarter's last day."""
-        return self.next().start - dt.timedelta(days=1)
+        # not next().start - 1 day: 9999Q4 has no next quarter
+        return dt.date(self.year, 3 * self.number, (31, 30, 30, 31)[self.number - 1])
 
     def next(self) -> Quarter:
         """The quarter after this one."""

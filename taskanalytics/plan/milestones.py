@@ -145,6 +145,12 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+#: Years a date phrase may name, as ``read_plan(year=...)`` accepts them. Dates land in
+#: datetime64[ns] columns (1677-2262) and are labelled by :class:`~taskanalytics.quarters.Quarter`;
+#: a phrase naming a year outside (``0000年底``, ``2300年3月底``) is a typo, not a date.
+_YEARS = range(1901, 2200)
+
+
 def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
     """Read a milestone's due date from its text.
 
@@ -153,7 +159,9 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
     a range due at its end; ``每月``/``按月``/``每季度``/``每半年`` and listed dates such as
     ``4月初、7月初、10月初`` are recurring and due at the task deadline. A bare other year
     (``计划2024年将…``) dates the milestone at that year's end. With no date at all the
-    milestone is due at the task deadline.
+    milestone is due at the task deadline; so is a phrase naming no real date (``13月底``,
+    ``2月30日``, ``2月至13月份``, a year outside 1901-2199), which is then returned as
+    ``vague`` for the audit.
 
     Parameters
     ----------
@@ -188,6 +196,7 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
     prefix = kind + "__"
     groups = {k[len(prefix) :]: v for k, v in m.groupdict().items() if k.startswith(prefix)}
     y = int(groups["year"]) if groups.get("year") else year
+    undated = Due(task_deadline, "task_deadline", None, None, phrase)
     if kind == "recurring":
         return Due(task_deadline, "recurring", vocab.RECURRENCE_WORDS[phrase], phrase, None)
     if kind == "month_list":
@@ -195,20 +204,24 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
         steps = {b - a for a, b in zip(months, months[1:], strict=False)}
         recurrence = vocab.RECURRENCE_BY_SPACING.get(steps.pop()) if len(steps) == 1 else None
         return Due(task_deadline, "recurring", recurrence, phrase, None)
+    if y not in _YEARS:
+        return undated
     if kind == "range":
-        end = int(groups["end"])
+        start, end = int(groups["start"]), int(groups["end"])
+        if not (1 <= start <= 12 and 1 <= end <= 12):
+            return undated  # 2月至13月份
         return Due(_month_end(y, end), "range", None, phrase, None)
     if kind == "year_end":
         return Due(dt.date(y, 12, 31), "date", None, phrase, None)
     month = int(groups["month"])
     if not 1 <= month <= 12:
-        return Due(task_deadline, "task_deadline", None, None, phrase)
+        return undated
     if kind == "day":
         day = int(groups["day"])
         try:
             return Due(dt.date(y, month, day), "date", None, phrase, None)
         except ValueError:
-            return Due(task_deadline, "task_deadline", None, None, phrase)
+            return undated
     if kind == "month_end":
         return Due(_month_end(y, month), "date", None, phrase, None)
     day = vocab.MID_MONTH_DAY if kind == "month_mid" else vocab.EARLY_MONTH_DAY

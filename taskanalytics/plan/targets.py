@@ -11,6 +11,7 @@ with the noun after it when the number qualifies a noun (``开展1次银企对�
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from taskanalytics.plan import vocab
@@ -102,5 +103,7 @@ def extract_targets(text: str) -> list[Target]:
             metric = _strip_fillers(norm[_clause_start(norm, m.start()) : m.start()])
         unit, factor = vocab.UNITS[m.group("unit")]
         value = round(float(m.group("num")) * factor, 6)
+        if not math.isfinite(value):
+            continue  # 400 digits before 万元 overflow a float: not a quantity anyone plans
         targets.append(Target(metric or "（未命名）", value, unit, comparator, m.group(0)))
     return targets
