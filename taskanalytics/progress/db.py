@@ -12,6 +12,14 @@ Schema versions (``schema_version`` records each step applied):
 Every table is append-only (triggers refuse UPDATE and DELETE). Migrations run in one
 transaction with whatever else the opener needs (:func:`migrate` takes an ``attach`` step: a v1
 store's files are attached to their plan in the same transaction, or nothing changes).
+
+Connections (:func:`connect`) wait up to 30 s for another writer. A store this process cannot
+write (:func:`writable` is False: the file, its ``-wal``/``-shm`` or its folder is not writable)
+is opened with a read-only URI, so it can still be read; writers refuse it with a clear
+:class:`~taskanalytics.errors.StoreError`. :func:`ensure_wal` switches a store to WAL,
+retrying while another process holds a lock (SQLite does not wait for that switch by itself);
+:func:`quick_check` runs ``PRAGMA quick_check`` once per state of the file; :func:`transaction`
+is ``BEGIN IMMEDIATE`` … ``COMMIT`` whose rollback never hides the error that caused it.
 """
 
 from __future__ import annotations
@@ -19,13 +27,30 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import sqlite3
+import threading
+import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from taskanalytics.errors import StoreError
 
-__all__ = ["SCHEMA_VERSION", "append_only", "connect", "migrate", "now", "schema_version"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "append_only",
+    "connect",
+    "ensure_wal",
+    "migrate",
+    "now",
+    "quick_check",
+    "rollback",
+    "schema_version",
+    "transaction",
+    "try_begin",
+    "writable",
+]
 
 logger = logging.getLogger("taskanalytics")
 
@@ -113,11 +138,66 @@ MIGRATIONS: dict[int, str] = {
 }
 
 
+#: Seconds a connection waits for another process's lock before giving up.
+BUSY_TIMEOUT = 30.0
+
+
+def writable(path: Path) -> bool:
+    """Whether this process can write the store at ``path``.
+
+    True when its folder is writable (SQLite makes ``-wal`` and ``-shm`` files there) and so are
+    the file and those companions where they exist; a store whose folder does not exist yet is
+    writable if it can be made (:func:`open_store` reports the folder it cannot make).
+    """
+    folder = path.parent
+    if not folder.exists():
+        return True
+    companions = (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
+    return _can_write(folder) and all(_can_write(p) for p in companions if p.exists())
+
+
+def _can_write(path: Path) -> bool:
+    if os.access in os.supports_effective_ids:
+        return os.access(path, os.W_OK, effective_ids=True)
+    return os.access(path, os.W_OK)  # pragma: no cover - every POSIX system has effective ids
+
+
+def _read_only_uri(path: Path) -> str:
+    """``mode=ro``; ``immutable=1`` as well when no ``-wal``/``-shm`` exist and none can be made
+    (SQLite cannot read a WAL store read-only without a ``-shm``; with no ``-wal`` nothing is
+    pending, and nobody without write access to the folder can start writing)."""
+    uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+    if not _can_write(path.parent) and not any(
+        Path(f"{path}-{s}").exists() for s in ("wal", "shm")
+    ):
+        uri += "&immutable=1"
+    return uri
+
+
 @contextlib.contextmanager
-def connect(path: Path) -> Iterator[sqlite3.Connection]:
-    """A connection in autocommit mode (transactions are explicit) with foreign keys on."""
+def connect(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connection]:
+    """A connection in autocommit mode (transactions are explicit) with foreign keys on.
+
+    Parameters
+    ----------
+    path
+        The store's SQLite file.
+    read_only
+        Open it with a read-only URI (for a store :func:`writable` says this process cannot
+        write); the file must exist.
+
+    Raises
+    ------
+    StoreError
+        If it cannot be opened, or for any SQLite error inside the ``with`` block.
+    """
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        if read_only:
+            conn = sqlite3.connect(
+                _read_only_uri(path), uri=True, isolation_level=None, timeout=BUSY_TIMEOUT
+            )
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
     except sqlite3.Error as err:
         raise StoreError(f"{path}: cannot open the progress store: {err}") from err
     try:
@@ -127,6 +207,126 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
         raise StoreError(f"{path}: {err}") from err
     finally:
         conn.close()
+
+
+def _busy(err: sqlite3.Error) -> bool:
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(err) or "busy" in str(err)
+
+
+def ensure_wal(conn: sqlite3.Connection, path: Path, *, timeout: float = BUSY_TIMEOUT) -> None:
+    """Put the store in WAL journal mode (a no-op when it is), and ``synchronous = FULL``.
+
+    The switch needs an exclusive lock, and SQLite fails it at once ("database is locked")
+    instead of waiting when another connection holds one, as when several processes create a
+    new store at the same moment: retry, with backoff, for up to ``timeout`` seconds.
+
+    Raises
+    ------
+    StoreError
+        If the store stays locked for ``timeout`` seconds or refuses WAL mode.
+    """
+    conn.execute("PRAGMA synchronous = FULL")
+    mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    deadline = time.monotonic() + timeout
+    delay = 0.002
+    while mode != "wal":
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
+        except sqlite3.OperationalError as err:
+            if not _busy(err) or time.monotonic() > deadline:
+                raise StoreError(f"{path}: cannot switch to WAL journal mode: {err}") from err
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+            continue
+        if mode != "wal":
+            raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode})")
+
+
+_checked: dict[tuple[object, ...], bool] = {}
+_checked_lock = threading.Lock()
+
+
+def _state(path: Path) -> tuple[object, ...]:
+    """What changes when the store's bytes do: the file's and its ``-wal``'s identity."""
+    stamp: list[object] = [str(path)]
+    for p in (path, Path(f"{path}-wal")):
+        try:
+            st = p.stat()
+            stamp += [st.st_ino, st.st_size, st.st_mtime_ns]
+        except OSError:
+            stamp.append(None)
+    return tuple(stamp)
+
+
+def quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """Run ``PRAGMA quick_check`` on a store (once per state of its file in this process).
+
+    Raises
+    ------
+    StoreError
+        Naming the file and the first problems found, when the store is damaged.
+    """
+    state = _state(path)
+    with _checked_lock:
+        if state in _checked:
+            return
+    try:
+        problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+    except sqlite3.DatabaseError as err:
+        if isinstance(err, sqlite3.OperationalError) and _busy(err):
+            raise StoreError(f"{path}: the progress store stayed locked: {err}") from err
+        problems = [str(err)]
+    if problems != ["ok"]:
+        raise StoreError(
+            f"{path}: the progress store is damaged (PRAGMA quick_check: "
+            f"{'; '.join(problems)}); restore it from a backup, nothing was read or written"
+        )
+    with _checked_lock:
+        if len(_checked) > 256:
+            _checked.clear()
+        _checked[state] = True
+
+
+def rollback(conn: sqlite3.Connection, path: Path) -> None:
+    """Roll back the open transaction, if SQLite has not already (after a full disk or an I/O
+    error it may have); never raises, so the error that caused it is the one reported."""
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as err:
+        logger.warning("%s: rollback after an error failed: %s", path, err)
+
+
+def try_begin(conn: sqlite3.Connection) -> bool:
+    """Begin an IMMEDIATE transaction if no other connection holds the write lock right now
+    (without waiting); False, and no transaction, when one does."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as err:
+        if _busy(err):
+            return False
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    return True
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` (the write lock, waiting for other writers) … ``COMMIT``; on any
+    error, :func:`rollback` and re-raise the error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn, path)
+        raise
 
 
 def schema_version(conn: sqlite3.Connection, path: Path) -> int:
@@ -170,8 +370,7 @@ def migrate(
         )
     if version == SCHEMA_VERSION:
         return version
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn, path):
         version = schema_version(conn, path)  # another process may have migrated meanwhile
         if version == 0:
             conn.execute(
@@ -185,10 +384,6 @@ def migrate(
             conn.execute("INSERT INTO schema_version VALUES (?, ?)", (step, now()))
         if version == 1 and attach is not None:
             attach(conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     if version < SCHEMA_VERSION:
         logger.info(
             "progress store %s migrated from version %d to %d", path, version, SCHEMA_VERSION

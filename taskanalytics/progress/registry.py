@@ -2,8 +2,11 @@
 
 A plan is registered the first time it is used with a store (an ingest, a template run, a
 migration): one ``plans`` row per name and one ``plan_versions`` row per source document, whose
-bytes are copied to ``<store dir>/archive/plans/<sha256>.<ext>`` so an earlier version can be
-read again when a report made for it is ingested or read. The rules (see
+bytes are copied to ``<store dir>/archive/plans/<sha256>.<ext>`` (by
+:class:`~taskanalytics.progress.archive.ArchiveCopies`: never through a planted path, fsynced,
+journaled against a crash) so an earlier version can be read again when a report made for it is
+ingested or read; a copy whose bytes no longer hash to its name is refused
+(:func:`read_version`). The rules (see
 :func:`register_version`):
 
 - the same source (SHA-256) is the same version; it can belong to one plan name only;
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +36,7 @@ import pandas as pd
 from taskanalytics.errors import PlanMismatchError, StoreError, TaskAnalyticsError
 from taskanalytics.plan.build import PlanLike
 from taskanalytics.plan.identity import PlanIdentity, plan_identity
+from taskanalytics.progress.archive import PLANS, ArchiveCopies, sha256_of
 from taskanalytics.progress.db import now
 
 __all__ = [
@@ -153,31 +158,21 @@ def plan_scope(conn: sqlite3.Connection, store_dir: Path, identity: PlanIdentity
     return plan_id
 
 
-def _archive_source(
-    plan: PlanLike, identity: PlanIdentity, store_dir: Path, created: list[Path]
-) -> Path | None:
-    """Copy the plan's source into the archive (appending a new copy to ``created``, which the
-    caller removes if its transaction rolls back); None when it has no file or it changed."""
+def _archive_source(plan: PlanLike, identity: PlanIdentity, copies: ArchiveCopies) -> Path | None:
+    """Copy the plan's source into ``archive/plans/`` (see :class:`ArchiveCopies`, which
+    removes it if the caller's transaction rolls back); None when it has no file or it changed
+    since it was read."""
     source = plan.meta.get("source")
     if not source or not Path(source).is_file():
         return None
     path = Path(source)
-    target = store_dir / "archive" / "plans" / f"{identity.sha256}{path.suffix.lower()}"
-    if target.exists():
-        return target
-    import hashlib
-
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise StoreError(f"{path}: cannot read the plan's source to archive it: {err}") from err
     if hashlib.sha256(data).hexdigest() != identity.sha256:
         return None  # edited since it was read: do not archive bytes that are not this version
-    if not target.parent.exists():
-        target.parent.mkdir(parents=True)
-        created.append(target.parent)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-    created.insert(0, target)  # removed before its folder
-    return target
+    return copies.put(data, identity.sha256, path.suffix, sub=PLANS, source=path)
 
 
 def register_version(
@@ -186,7 +181,7 @@ def register_version(
     plan: PlanLike,
     *,
     effective_from: dt.date | None = None,
-    created: list[Path] | None = None,
+    copies: ArchiveCopies,
 ) -> PlanVersion:
     """Return the store's version of ``plan``, registering it (inside the caller's transaction).
 
@@ -201,9 +196,9 @@ def register_version(
     effective_from
         For a new version: the day it is in force from. Default: 1 January of the plan year for
         a plan's first version; the document's issue date for a revision.
-    created
-        Files and folders this call creates in the archive are added here (first the files),
-        so a caller whose transaction rolls back can remove them.
+    copies
+        The archive copies of the caller's transaction: the source of a new version is copied
+        into ``archive/plans/`` through it.
 
     Returns
     -------
@@ -248,7 +243,7 @@ def register_version(
                 "revision (调整) needs the date it is in force from, after that: give "
                 '`from = "YYYY-MM-DD"` for this version in taskanalytics.toml' + why
             )
-    archived = _archive_source(plan, identity, store_dir, [] if created is None else created)
+    archived = _archive_source(plan, identity, copies)
     conn.execute(
         "INSERT INTO plan_versions (plan_id, sha256, doc_number, title, source_name, "
         "archived_path, effective_from, n_tasks, n_milestones, registered_at) "
@@ -281,12 +276,20 @@ def read_version(version: PlanVersion) -> Any:
     Raises
     ------
     StoreError
-        If the version has no archived copy (a plan built in memory) or the copy is missing.
+        If the version has no archived copy (a plan built in memory), the copy is missing, or its
+        bytes are not the registered version's (checked on every read).
     """
     if version.archived_path is None or not version.archived_path.is_file():
         raise StoreError(
             f"plan {version.name!r} version {version.sha256[:12]} ({version.source_name}): "
             f"its source is not in the store's archive ({version.archived_path})"
+        )
+    if sha256_of(version.archived_path) != version.sha256:
+        raise StoreError(
+            f"{version.archived_path}: the archived source of plan {version.name!r} (version "
+            f"{version.sha256[:12]}, {version.source_name}) is not the file registered: its "
+            "bytes do not hash to its name (it was changed, or is a symbolic link); put the "
+            "original back"
         )
     return _read_archived(version.archived_path, version.name)
 
@@ -317,7 +320,7 @@ def attach_unplanned(
     conn: sqlite3.Connection,
     store_dir: Path,
     plans: Sequence[PlanLike],
-    created: list[Path] | None = None,
+    copies: ArchiveCopies,
 ) -> int:
     """Attach every file without a plan (a schema-v1 store's) to the one plan it fits.
 
@@ -325,8 +328,9 @@ def attach_unplanned(
     the plan's (under the same task) and its unit leads those tasks. Runs inside the migration's
     transaction: any file that fits no plan, or more than one, raises and nothing changes.
 
-    created
-        Archive copies of plan sources made here are added to it (see :func:`register_version`).
+    copies
+        The migration's archive copies: plan sources are archived through it (see
+        :func:`register_version`).
 
     Returns
     -------
@@ -378,8 +382,7 @@ def attach_unplanned(
             )
         chosen[file_id] = fits[0]
     versions = {
-        k: register_version(conn, store_dir, plans[k], created=created)
-        for k in set(chosen.values())
+        k: register_version(conn, store_dir, plans[k], copies=copies) for k in set(chosen.values())
     }
     # the append-only trigger refuses updates; lift it for this one step of the migration
     conn.execute("DROP TRIGGER source_files_no_update")

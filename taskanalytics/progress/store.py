@@ -15,17 +15,29 @@ Rows are never updated or deleted (triggers refuse it): a correction is a new fi
 :func:`load_progress` takes, per milestone, the report with the latest as-of date, then the
 latest ingestion. Accepted files are copied to ``<store dir>/archive/<sha256>.<ext>``.
 
-Opening a store checks its schema version: an older store is migrated in one transaction, a
-newer one (written by a later taskanalytics) is refused with :class:`StoreError`.
+Opening a store runs ``PRAGMA quick_check`` (a damaged file is refused with
+:class:`StoreError` naming it) and checks its schema version: an older store is migrated in one
+transaction, a newer one (written by a later taskanalytics) is refused. Any number of processes
+may open, create and write one store at once: writers wait for each other's lock.
+
+A store this process cannot write (the file or its folder is read-only for the user) is opened
+read-only: it can be read (:func:`load_progress_history`, :func:`list_plans` …) if it needs no
+migration, and every write (:func:`ingest_files`, :func:`register_plan`) is refused with a
+:class:`StoreError` saying so, before anything is read.
+
+Archive copies are written, fsynced before COMMIT and cleaned up after a crash by
+:mod:`taskanalytics.progress.archive`: a copy written by an ingest that was killed before it
+committed (an orphan) is removed by the next write or writable open of the store; a read-only
+open removes nothing and logs a warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +48,19 @@ from taskanalytics import config
 from taskanalytics.errors import PlanMismatchError, StoreError, ValidationError
 from taskanalytics.plan.build import PlanLike
 from taskanalytics.plan.identity import PlanIdentity, plan_identity
-from taskanalytics.progress.db import SCHEMA_VERSION, connect, migrate, now
+from taskanalytics.progress.archive import ARCHIVE, ArchiveCopies, leftovers
+from taskanalytics.progress.db import (
+    SCHEMA_VERSION,
+    connect,
+    ensure_wal,
+    migrate,
+    now,
+    quick_check,
+    rollback,
+    schema_version,
+    try_begin,
+    writable,
+)
 from taskanalytics.progress.history import latest_reports
 from taskanalytics.progress.registry import (
     PLAN_LIST_COLUMNS,
@@ -126,41 +150,134 @@ def open_store(path: str | Path | None = None, *, plans: Sequence[PlanLike] = ()
     Returns
     -------
     ProgressStore
-        The store, at the current schema version, in WAL mode.
+        The store, at the current schema version, in WAL mode (unless read-only). Leftovers of
+        a write that was killed (temporary files, orphan archive copies) have been removed.
 
     Raises
     ------
     StoreError
-        If the file is not a SQLite database, is another application's database, has a schema
-        newer than this version understands, or is a v1 store whose files fit none (or more
-        than one) of ``plans``; a store that cannot be migrated is left unchanged.
+        If the file is not a SQLite database, is damaged (``PRAGMA quick_check``), is another
+        application's database, has a schema newer than this version understands, or is a v1
+        store whose files fit none (or more than one) of ``plans``; a store that cannot be
+        migrated is left unchanged. A store this process cannot write is opened read-only,
+        and refused if it needs migrating.
 
     Examples
     --------
     >>> store = open_store(tmp_path / "progress.sqlite")  # doctest: +SKIP
     """
     path = config.resolve(store=path).store
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not writable(path):
+        return _open_read_only(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"{path}: cannot make the store's folder: {err.strerror or err}") from err
     with connect(path) as conn:
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode})")
-        created: list[Path] = []
+        quick_check(conn, path)
+        schema_version(conn, path)  # refuse another application's database before changing it
+        ensure_wal(conn, path)
+        copies = ArchiveCopies(conn, path)
+
+        def attach(c: sqlite3.Connection) -> None:
+            try:
+                attach_unplanned(c, path.parent, plans, copies)
+                copies.sync()
+            except BaseException:
+                copies.rollback()  # while the migration still holds the write lock
+                raise
+
         try:
-            migrate(conn, path, attach=lambda c: attach_unplanned(c, path.parent, plans, created))
+            migrate(conn, path, attach=attach)
         except BaseException:
-            _remove(created)  # the migration rolled back: so do its archive copies
+            copies.rollback()  # the migration rolled back: so do its archive copies
             raise
+        copies.commit()
+        if leftovers(path):
+            _clean_up(conn, path)
     return ProgressStore(path)
 
 
-def _remove(created: list[Path]) -> None:
-    """Remove archive files and folders an aborted transaction made (files come first)."""
-    for path in created:
-        if path.is_dir():
-            path.rmdir()
-        else:
-            path.unlink(missing_ok=True)
+def _clean_up(conn: sqlite3.Connection, path: Path) -> None:
+    """Remove what a killed writer left in the archive, unless a writer is at work now (its
+    journal is no leftover, and a reader should not wait for it): then it cleans up itself."""
+    if not try_begin(conn):
+        return
+    try:
+        ArchiveCopies(conn, path).recover()
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn, path)
+        raise
+
+
+def _open_read_only(path: Path) -> ProgressStore:
+    """Open a store this process cannot write: check it, never change it."""
+    if not path.exists():
+        raise StoreError(
+            f"{path}: no progress store here, and its folder is not writable, so none can be made"
+        )
+    with connect(path, read_only=True) as conn:
+        quick_check(conn, path)
+        version = schema_version(conn, path)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: store schema version {version} is newer than this taskanalytics "
+            f"understands ({SCHEMA_VERSION}); upgrade taskanalytics"
+        )
+    if version < SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: the store (schema version {version}) needs migrating to version "
+            f"{SCHEMA_VERSION}, and it is read-only for this user; open it once as a user who "
+            "may write it"
+        )
+    left = leftovers(path)
+    if left:
+        logger.warning(
+            "%s: an unfinished or interrupted write left %s in the archive; the next write "
+            "(by a user who may write the store) removes what no row names",
+            path, ", ".join(p.name for p in left),
+        )  # fmt: skip
+    return ProgressStore(path)
+
+
+def _require_writable(path: Path, doing: str) -> None:
+    if not writable(path):
+        raise StoreError(
+            f"{path}: the progress store is read-only for this user (the file or its folder "
+            f"is not writable); cannot {doing}; nothing was written"
+        )
+
+
+@contextlib.contextmanager
+def _writing(
+    store: ProgressStore, doing: str
+) -> Iterator[tuple[sqlite3.Connection, ArchiveCopies]]:
+    """One write transaction with its archive copies: the write lock is taken first; a killed
+    writer's leftovers are removed; copies are synced before COMMIT; on any error the
+    transaction rolls back (never hiding the error) and the copies made for it are removed."""
+    _require_writable(store.path, doing)
+    with connect(store.path) as conn:
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("BEGIN IMMEDIATE")
+        copies = ArchiveCopies(conn, store.path)
+        try:
+            copies.recover()
+            yield conn, copies
+            copies.sync()
+            conn.execute("COMMIT")
+        except BaseException:
+            # remove the copies while the lock is still held: a writer waiting for it could
+            # otherwise find one, trust it and commit a row naming a file about to go
+            copies.rollback()
+            rollback(conn, store.path)
+            raise
+        copies.commit()
+
+
+def _reading(store: ProgressStore) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+    """A connection for reading: read-only when this process cannot write the store."""
+    return connect(store.path, read_only=not writable(store.path))
 
 
 def _as_store(store: ProgressStore | str | Path, plans: Sequence[PlanLike] = ()) -> ProgressStore:
@@ -195,19 +312,15 @@ def register_plan(
     PlanMismatchError
         If the source is registered under another name, the name for another year, or a
         revision has no date after the version in force.
+    StoreError
+        If the store is read-only for this user or its archive cannot be written.
     """
+    _require_writable(_store_path(store), "register a plan")
     target = _as_store(store, [plan])
-    with connect(target.path) as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = register_version(
-                conn, target.path.parent, plan, effective_from=effective_from
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    return version
+    with _writing(target, "register a plan") as (conn, copies):
+        return register_version(
+            conn, target.path.parent, plan, effective_from=effective_from, copies=copies
+        )
 
 
 def list_plans(store: ProgressStore | str | Path) -> pd.DataFrame:
@@ -229,7 +342,7 @@ def list_plans(store: ProgressStore | str | Path) -> pd.DataFrame:
     path = _store_path(store)
     if not path.exists():
         return pd.DataFrame(columns=PLAN_LIST_COLUMNS)
-    with connect(_as_store(store).path) as conn:
+    with _reading(_as_store(store)) as conn:
         return stored_plans(conn)
 
 
@@ -241,7 +354,7 @@ def store_versions(store: ProgressStore | str | Path, plan: PlanLike) -> list[Pl
     path = _store_path(store)
     if not path.exists():
         return []
-    with connect(_as_store(store, [plan]).path) as conn:
+    with _reading(_as_store(store, [plan])) as conn:
         plan_id = plan_scope(conn, path.parent, plan_identity(plan))
         return [] if plan_id is None else versions_of(conn, path.parent, plan_id)
 
@@ -276,7 +389,7 @@ def stored_plan(store: ProgressStore | str | Path, name: str, *, at: dt.date | N
     path = _store_path(store)
     if not path.exists():
         raise StoreError(f"{path}: no progress store here")
-    with connect(_as_store(store).path) as conn:
+    with _reading(_as_store(store)) as conn:
         row = conn.execute("SELECT plan_id FROM plans WHERE name = ?", (name,)).fetchone()
         known = [r[0] for r in conn.execute("SELECT name FROM plans ORDER BY plan_id")]
         versions = [] if row is None else versions_of(conn, path.parent, int(row[0]))
@@ -329,19 +442,16 @@ class IngestResult:
         return pd.DataFrame(rows, columns=["outcome", *IngestedFile.__dataclass_fields__])
 
 
-def _archive(store: ProgressStore, pf: ProgressFile) -> tuple[Path, bool]:
-    """Copy a validated file into the archive; return its path and whether it was created."""
-    data = pf.path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != pf.sha256:
-        raise StoreError(f"{pf.path}: file changed between validation and ingestion")
-    store.archive_dir.mkdir(parents=True, exist_ok=True)
-    target = store.archive_dir / f"{pf.sha256}{pf.path.suffix.lower()}"
-    if target.exists():
-        return target, False
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-    return target, True
+def _archive(copies: ArchiveCopies, pf: ProgressFile) -> Path:
+    """Copy a validated file into the archive (:meth:`ArchiveCopies.put`); return the copy."""
+    try:
+        data = pf.path.read_bytes()
+    except OSError as err:
+        raise StoreError(
+            f"{pf.path}: cannot read it again to archive it: {err.strerror or err}; "
+            "nothing was ingested"
+        ) from err
+    return copies.put(data, pf.sha256, pf.path.suffix, sub=ARCHIVE, source=pf.path)
 
 
 def _insert_source_file(
@@ -400,39 +510,27 @@ def _write_files(
     The plan is registered first (if new); each file is recorded under the plan version it was
     validated against. Files whose hash is already stored (or repeated in ``files``) are
     skipped. On any failure the transaction rolls back and the archive copies made for it are
-    removed.
+    removed (:func:`_writing`).
     """
     ingested: list[IngestedFile] = []
     skipped: list[IngestedFile] = []
-    created: list[Path] = []
-    with connect(store.path) as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = register_version(conn, store.path.parent, plan, created=created)
-            for pf in files:
-                if conn.execute(
-                    "SELECT 1 FROM source_files WHERE sha256 = ?", (pf.sha256,)
-                ).fetchone():
-                    skipped.append(_file_result(pf))
-                    continue
-                archived, new = _archive(store, pf)
-                if new:
-                    created.append(archived)
-                made_for = version
-                if pf.plan_sha256 and pf.plan_sha256 != version.sha256:
-                    made_for = find_version(conn, store.path.parent, pf.plan_sha256) or version
-                    if made_for.plan_id != version.plan_id:
-                        raise PlanMismatchError(
-                            f"{pf.path}: made for plan {made_for.name!r}, not {version.name!r}"
-                        )
-                file_id = _insert_source_file(conn, store, pf, archived, made_for.version_id)
-                _insert_reports(conn, file_id, pf)
-                ingested.append(_file_result(pf, archived))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            _remove(created)
-            raise
+    with _writing(store, "ingest") as (conn, copies):
+        version = register_version(conn, store.path.parent, plan, copies=copies)
+        for pf in files:
+            if conn.execute("SELECT 1 FROM source_files WHERE sha256 = ?", (pf.sha256,)).fetchone():
+                skipped.append(_file_result(pf))
+                continue
+            archived = _archive(copies, pf)
+            made_for = version
+            if pf.plan_sha256 and pf.plan_sha256 != version.sha256:
+                made_for = find_version(conn, store.path.parent, pf.plan_sha256) or version
+                if made_for.plan_id != version.plan_id:
+                    raise PlanMismatchError(
+                        f"{pf.path}: made for plan {made_for.name!r}, not {version.name!r}"
+                    )
+            file_id = _insert_source_file(conn, store, pf, archived, made_for.version_id)
+            _insert_reports(conn, file_id, pf)
+            ingested.append(_file_result(pf, archived))
     return ingested, skipped
 
 
@@ -479,7 +577,9 @@ def ingest_files(
     ValidationError
         Listing the problems of every rejected file; nothing was written.
     StoreError
-        If the store cannot be opened or written.
+        If the store cannot be opened or written (read-only for this user, checked before any
+        file is read; a full disk or an unwritable archive while writing, after which nothing
+        was ingested).
 
     Examples
     --------
@@ -491,6 +591,7 @@ def ingest_files(
     parsed: list[ProgressFile] = []
     problems = []
     paths = list(paths)
+    _require_writable(_store_path(store), "ingest")
     versions = _version_lookup(_store_path(store), plan_identity(plan))
     for path in paths:
         try:
@@ -516,7 +617,7 @@ def _version_lookup(path: Path, identity: PlanIdentity) -> Callable[[str], PlanL
     def lookup(sha256: str) -> PlanLike | None:
         if not path.exists():
             return None
-        with connect(path) as conn:
+        with _reading(ProgressStore(path)) as conn:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             if "plan_versions" not in tables:
                 return None
@@ -558,7 +659,7 @@ def _history(store: ProgressStore | str | Path, plan: PlanLike) -> pd.DataFrame:
     values = pd.DataFrame(columns=["report_id", "target_no", "value"])
     versions: list[PlanVersion] = []
     if path.exists():
-        with connect(_as_store(store, [plan]).path) as conn:
+        with _reading(_as_store(store, [plan])) as conn:
             plan_id = plan_scope(conn, path.parent, identity)
             if plan_id is not None:
                 reports = pd.read_sql_query(_HISTORY_SQL, conn, params=(plan_id,))
