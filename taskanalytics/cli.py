@@ -3,7 +3,10 @@
 Only this module prints and sets exit codes. Every library error (``TaskAnalyticsError``) is
 shown as one clear message on stderr with exit code 1; usage errors exit with 2, except a
 malformed ``--quarter``: it is reported as a usage error naming the accepted spellings but exits
-with 1, like a bad ``--as-of`` date, so both bad values of a run fail the same way.
+with 1, like a bad ``--as-of`` date, so both bad values of a run fail the same way. Anything
+else is a bug: it is shown as one line ``内部错误（internal error）: <type>: <message>`` naming a
+log file that holds the traceback (:func:`internal_error_log`), with exit code 70 (``EX_SOFTWARE``
+of ``sysexits.h``); a traceback never reaches the terminal.
 
 The edges resolve once: ``--quarter`` becomes a :class:`~taskanalytics.quarters.Quarter` (the
 :data:`QUARTER` parameter type), the workspace (``taskanalytics.toml``,
@@ -16,11 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -100,16 +106,99 @@ def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., A
     )
 
 
+#: Exit code of an internal error (a bug, not a bad input): ``EX_SOFTWARE`` of ``sysexits.h``.
+EXIT_INTERNAL = 70
+
+#: How an internal error's line starts.
+INTERNAL_ERROR = "内部错误（internal error）: "
+
+
+def _log_dirs() -> list[Path]:
+    """Where internal-error logs may go, in order: ``$XDG_CACHE_HOME/taskanalytics`` (default
+    ``~/.cache/taskanalytics``), then the system temp folder."""
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return [Path(cache) / "taskanalytics", Path(tempfile.gettempdir())]
+
+
+def internal_error_log(exc: BaseException) -> Path | None:
+    """Write the traceback of an unexpected exception to a new log file; return its path.
+
+    The file, ``internal-error-<time>-<pid>.log`` in the first writable folder of
+    ``$XDG_CACHE_HOME/taskanalytics`` (``~/.cache/taskanalytics``) and the system temp folder,
+    holds the command line, the versions and the traceback. None when no folder is writable.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ours = version("taskanalytics")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        ours = "unknown"
+    try:
+        here = os.getcwd()
+    except OSError as err:  # the working directory was removed
+        here = f"({err})"
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = (
+        f"command: {' '.join(sys.argv)}\nworking directory: {here}\n"
+        f"taskanalytics {ours}, Python {sys.version.split()[0]}, {sys.platform}\n\n"
+        + "".join(traceback.format_exception(exc))
+    )
+    for folder in _log_dirs():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"internal-error-{stamp}-{os.getpid()}.log"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None
+
+
+def _fail(exc: Exception) -> NoReturn:
+    """Report a failure on stderr and exit: a library error in its own words (exit 1), anything
+    else as one line naming a log file with the traceback (exit :data:`EXIT_INTERNAL`)."""
+    if isinstance(exc, TaskAnalyticsError):
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    log = internal_error_log(exc)
+    said = " ".join(str(exc).split())  # one line, whatever the message holds
+    where = (
+        f"the traceback is in {log}; please report it with that file"
+        if log
+        else "the traceback could not be written to a log file"
+    )
+    click.echo(f"{INTERNAL_ERROR}{type(exc).__name__}: {said or '(no message)'}; {where}", err=True)
+    sys.exit(EXIT_INTERNAL)
+
+
+#: click's own exceptions (usage errors, --help, aborts) go through untouched.
+_CLICK_OWN = (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
+
+
 def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except TaskAnalyticsError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+        except _CLICK_OWN:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the edge: nothing escapes as a traceback
+            _fail(exc)
 
     return wrapper
+
+
+class _Main(click.Group):
+    """The command group; whatever a command raises is reported by :func:`_fail` (a command
+    without ``_handle_errors`` too)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _CLICK_OWN:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the edge: nothing escapes as a traceback
+            _fail(exc)
 
 
 @dataclass(frozen=True)
@@ -181,7 +270,7 @@ def _load_plan(plan_path: str | Path | None) -> Any:
     return _one(_workspace(), plan_path, "…").read()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="taskanalytics")
 @click.option(
     "--workspace",
@@ -273,20 +362,36 @@ def audit(plan_path: str | None) -> None:
     "<out>/<plan>/<quarter>/."
 )
 @click.option("--workers", default=2, show_default=True, help="Kernels run in parallel.")
+@click.option(
+    "--min-units",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="With --quarter: refuse to publish when fewer than N lead units with milestones due "
+    "reported in the quarter (default: half of them; 0: no minimum).",
+)
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="With --quarter: publish even when the store is missing, has no report of the "
+    "quarter or too few units reported (the pages then say 未报送).",
+)
 @STORE_OPTION
 @PLAN_OPTION
 @_handle_errors
 def run(
     quarter: Quarter | None, as_of: str | None, name: str | None,
     params: tuple[tuple[str, str], ...], out_dir: Path | None, workers: int,
-    store_path: Path | None, plan_path: str | None,
+    min_units: int | None, allow_empty: bool, store_path: Path | None, plan_path: str | None,
 ) -> None:  # fmt: skip
     """Execute report notebooks with papermill and export offline HTML briefings.
 
     With --quarter: for each plan of the workspace (or the one --plan names), the overview,
     one briefing per lead unit, per leader and per indicator, and the source audit, published
     together to <out>/<plan>/<quarter>/ with an index.html, or not at all; <out>/index.html
-    links every plan's quarters. With --notebook: one briefing alone.
+    links every plan's quarters. A plan whose store is missing, has no report dated in the
+    quarter or too few units reporting is not published (exit 1; see --min-units and
+    --allow-empty). With --notebook: one briefing alone.
     """
     ws = _workspace(store_path, out_dir)
     if name is not None:
@@ -302,7 +407,11 @@ def run(
             "store": ws.store,
         }
         shared = {k: str(v) for k, v in given.items() if v is not None}
-        html = run_notebook(name, parameters={**shared, **dict(params)}, output_dir=out_dir)
+        extra = {
+            k: str(Path(v).expanduser().resolve()) if k in ("plan_path", "store") else v
+            for k, v in params
+        }  # a path given with -p names the same file as from here
+        html = run_notebook(name, parameters={**shared, **extra}, output_dir=ws.output)
         click.echo(f"wrote {html}")
         return
     if quarter is None:
@@ -310,15 +419,28 @@ def run(
     from taskanalytics.assess.engine import resolve_quarter
 
     _, day = resolve_quarter(quarter, as_of)  # a bad date fails before any plan is read
+    published, failed = 0, 0
     for chosen in _choose(ws, plan_path):
-        _prepare_store(ws, chosen)
-        _run_quarter(quarter, as_of=as_of, day=day, workers=workers, ws=ws, chosen=chosen)
-    click.echo(f"all plans: {ws.output / 'index.html'}")
+        try:
+            if ws.store.exists() or allow_empty:  # a missing store is refused, not created
+                _prepare_store(ws, chosen)
+            _run_quarter(
+                quarter, as_of=as_of, day=day, workers=workers, ws=ws, chosen=chosen,
+                min_units=min_units, allow_empty=allow_empty,
+            )  # fmt: skip
+            published += 1
+        except TaskAnalyticsError as exc:  # the other plans are still published
+            click.echo(f"error: {exc}", err=True)
+            failed += 1
+    if published:
+        click.echo(f"all plans: {ws.output / 'index.html'}")
+    if failed:
+        sys.exit(1)
 
 
 def _run_quarter(
     quarter: Quarter, *, as_of: str | None, day: dt.date, workers: int, ws: Workspace,
-    chosen: _Chosen,
+    chosen: _Chosen, min_units: int | None = None, allow_empty: bool = False,
 ) -> None:  # fmt: skip
     from tqdm import tqdm
 
@@ -328,12 +450,21 @@ def _run_quarter(
     plan = chosen.read(day)
     jobs = quarterly_briefings(plan, quarter, as_of=as_of, plan_path=plan_path, store=ws.store)
     label = chosen.name or "plan"
-    with tqdm(total=len(jobs), desc=f"{label} {quarter} briefings", unit="份") as bar:
+    bars: list[Any] = []  # shown once the run's checks have passed, not before a refusal
+
+    def start(total: int) -> None:
+        bars.append(tqdm(total=total, desc=f"{label} {quarter} briefings", unit="份"))
+
+    try:
         result = run_quarter(
             quarter, as_of=as_of, plan_path=plan_path, store=ws.store, out_dir=ws.output,
-            workers=workers, briefings=jobs, on_done=lambda job: bar.update(1),
-            plan_name=chosen.name,
+            workers=workers, briefings=jobs, on_start=start,
+            on_done=lambda job: bars[0].update(1), plan_name=chosen.name, min_units=min_units,
+            allow_empty=allow_empty,
         )  # fmt: skip
+    finally:
+        for bar in bars:
+            bar.close()
     t = result.timings
     click.echo(
         f"{len(result.briefings)} briefings written to {result.out_dir} in {result.seconds:.1f} s "

@@ -3,8 +3,34 @@
 ``run_quarter("2023Q2")`` executes, with papermill, the overview, the full 督办清单, one briefing per
 lead unit, one per leader, the 全部量化指标 page, one per indicator series with a quarterly
 trajectory and the source audit; exports each to offline HTML; writes the 督办清单 as
-``watchlist.xlsx``; writes ``index.html`` linking them; and only then replaces ``reports/<plan>/2023Q2/``. On a failure the previous reports stay untouched and the failing executed
-notebook is kept in ``reports/.2023Q2.failed-<time>/`` for debugging.
+``watchlist.xlsx``; writes ``index.html`` linking them; and only then publishes them as
+``reports/<plan>/2023Q2/``. On a failure the previous reports stay untouched and the failing
+executed notebook is kept in ``reports/<plan>/.2023Q2.failed-<time>/`` for debugging.
+
+A run cannot lie:
+
+- **Paths are absolute** before anything runs, and no thread changes the process's working
+  directory (:func:`taskanalytics.runner.execute_notebook` uses neither papermill's ``cwd``
+  nor its local file I/O, which both ``os.chdir`` the whole process).
+- **It refuses rather than publish nothing** (:class:`~taskanalytics.errors.RunRefusedError`):
+  when the store does not exist, holds no report of the plan dated in the quarter, or fewer
+  lead units reported than a threshold; ``allow_empty=True`` publishes anyway, every page then
+  saying 未报送.
+- **One snapshot**: the store is copied with SQLite's backup API into the run's staging folder
+  at the start; every notebook, the index and the checks read that copy, so a file ingested
+  during the run is in none of the pages (it is in the next run).
+- **One atomic publish**: ``<plan>/<quarter>`` is a symbolic link to a hidden build folder
+  ``<plan>/.<quarter>.build-<time>-<pid>/``; publishing renames the finished staging folder to
+  a build folder and replaces the link with ``os.replace`` (one ``rename(2)``), so a reader, or
+  a kill at any moment, sees the old quarter or the new one, never a mix or nothing. A plain
+  folder left by an earlier version is moved aside and replaced by the link in the same step
+  (the only moment, once per quarter, when the quarter is briefly absent).
+- **One run at a time** per plan and quarter: ``<plan>/.<quarter>.lock`` is held with
+  ``fcntl.flock`` for the whole run; a second run fails at once with
+  :class:`~taskanalytics.errors.RunLockedError`. Holding the lock, a run removes what killed
+  runs of the quarter left (staging folders, builds no link points to, temporary links), and
+  after publishing, the builds it replaced. The machinery is :mod:`taskanalytics.publishing`;
+  the index pages are :mod:`taskanalytics.indexes`.
 
 Speed: notebooks run in a few shared kernels (one per worker thread), so the kernel start and the
 imports are paid once per worker rather than once per briefing; the kernels run in parallel
@@ -14,28 +40,37 @@ processes while this process exports HTML.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
+import math
 import os
 import queue
 import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pandas as pd
 
 from taskanalytics import config
-from taskanalytics.errors import NotebookRunError
+from taskanalytics.errors import NotebookRunError, RunRefusedError
+from taskanalytics.indexes import GROUPS, write_index, write_root_index
 from taskanalytics.progress.templates import lead_units
+from taskanalytics.publishing import (
+    SNAPSHOT,
+    clean_leftovers,
+    lock_quarter,
+    publish_build,
+    snapshot_store,
+)
 from taskanalytics.quarters import Quarter, QuarterLike
 from taskanalytics.runner import execute_notebook, export_html, shared_kernel
 
 __all__ = [
+    "GROUPS",
+    "MIN_UNITS_SHARE",
     "Briefing",
     "RunResult",
     "plan_folder",
@@ -46,16 +81,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("taskanalytics")
-
-#: Index groups, in page order, with their Chinese headings.
-GROUPS: dict[str, str] = {
-    "overview": "全区总览",
-    "watchlist": "督办清单",
-    "unit": "牵头单位简报",
-    "leader": "分管领导简报",
-    "indicator": "指标专题",
-    "audit": "源文件质量检查",
-}
 
 
 def _stem(prefix: str, key: str) -> str:
@@ -196,6 +221,17 @@ def _store_name(plan: Any, store_file: Path) -> str:
     return versions[0].name if versions else plan_identity(plan).name
 
 
+#: The default share of the lead units with milestones due that must have reported in the
+#: quarter for a run to publish (see ``min_units`` of :func:`run_quarter`).
+MIN_UNITS_SHARE = 0.5
+
+#: How to publish anyway, said by every refusal.
+_ALLOW_EMPTY = (
+    "To publish anyway, every page then saying 未报送 where nothing was reported, pass "
+    "allow_empty=True (command line: --allow-empty)."
+)
+
+
 def run_quarter(
     quarter: QuarterLike,
     *,
@@ -207,7 +243,10 @@ def run_quarter(
     briefings: Sequence[Briefing] | None = None,
     notebooks_dir: Path | None = None,
     on_done: Callable[[Briefing], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
     plan_name: str | None = None,
+    min_units: int | None = None,
+    allow_empty: bool = False,
 ) -> RunResult:
     """Run every briefing of a quarter and publish them together, or not at all.
 
@@ -218,23 +257,38 @@ def run_quarter(
     as_of
         Data as-of date (default the quarter's end).
     plan_path, store
-        The plan document and the progress store, resolved once with
+        The plan document and the progress store, resolved once to absolute paths with
         :func:`taskanalytics.config.resolve` (defaults: the bundled plan, the default store).
+        The store is copied (SQLite's backup API) into the run's staging folder at the start;
+        every briefing's ``store`` parameter is replaced by that copy, and the index and the
+        checks read it too, so every page shows the same data.
     out_dir
         Reports root (default ``reports/``); the quarter's folder is
-        ``<out_dir>/<plan name>/<quarter>/``, and ``<out_dir>/index.html`` links every plan's
-        quarters (:func:`write_root_index`).
+        ``<out_dir>/<plan name>/<quarter>/`` (a link to the build published last, see the
+        module's docstring), and ``<out_dir>/index.html`` links every plan's quarters
+        (:func:`write_root_index`). A relative path is taken against the working directory.
     workers
         Kernels run in parallel (the machine has 2 cores).
     briefings
-        The briefings to run (default :func:`quarterly_briefings`); tests pass a few.
+        The briefings to run (default :func:`quarterly_briefings`); tests pass a few. Their
+        ``plan_path`` parameters are made absolute.
     notebooks_dir
         Where the notebooks are (default ``notebooks/``).
     on_done
         Called after each briefing is exported (the CLI advances a progress bar).
+    on_start
+        Called with the number of briefings when the checks have passed and the first
+        notebook is about to run (the CLI shows its progress bar then, not before a refusal).
     plan_name
         The plan's folder name: the workspace's name for it; default the name the store knows
         its source by, else :func:`~taskanalytics.plan.identity.plan_identity`'s.
+    min_units
+        The run is refused when fewer of the lead units with milestones due by the as-of date
+        sent a report dated in the quarter; default half of those units (rounded up). ``0``
+        turns this check off (a quarter with no report at all is still refused).
+    allow_empty
+        Publish even when the store is missing, has no report of the quarter or too few units
+        reported: every page then says 未报送 for what was not reported.
 
     Returns
     -------
@@ -242,64 +296,161 @@ def run_quarter(
 
     Raises
     ------
+    RunRefusedError
+        Before any notebook runs, when the store does not exist, holds no report of the plan
+        with an as-of date in the quarter, or fewer than ``min_units`` units reported (unless
+        ``allow_empty``); the message names the store, the plan, the quarter, what was found
+        and how to override.
+    RunLockedError
+        When another run of the same plan and quarter is in progress.
     NotebookRunError
         Naming the notebook, the cell and the error of the first failure; the previous
         ``<out_dir>/<plan>/<quarter>/`` is left as it was and the failed run is kept beside it.
+
+    Examples
+    --------
+    >>> result = run_quarter("2023Q2", store="data/progress/progress.sqlite")  # doctest: +SKIP
+    >>> result.index  # doctest: +SKIP
+    PosixPath('.../reports/2023-工作报告/2023Q2/index.html')
     """
     from taskanalytics.assess.engine import resolve_quarter
     from taskanalytics.plan.build import read_plan
+    from taskanalytics.plan.identity import plan_identity
 
     started = time.perf_counter()
     quarter, as_of_date = resolve_quarter(quarter, as_of)
     paths = config.resolve(plan_path, store)
     plan_file, store_file = paths.plan_path, paths.store
     plan = read_plan(plan_file)
+    if not store_file.exists():
+        if not allow_empty:
+            raise RunRefusedError(
+                store=store_file, plan=plan_name or plan_identity(plan).name, quarter=quarter,
+                found="the progress store does not exist (is the path right?)",
+                override="Give the store's path (command line: --store PATH, or the "
+                "workspace's store). " + _ALLOW_EMPTY,
+            )  # fmt: skip
+    else:
+        from taskanalytics.progress.store import open_store
+
+        open_store(store_file, plans=[plan])  # migrated before it is copied
     jobs = list(briefings) if briefings is not None else quarterly_briefings(
         plan, quarter, as_of=as_of, plan_path=plan_file, store=store_file
     )  # fmt: skip
-    top = Path(out_dir) if out_dir is not None else config.REPORTS_DIR
+    top = (Path(out_dir) if out_dir is not None else config.REPORTS_DIR).expanduser().resolve()
     name = plan_name or _store_name(plan, store_file)
     root = top / plan_folder(name)
     root.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    staging = root / f".{quarter}.tmp-{stamp}-{os.getpid()}"
-    (staging / "notebooks").mkdir(parents=True)
-
-    timings, kernel_starts, failure = _execute_all(
-        jobs, staging, workers=workers, notebooks_dir=notebooks_dir, on_done=on_done
-    )
-    if failure is not None:
-        failed = root / f".{quarter}.failed-{stamp}"
-        staging.rename(failed)
-        failure = failure.replace(str(staging), str(failed))  # paths inside the kept run
-        raise NotebookRunError(
-            f"{failure}; the run is kept in {failed}; {root / quarter} unchanged"
-        )
-
-    from taskanalytics.briefing import load_context
-
-    # one context for the Excel copy and the index's headline numbers (the overview's figures)
-    ctx = load_context(quarter, as_of=as_of, plan_path=plan_file, store=store_file)
-    if any(job.group == "watchlist" for job in jobs):
-        _write_watchlist_xlsx(staging, ctx)
-    index = write_index(
-        staging, jobs, quarter=quarter, as_of=as_of_date, plan_file=plan_file,
-        store_file=store_file, ctx=ctx,
-    )  # fmt: skip
-    final = root / quarter
-    _replace_dir(staging, final)
-    index = final / index.name
+    with lock_quarter(root, quarter):
+        clean_leftovers(root, quarter)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        staging = root / f".{quarter}.tmp-{stamp}-{os.getpid()}"
+        (staging / "notebooks").mkdir(parents=True)
+        try:
+            snapshot = snapshot_store(store_file, staging / SNAPSHOT)
+            ctx = _checked_context(
+                quarter, as_of=as_of, plan_file=plan_file, store_file=store_file,
+                snapshot=snapshot, plan_name=name, min_units=min_units, allow_empty=allow_empty,
+            )  # fmt: skip
+            jobs = [_on_snapshot(job, snapshot) for job in jobs]
+            if on_start is not None:
+                on_start(len(jobs))
+            timings, kernel_starts, failure = _execute_all(
+                jobs, staging, workers=workers, notebooks_dir=notebooks_dir, on_done=on_done
+            )
+            shutil.rmtree(staging / SNAPSHOT, ignore_errors=True)  # never published nor kept
+            if failure is not None:
+                failed = root / f".{quarter}.failed-{stamp}"
+                staging.rename(failed)
+                failure = failure.replace(str(staging), str(failed))  # paths in the kept run
+                raise NotebookRunError(
+                    f"{failure}; the run is kept in {failed}; {root / quarter} unchanged"
+                )
+            if any(job.group == "watchlist" for job in jobs):
+                _write_watchlist_xlsx(staging, ctx)
+            write_index(
+                staging, jobs, quarter=quarter, as_of=as_of_date, plan_file=plan_file,
+                store_file=snapshot, ctx=ctx,
+            )  # fmt: skip
+            final = publish_build(staging, root, quarter, stamp)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already when it failed or published
+            raise
     write_root_index(top)
     return RunResult(
         quarter=quarter,
         as_of=as_of_date,
         out_dir=final,
-        index=index,
+        index=final / "index.html",
         briefings=tuple(jobs),
         seconds=time.perf_counter() - started,
         timings=pd.DataFrame(timings),
         kernel_start_s=tuple(kernel_starts),
     )
+
+
+def _on_snapshot(job: Briefing, snapshot: Path) -> Briefing:
+    """The briefing reading the run's snapshot, its plan path absolute."""
+    params = dict(job.parameters)
+    if "store" in params:
+        params["store"] = str(snapshot)
+    if params.get("plan_path") is not None:
+        params["plan_path"] = str(Path(params["plan_path"]).expanduser().resolve())
+    return replace(job, parameters=params)
+
+
+def _checked_context(
+    quarter: str, *, as_of: dt.date | str | None, plan_file: Path, store_file: Path,
+    snapshot: Path, plan_name: str, min_units: int | None, allow_empty: bool,
+) -> Any:  # fmt: skip
+    """The run's briefing context, read from the snapshot; raise :class:`RunRefusedError` when
+    it has no report dated in the quarter or too few units reported (unless ``allow_empty``)."""
+    from taskanalytics.assess.watchlist import units_not_reporting
+    from taskanalytics.briefing import load_context
+
+    ctx = load_context(quarter, as_of=as_of, plan_path=plan_file, store=snapshot)
+    if allow_empty:
+        return ctx
+    q = Quarter.parse(quarter)
+    window = f"{q.start:%Y-%m-%d}..{ctx.as_of:%Y-%m-%d}"
+    dates = pd.to_datetime(ctx.progress["as_of_date"])
+    in_quarter = ctx.progress[dates >= pd.Timestamp(q.start)]
+
+    def refuse(found: str, override: str) -> RunRefusedError:
+        return RunRefusedError(
+            store=store_file, plan=plan_name, quarter=quarter, found=found, override=override
+        )
+
+    if in_quarter.empty:
+        earlier = ctx.progress.drop_duplicates("sha256")
+        last = (
+            f"; its latest report is as of {pd.Timestamp(dates.max()):%Y-%m-%d}"
+            if len(earlier)
+            else ""
+        )
+        raise refuse(
+            f"the store holds no report of this plan with an as-of date in {quarter} "
+            f"({window}): {len(earlier)} file(s) of the plan dated earlier{last}",
+            "Ingest the units' reports first (taskanalytics ingest FILES), or check --store "
+            "and --quarter. " + _ALLOW_EMPTY,
+        )
+    rows = ctx.assessment.milestones
+    rows = rows[(rows["quarter"] == quarter) & rows["is_due"].astype(bool)]
+    due = list(dict.fromkeys(rows["lead_units"].explode().dropna()))
+    silent = set(units_not_reporting(ctx.assessment.milestones, ctx.progress, quarter)["unit"])
+    reported = len([u for u in due if u not in silent])
+    needed = math.ceil(len(due) * MIN_UNITS_SHARE) if min_units is None else min_units
+    if reported < needed:
+        basis = "half of them, the default" if min_units is None else "min_units"
+        raise refuse(
+            f"only {reported} of the {len(due)} lead units with milestones due by "
+            f"{ctx.as_of:%Y-%m-%d} sent a report dated in {quarter} ({window}; "
+            f"{in_quarter['sha256'].nunique()} file(s)), fewer than the threshold {needed} "
+            f"({basis})",
+            "Ingest the missing reports first, or lower the threshold with min_units=N "
+            "(command line: --min-units N). " + _ALLOW_EMPTY,
+        )
+    return ctx
 
 
 def _execute_all(
@@ -359,8 +510,9 @@ def _execute_all(
             with lock:
                 failures.append(str(exc))
 
-    threads = [
-        threading.Thread(target=work, args=(w,), daemon=True) for w in range(max(1, workers))
+    threads = [  # no more kernels than briefings (none for none)
+        threading.Thread(target=work, args=(w,), daemon=True)
+        for w in range(min(max(1, workers), len(jobs)))
     ]
     for thread in threads:
         thread.start()
@@ -376,242 +528,3 @@ def _write_watchlist_xlsx(folder: Path, ctx: Any) -> Path:
     from taskanalytics.briefing.pages import WATCHLIST_XLSX
 
     return write_watchlist_xlsx(ctx, folder / WATCHLIST_XLSX)
-
-
-def _replace_dir(new: Path, final: Path) -> None:
-    """Put ``new`` in place of ``final``: readers see the old folder or the new one."""
-    old = final.with_name(f".{final.name}.old-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    try:
-        new.rename(final)
-    except BaseException:
-        if old.exists() and not final.exists():
-            old.rename(final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _quarter_dirs(folder: Path) -> list[Quarter]:
-    """Quarters published in ``folder`` (sub-folders named like 2023Q2 with an index), newest
-    first."""
-    found = []
-    for sub in folder.iterdir() if folder.is_dir() else ():
-        if sub.is_dir() and not sub.name.startswith(".") and (sub / "index.html").is_file():
-            try:
-                found.append(Quarter.parse(sub.name))
-            except Exception:  # noqa: BLE001 - not a quarter folder: not listed
-                continue
-    return sorted(found, reverse=True)
-
-
-def write_root_index(top: Path) -> Path:
-    """Write ``<top>/index.html``: every plan's published quarters, newest first.
-
-    A plan is a sub-folder of ``top`` holding quarter folders (``<plan>/<quarter>/index.html``);
-    quarter folders directly under ``top`` (the layout before plans) are listed as 未分计划.
-    The page is written to a temporary file and renamed, so a reader never sees half of it.
-
-    Parameters
-    ----------
-    top
-        The reports root.
-
-    Returns
-    -------
-    pathlib.Path
-        The index written.
-    """
-    e = html.escape
-    plans = []
-    for sub in sorted(top.iterdir(), key=lambda p: p.name):
-        if not sub.is_dir() or sub.name.startswith("."):
-            continue
-        quarters = _quarter_dirs(sub)
-        if quarters:
-            plans.append((sub.name, quarters))
-    plans.sort(key=lambda item: (-item[1][0].year, item[0]))
-    loose = _quarter_dirs(top)
-    if loose:
-        plans.append(("", loose))
-    sections = []
-    for name, quarters in plans:
-        prefix = f"{quote(name)}/" if name else ""
-        links = "".join(
-            f'<li><a href="{e(prefix)}{e(q.label)}/index.html">{e(q.zh)}</a></li>' for q in quarters
-        )
-        heading = e(name) if name else "未分计划的早期简报"
-        sections.append(f"<section><h2>{heading}</h2><ul>{links}</ul></section>")
-    body = "".join(sections) or "<p>尚无已发布的简报。</p>"
-    page = f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>督查简报目录</title>
-<style>
-body {{ font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
-       max-width: 960px; margin: 0 auto; padding: 16px; color: #1f2d3d; line-height: 1.6; }}
-h1 {{ font-size: 1.5em; }} h2 {{ font-size: 1.15em; border-bottom: 2px solid #2f6db5; }}
-ul {{ columns: 4 9em; padding-left: 1.2em; }}
-@media screen and (max-width: 600px) {{ body {{ padding: 8px; }} ul {{ columns: 2; }} }}
-</style></head><body>
-<h1>督查简报目录</h1>
-<p>按计划列出各季度简报，最新的在前。</p>
-{body}
-</body></html>
-"""
-    target = top / "index.html"
-    tmp = top / f".index.html.tmp-{os.getpid()}"
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(target)
-    return target
-
-
-def write_index(
-    folder: Path,
-    briefings: Sequence[Briefing],
-    *,
-    quarter: str,
-    as_of: dt.date,
-    plan_file: Path,
-    store_file: Path,
-    ctx: Any = None,
-) -> Path:
-    """Write ``index.html``: headline numbers, 单位排名, every briefing grouped, the sources.
-
-    Parameters
-    ----------
-    folder
-        The folder holding the briefings (links are relative to it).
-    briefings
-        The briefings written there.
-    quarter, as_of
-        The quarter and the data's as-of date.
-    plan_file, store_file
-        The plan document and the progress store; the store's source files with an as-of date
-        up to ``as_of`` are listed with their hashes (数据来源, at the end), and a 示例数据 banner
-        shows when any is synthetic.
-    ctx
-        The quarter's :class:`~taskanalytics.briefing.BriefingContext` (the run loads it once):
-        the page opens with its headline numbers (:func:`~taskanalytics.briefing.headline_cards`,
-        the overview's figures) and the 单位排名, 先进 and 后进 named, each unit linked to its
-        page when the run wrote one. Without it, the index lists the pages only.
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    if ctx is not None:  # the run's context already holds the reports up to the as-of date
-        used = ctx.progress
-    else:
-        from taskanalytics.plan.build import read_plan
-        from taskanalytics.progress.store import load_progress_history
-
-        history = load_progress_history(store_file, plan=read_plan(plan_file))
-        used = history[history["as_of_date"] <= pd.Timestamp(as_of)]
-    files = (
-        used.groupby(["source_file", "sha256"], as_index=False)
-        .agg(
-            unit=("unit", "first"), quarter=("quarter", "first"), synthetic=("is_synthetic", "max")
-        )
-        .sort_values(["quarter", "unit"])
-    )
-    synthetic = bool(files["synthetic"].any()) if len(files) else False
-    e = html.escape
-    sections = []
-    for group, heading in GROUPS.items():
-        items = [b for b in briefings if b.group == group]
-        if not items:
-            continue
-        links = "".join(
-            f'<li><a href="{e(quote(b.stem))}.html">{e(b.title)}</a></li>' for b in items
-        )
-        if group == "watchlist" and (folder / "watchlist.xlsx").is_file():
-            links += '<li><a href="watchlist.xlsx">督办清单（Excel 表格）</a></li>'
-        sections.append(f"<section><h2>{e(heading)}（{len(items)}）</h2><ul>{links}</ul></section>")
-    rows = "".join(
-        f"<tr><td>{e(str(r.quarter))}</td><td>{e(str(r.unit))}</td><td>{e(str(r.source_file))}</td>"
-        f"<td><code>{e(str(r.sha256)[:12])}</code></td><td>{'是' if r.synthetic else '否'}</td></tr>"
-        for r in files.itertuples(index=False)
-    )
-    banner = (
-        '<div class="banner" role="alert">⚠ 示例数据：本期进度数据为程序生成的示例，'
-        "不是各单位报送的真实进度，不得作为工作依据。</div>"
-        if synthetic
-        else ""
-    )
-    now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    opening = "" if ctx is None else _index_opening(ctx, briefings)
-    zh = Quarter.parse(quarter).zh
-    plan = _plan_words(ctx)
-    version = "" if ctx is None or not ctx.version_text else f"　·　计划版本 {e(ctx.version_text)}"
-    named = "" if ctx is None else f"计划 {e(ctx.plan_name)}　·　"
-    page = f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(zh)}{e(plan)}任务推进督查简报</title>
-<style>
-body {{ font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
-       max-width: 960px; margin: 0 auto; padding: 16px; color: #1f2d3d; line-height: 1.6; }}
-h1 {{ font-size: 1.5em; margin: 0.2em 0; }} h2 {{ font-size: 1.15em; border-bottom: 2px solid #2f6db5; }}
-.meta {{ color: #5a6b7d; }} ul {{ columns: 3 12em; padding-left: 1.2em; }}
-.banner {{ background: #fdecea; color: #a61b1b; border: 2px solid #d93025; padding: 8px 12px;
-          font-weight: 600; margin: 12px 0; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 0.9em; }}
-td, th {{ border-bottom: 1px solid #dde3ea; padding: 4px 6px; text-align: left; }}
-.scroll {{ overflow-x: auto; max-width: 100%; }} footer {{ margin-top: 2em; }}
-summary {{ cursor: pointer; color: #3d4b5c; }}
-@media screen and (max-width: 600px) {{ body {{ padding: 8px; }} ul {{ columns: 1; }} }}
-@media print {{ ul {{ columns: 2; }} a {{ color: inherit; text-decoration: none; }} }}
-</style></head><body>
-<p class="meta"><a href="../../index.html">← 全部计划与季度</a></p>
-<h1>{e(zh)}{e(plan)}任务推进督查简报</h1>
-<p class="meta">{named}数据截至 {as_of:%Y-%m-%d}　·　生成时间 {e(now)}{version}</p>
-{banner}
-{opening}
-{"".join(sections)}
-<footer><h2>数据来源</h2>
-<p class="meta">任务分解：{e(plan_file.name)}</p>
-<details><summary>本期使用的报送文件及校验值（{len(files)} 份）</summary><div class="scroll">
-<table><tr><th>季度</th><th>报送单位</th><th>文件</th><th>SHA-256</th><th>示例数据</th></tr>{rows}</table>
-</div></details></footer></body></html>
-"""
-    target = folder / "index.html"
-    target.write_text(page, encoding="utf-8")
-    return target
-
-
-def _plan_words(ctx: Any) -> str:
-    """政府工作报告 or 十件民生实事, by the kind of plan briefed."""
-    from taskanalytics.plan.identity import plan_kind
-    from taskanalytics.progress.vocab import README_PLAN_WORDS
-
-    kind = "work_report" if ctx is None else plan_kind(ctx.plan.tasks)
-    return README_PLAN_WORDS[kind]
-
-
-def _index_opening(ctx: Any, briefings: Sequence[Briefing]) -> str:
-    """The index's first sections: the quarter's headline numbers, then the 单位排名 with 先进
-    and 后进 named; units link to the pages the run wrote (HTML text)."""
-    from taskanalytics.assess import vocab as va
-    from taskanalytics.briefing import headline_cards, unit_ranking_table
-    from taskanalytics.briefing.pages import href
-
-    e = html.escape
-    pages = {b.key: href(f"{b.stem}.html") for b in briefings if b.group == "unit" and b.key}
-    ranking = ctx.assessment.unit_ranking(ctx.quarter)
-
-    def named(code: str) -> str:
-        units = ranking.loc[ranking["standing"] == va.STANDING_LABELS[code], "unit"]
-        return (
-            "、".join(f'<a href="{e(pages[u])}">{e(u)}</a>' if u in pages else e(u) for u in units)
-            or "无"
-        )
-
-    table = unit_ranking_table(ctx, links=pages).data
-    return (
-        f"<section><h2>本季度总体情况</h2>{headline_cards(ctx).data}</section>"
-        "<section><h2>单位排名</h2>"
-        f'<p class="meta"><b>先进：</b>{named("advanced")}　<b>后进：</b>{named("lagging")}</p>'
-        f"<details open><summary>全部单位排名（{len(ranking)} 个单位）</summary>{table}</details>"
-        "</section>"
-    )

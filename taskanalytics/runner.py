@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,46 @@ def _first_line(source: str) -> str:
     return line if len(line) <= 80 else line[:77] + "..."
 
 
+class _AbsolutePathIO:
+    """papermill's I/O for absolute local paths, without its ``os.chdir``.
+
+    papermill's own local handler wraps every read and write of a notebook in ``os.chdir`` to
+    the directory it was started from: a change of the whole process's working directory, made
+    by each worker thread of a quarterly run while the others work. Registered for paths
+    starting with ``/``, this handler reads and writes them as they are; relative paths still
+    go to papermill's handler, and :func:`execute_notebook` passes absolute ones only.
+    """
+
+    def read(self, path: str) -> str:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+
+    def write(self, buf: str, path: str) -> None:
+        folder = os.path.dirname(path)
+        if folder and not os.path.isdir(folder):
+            raise FileNotFoundError(f"output folder {folder} doesn't exist.")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(buf)
+
+    def listdir(self, path: str) -> list[str]:
+        return [os.path.join(path, name) for name in os.listdir(path)]
+
+    def pretty_path(self, path: str) -> str:
+        return path
+
+
+_IO_LOCK = threading.Lock()
+
+
+def _register_absolute_path_io() -> None:
+    """Route papermill's I/O of absolute paths through :class:`_AbsolutePathIO` (once)."""
+    from papermill.iorw import papermill_io
+
+    with _IO_LOCK:
+        if not any(isinstance(h, _AbsolutePathIO) for _, h in papermill_io._handlers):
+            papermill_io.register("/", _AbsolutePathIO())
+
+
 def execute_notebook(
     name: str,
     *,
@@ -72,14 +113,17 @@ def execute_notebook(
         Jupyter kernel to run with; named explicitly because user-level kernelspecs from other
         work may exist.
     notebooks_dir
-        Directory holding the notebooks; default :data:`config.NOTEBOOKS_DIR`. The notebook
-        runs with this as its working directory.
+        Directory holding the notebooks; default :data:`config.NOTEBOOKS_DIR`. The kernel
+        runs with this as its working directory; this process's working directory is never
+        changed (papermill's ``cwd`` and its local file I/O would ``os.chdir`` the whole
+        process, under every other thread: see :class:`_AbsolutePathIO`), so paths given to a
+        notebook must be absolute.
     output_name
         Stem of the output files; default ``name``. A quarterly run writes one notebook many
         times (``unit_财政局``, ``unit_住建局`` …).
     kernel
         A started ``jupyter_client`` kernel manager to run in (see :func:`shared_kernel`);
-        default a new kernel for this notebook. Reusing one kernel for a batch saves the
+        default a new kernel for this notebook, started in ``notebooks_dir``. Reusing one kernel for a batch saves the
         kernel start and the imports (about 2 s) on every notebook after the first.
 
     Returns
@@ -105,18 +149,23 @@ def execute_notebook(
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = output_name or name
     executed = out_dir / f"{stem}.ipynb"
-    extra = {"km": kernel} if kernel is not None else {}
+    if kernel is None:  # a kernel of its own, started in nb_dir (never papermill's cwd=)
+        with shared_kernel(kernel_name=kernel_name, cwd=nb_dir) as own:
+            return execute_notebook(
+                name, parameters=parameters, output_dir=out_dir, kernel_name=kernel_name,
+                notebooks_dir=nb_dir, output_name=output_name, kernel=own,
+            )  # fmt: skip
 
+    _register_absolute_path_io()
     started = time.perf_counter()
     try:
         pm.execute_notebook(
-            str(source),
-            str(executed),
+            str(source.resolve()),
+            str(executed.resolve()),
             parameters=dict(parameters or {}),
             kernel_name=kernel_name,
             progress_bar=False,
-            cwd=str(nb_dir),
-            **extra,
+            km=kernel,
         )
     except PapermillExecutionError as exc:
         raise NotebookRunError(

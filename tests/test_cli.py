@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from taskanalytics.cli import main
@@ -111,3 +114,134 @@ def test_run_rejects_a_bad_quarter_or_as_of_before_running_anything(tmp_path):
     unreadable = runner.invoke(main, ["run", "--quarter", "2023Q2", "--as-of", "foo"])
     assert unreadable.exit_code == 1 and "foo" in unreadable.output
     assert list(tmp_path.iterdir()) == []  # no kernel started, nothing written
+
+
+# --------------------------------------------------------------------------- the run's guards
+
+
+def _captured_run(monkeypatch) -> list[dict]:
+    """Replace the library's run_quarter with one that records its arguments."""
+    from taskanalytics import quarterly
+
+    calls: list[dict] = []
+
+    def fake(quarter, **kwargs):
+        calls.append({"quarter": quarter, **kwargs})
+        raise quarterly.RunRefusedError(
+            store=kwargs["store"], plan="p", quarter=str(quarter), found="captured", override="."
+        )
+
+    monkeypatch.setattr(quarterly, "run_quarter", fake)
+    return calls
+
+
+def test_run_on_a_missing_store_is_refused_with_exit_1(tmp_path, monkeypatch):
+    monkeypatch.delenv("TASKANALYTICS_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["run", "-q", "2023Q2", "--store", "typo.sqlite", "--out", "out"]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+    for said in (str(tmp_path / "typo.sqlite"), "2023Q2", "does not exist", "--allow-empty"):
+        assert said in result.stderr
+    assert "Traceback" not in result.output and "all plans" not in result.output
+    assert not (tmp_path / "typo.sqlite").exists() and not (tmp_path / "out").exists()
+
+
+def test_run_passes_absolute_paths_min_units_and_allow_empty(tmp_path, monkeypatch):
+    """A relative --store and --out from another folder name the same files as from the
+    project root; --min-units and --allow-empty reach run_quarter."""
+    monkeypatch.delenv("TASKANALYTICS_WORKSPACE", raising=False)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "p.sqlite").touch()
+    (tmp_path / "sub").mkdir()
+    calls = _captured_run(monkeypatch)
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path / "sub")
+    first = runner.invoke(main, ["run", "-q", "2023Q2", "--store", "../data/p.sqlite",
+                                 "--out", "../out", "--min-units", "3"])  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    second = runner.invoke(main, ["run", "-q", "2023Q2", "--store", "data/p.sqlite",
+                                  "--out", "out", "--allow-empty"])  # fmt: skip
+    assert first.exit_code == second.exit_code == 1  # the fake refuses
+    assert [c["store"] for c in calls] == [tmp_path / "data" / "p.sqlite"] * 2
+    assert [c["out_dir"] for c in calls] == [tmp_path / "out"] * 2
+    assert [(c["min_units"], c["allow_empty"]) for c in calls] == [(3, False), (None, True)]
+    assert all(c["plan_path"].is_absolute() for c in calls)
+    bad = runner.invoke(main, ["run", "-q", "2023Q2", "--min-units", "-1"])
+    assert bad.exit_code == 2 and "-1" in bad.output
+
+
+# --------------------------------------------------------------------------- internal errors
+
+INTERNAL = "内部错误（internal error）: "
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        RuntimeError("坏了\n第二行"),
+        KeyError("milestone_id"),
+        OSError(28, "No space left on device"),
+    ],
+    ids=["RuntimeError", "KeyError", "OSError"],
+)
+def test_an_unexpected_exception_is_one_line_a_log_and_exit_70(exc, tmp_path, monkeypatch):
+    def boom(plan):
+        raise exc
+
+    monkeypatch.setattr(importlib.import_module("taskanalytics.plan.audit"), "audit", boom)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = CliRunner().invoke(main, ["audit"])
+    assert result.exit_code == 70
+    assert result.stdout == "" and "Traceback" not in result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(INTERNAL + type(exc).__name__ + ": ")
+    (log,) = (tmp_path / "cache" / "taskanalytics").glob("internal-error-*.log")
+    assert str(log) in line
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text and "in boom" in text
+    assert "audit" in text  # the command line
+
+
+def test_the_log_goes_to_the_temp_folder_when_the_cache_is_not_writable(tmp_path, monkeypatch):
+    import tempfile
+
+    def boom(plan):
+        raise ValueError("x")
+
+    monkeypatch.setattr(importlib.import_module("taskanalytics.plan.audit"), "audit", boom)
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    result = CliRunner().invoke(main, ["audit"])
+    assert result.exit_code == 70
+    (log,) = (tmp_path / "tmp").glob("internal-error-*.log")
+    assert str(log) in result.stderr and "ValueError: x" in result.stderr
+
+
+def test_no_traceback_reaches_stderr_of_the_real_command(tmp_path):
+    """The same through a real process: stderr is one line, exit code 70."""
+    code = (
+        "import importlib, sys\n"
+        "a = importlib.import_module('taskanalytics.plan.audit')\n"
+        "def boom(plan): raise KeyError('T999')\n"
+        "a.audit = boom\n"
+        "from taskanalytics.cli import main\n"
+        "sys.argv = ['taskanalytics', 'audit']\n"
+        "main()\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 70
+    (line,) = out.stderr.splitlines()
+    assert line.startswith(INTERNAL + "KeyError: 'T999'") and "Traceback" not in out.stderr
+    assert list((tmp_path / "taskanalytics").glob("internal-error-*.log"))
+
+
+def test_a_library_error_stays_one_error_line_with_exit_1(tmp_path):
+    result = CliRunner().invoke(main, ["audit", "--plan", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and INTERNAL not in result.stderr

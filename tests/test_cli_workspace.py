@@ -123,3 +123,19 @@ def test_ingest_records_the_file_under_its_plan(workspace):
             "ON f.plan_version_id = v.version_id JOIN plans p USING (plan_id)"
         ).fetchall()
     assert rows == [("民生实事",)]
+
+
+def test_a_plan_named_by_the_workspace_is_briefed_under_that_name(workspace):
+    """The notebooks read the plan file without its workspace name; the store supplies it."""
+    from taskanalytics.briefing import load_context
+
+    _ok("template", "-q", "2023Q1", "--plan", "民生实事", "--unit", "教育局")
+    path = workspace / "data/templates/民生实事/2023Q1/教育局_2023Q1.xlsx"
+    _ok("ingest", str(_fill(path)), "--plan", "民生实事")
+    ctx = load_context(
+        "2023Q1", plan_path=workspace / "raw" / "民生实事.txt",
+        store=workspace / "data" / "progress.sqlite",
+    )  # fmt: skip
+    assert ctx.plan_name == "民生实事"
+    assert set(ctx.progress["plan"]) == {"民生实事"} and len(ctx.progress) > 0
+    assert set(ctx.progress["milestone_id"].str[0]) == {"L"}

@@ -6,6 +6,7 @@ tests/test_briefings_notebooks.py runs the real briefing notebooks.
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import unquote
 
@@ -53,7 +54,7 @@ def test_run_publishes_every_briefing_and_an_index(tmp_path, notebooks):
     done = []
     result = run_quarter(
         "2023Q2", out_dir=out, store=tmp_path / "none.sqlite", briefings=_jobs("甲", "乙", "丙"),
-        notebooks_dir=notebooks, workers=2, on_done=done.append,
+        notebooks_dir=notebooks, workers=2, on_done=done.append, allow_empty=True,
     )  # fmt: skip
     folder = out / "2023-工作报告" / "2023Q2"  # reports/<plan>/<quarter>/
     assert result.out_dir == folder and len(done) == 3
@@ -65,7 +66,10 @@ def test_run_publishes_every_briefing_and_an_index(tmp_path, notebooks):
     assert sorted(links) == ["../../index.html", "unit-丙.html", "unit-乙.html", "unit-甲.html"]
     assert all((folder / link).is_file() for link in links)
     assert "数据截至 2023-06-30" in index
-    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no staging left
+    # published as a link to the one build; no staging left, only the quarter's lock file
+    hidden = sorted(p.name for p in folder.parent.iterdir() if p.name.startswith("."))
+    assert folder.is_symlink() and hidden == sorted([".2023Q2.lock", os.readlink(folder)])
+    assert hidden[0].startswith(".2023Q2.build-")
     top = (out / "index.html").read_text(encoding="utf-8")  # the plans' index links the quarter
     assert 'href="2023-%E5%B7%A5%E4%BD%9C%E6%8A%A5%E5%91%8A/2023Q2/index.html"' in top
     assert "2023年第二季度" in top
@@ -75,13 +79,14 @@ def test_run_publishes_every_briefing_and_an_index(tmp_path, notebooks):
 def test_failure_leaves_previous_reports_untouched(tmp_path, notebooks):
     out = tmp_path / "reports"
     store = tmp_path / "none.sqlite"
-    run_quarter("2023Q2", out_dir=out, store=store, briefings=_jobs("甲"), notebooks_dir=notebooks)
+    run_quarter("2023Q2", out_dir=out, store=store, briefings=_jobs("甲"), notebooks_dir=notebooks,
+                allow_empty=True)  # fmt: skip
     quarter_dir = out / "2023-工作报告" / "2023Q2"
     before = {p.name: p.read_bytes() for p in quarter_dir.rglob("*") if p.is_file()}
     jobs = _jobs("乙") + [Briefing("unit", "丁", "单位丁", "broken", {"key": "丁"}, "unit-丁")]
     with pytest.raises(NotebookRunError) as info:
         run_quarter("2023Q2", out_dir=out, store=store, briefings=jobs, notebooks_dir=notebooks,
-                    workers=1)  # fmt: skip
+                    workers=1, allow_empty=True)  # fmt: skip
     message = str(info.value)
     assert "broken.ipynb" in message and "cell 2" in message and "坏了 丁" in message
     after = {p.name: p.read_bytes() for p in quarter_dir.rglob("*") if p.is_file()}

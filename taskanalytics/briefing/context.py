@@ -262,6 +262,9 @@ def _load(
                     version.describe(), day)  # fmt: skip
         plan = store.stored_plan(store_path, version.name, at=day)
         source = version.archived_path or plan_path
+    elif version is not None and plan_identity(plan).name != version.name:
+        # the workspace named it (民生实事): go by the name the store knows it by
+        plan = dataclasses.replace(plan, meta={**plan.meta, "name": version.name})
     history = store.load_progress_history(store_path, plan=plan)
     progress = history[history["as_of_date"] <= pd.Timestamp(day)].reset_index(drop=True)
     quarters = [q.label for q in quarter.year_to_date()]
