@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 import click
 
 from taskanalytics import config
-from taskanalytics.errors import TaskAnalyticsError, WorkspaceError
+from taskanalytics.errors import TaskAnalyticsError, ValidationError, WorkspaceError
 from taskanalytics.quarters import QUARTER_FORMS, Quarter
 from taskanalytics.workspace import (
     WORKSPACE_ENV_VAR,
@@ -533,7 +533,11 @@ def ingest(
     ws = _workspace(store_path)
     chosen = _one(ws, plan_path, "ingest")
     _prepare_store(ws, chosen)
-    result = ingest_files(files, plan=chosen.read(), store=ws.store, as_of=as_of)
+    try:
+        result = ingest_files(files, plan=chosen.read(), store=ws.store, as_of=as_of)
+    except ValidationError as err:
+        _write_problem_lists(err, fallback=ws.store.parent / "problems")
+        raise
     for f in result.ingested:
         click.echo(
             f"ingested: {f.path.name} ({f.unit} {f.quarter}, {f.n_reports} reports, "
@@ -542,6 +546,24 @@ def ingest(
     for f in result.skipped:
         click.echo(f"skipped (already in store, same content): {f.path.name}")
     click.echo(f"store: {ws.store}")
+
+
+def _write_problem_lists(err: ValidationError, *, fallback: Path) -> None:
+    """Write each refused file's problems to ``<file>.问题清单.xlsx`` beside it (or in
+    ``fallback`` when that folder cannot be written), for the clerk to open, and say where."""
+    from taskanalytics.errors import ExportError
+    from taskanalytics.progress.problems import problems_path, write_problems_xlsx
+
+    by_file: dict[str, list[Any]] = {}
+    for problem in err.problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    for file, problems in by_file.items():
+        try:
+            path = write_problems_xlsx(problems, problems_path(file))
+        except ExportError:
+            fallback.mkdir(parents=True, exist_ok=True)
+            path = write_problems_xlsx(problems, problems_path(file, folder=fallback))
+        click.echo(f"problem list ({len(problems)}) for the unit: {path}", err=True)
 
 
 @main.group(invoke_without_command=True)

@@ -245,3 +245,17 @@ def test_a_library_error_stays_one_error_line_with_exit_1(tmp_path):
     result = CliRunner().invoke(main, ["audit", "--plan", str(tmp_path / "missing.txt")])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and INTERNAL not in result.stderr
+
+
+def test_a_refused_ingest_leaves_the_clerk_a_problem_list_beside_the_file(tmp_path):
+    from openpyxl import load_workbook
+
+    bad = tmp_path / "财政局_2023Q1.csv"
+    bad.write_text("节点编号,状态\nT110.01,差不多\nT999.01,推进中\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(bad), "--store", str(tmp_path / "p.sqlite")])
+    assert result.exit_code == 1
+    listed = tmp_path / "财政局_2023Q1.csv.问题清单.xlsx"
+    assert str(listed) in result.output
+    rows = list(load_workbook(listed).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("文件", "工作表", "行", "列")
+    assert {r[2] for r in rows[1:]} == {2, 3} and any("差不多" in str(r) for r in rows)

@@ -523,3 +523,41 @@ def test_write_problems_xlsx_whole_file_problem_and_control_chars(tmp_path):
     assert ws.cell(3, 5).value == "inf"
     with pytest.raises(ExportError, match="problems workbook"):
         write_problems_xlsx(problems, tmp_path / "missing" / "p.xlsx")
+
+
+# -- what a file claims: year, quarter and as-of date agree with each other and the plan ------
+
+
+def _set_meta(path, key, value):
+    """Change one cell of the 说明 sheet's metadata block, as a clerk editing it would."""
+    wb = load_workbook(path)
+    ws = wb[vp.README_SHEET]
+    for row in ws.iter_rows(max_col=2):
+        if row[0].value == vp.META_LABELS[key]:
+            row[1].value = value
+    wb.save(path)
+    return path
+
+
+def test_an_as_of_date_outside_the_files_own_quarter_is_refused(plan, tmp_path):
+    path = write_template(plan, "财政局", "2023Q3", tmp_path / "blank")
+    filled = _set_meta(_fill(path, tmp_path, {"T110.03": {"status": "推进中"}}), "as_of_date",
+                       dt.date(2023, 6, 30))  # fmt: skip
+    (problem,) = _problems(filled, plan)
+    assert problem.column == vp.META_LABELS["as_of_date"] and problem.value == "2023-06-30"
+    assert "2023年第三季度" in problem.expected
+    # an as-of date given by the caller is the caller's choice
+    assert read_progress_file(filled, plan=plan, as_of="2023-07-03").as_of_date == dt.date(
+        2023, 7, 3
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "quarter"), [("财政局_2031Q1.csv", None), ("财政局.csv", "2019Q1")]
+)
+def test_a_csv_of_another_year_is_refused(plan, tmp_path, name, quarter):
+    header = [COL["milestone_id"], COL["status"]] + (["季度"] if quarter else [])
+    row = ["T110.01", "推进中"] + ([quarter] if quarter else [])
+    problems = _problems(_write_csv(tmp_path / name, header, [row]), plan)
+    assert [p.column for p in problems] == [vp.META_LABELS["quarter"]]
+    assert "本计划为2023年度" in problems[0].expected

@@ -344,11 +344,17 @@ def _resolve_meta(raw: RawFile, check: _Checker, plan: PlanLike, as_of: dt.date 
         check.add(0, vp.META_LABELS["quarter"], found, expected)
     if as_of is None and not _is_blank(meta.get("as_of_date")):
         as_of = check.cell(0, vp.META_LABELS["as_of_date"], meta["as_of_date"], parse_date)
+        if as_of is not None and parsed is not None and not parsed.start <= as_of <= parsed.end:
+            # the file's own 截至日期 must fall in its own 填报季度 (an --as-of given is the
+            # caller's choice and is not checked against it)
+            expected = vp.EXPECTED["as_of_quarter"].format(quarter=parsed.zh)
+            check.add(0, vp.META_LABELS["as_of_date"], as_of.isoformat(), expected)
     if as_of is None and parsed is not None:
         as_of = parsed.end
     if as_of is None and not any(p.row == 0 for p in check.problems):
         check.add(0, vp.META_LABELS["as_of_date"], None, "an as-of date or a quarter（截至日期）")
-    elif as_of is not None and as_of.year != year:
+    elif as_of is not None and as_of.year != year and (parsed is None or parsed.year == year):
+        # (a quarter of another year is already the problem; its end is not a second one)
         expected = vp.EXPECTED["as_of_year"].format(year=year, found=as_of.isoformat())
         check.add(0, vp.META_LABELS["as_of_date"], as_of.isoformat(), expected)
     synthetic = str(meta.get("is_synthetic") or "").strip() == vp.YES

@@ -189,6 +189,7 @@ EXPECTED: Final[dict[str, str]] = {
     ),
     "quarter_year": "a quarter of {year}（本计划为{year}年度，此表为{found}）",
     "as_of_year": "an as-of date in {year}（本计划为{year}年度，截至日期为{found}）",
+    "as_of_quarter": "an as-of date within {quarter}（截至日期须在填报季度{quarter}之内）",
     "formula_uncomputed": (
         "a value, not a formula saved without its result（公式未计算，请在 Excel 或 WPS 中"
         "打开并保存后再报送，或直接填写数值）"
