@@ -570,8 +570,10 @@ class Zygote:
     def event(self, timeout: float = 120) -> dict:
         """The next event, or a failure (never a hang) when none comes within ``timeout`` s."""
         fd = self.proc.stdout.fileno()
+        poller = select.poll()  # not select.select: the suite may hold over 1,024 descriptors
+        poller.register(fd, select.POLLIN)
         while b"\n" not in self.buffer:
-            ready, _, _ = select.select([fd], [], [], timeout)
+            ready = poller.poll(timeout * 1000)
             assert ready, f"the zygote said nothing for {timeout} s"
             chunk = os.read(fd, 1 << 16)
             assert chunk, "the zygote died"
