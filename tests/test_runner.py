@@ -162,3 +162,28 @@ def test_committed_notebook_is_clean_and_parameterized(path):
     assert not any(re.search(r"^\s*(def|class)\s", c.source, re.M) for c in code), (
         "functions and classes belong in the package"
     )
+
+
+def test_notebooks_on_a_shared_kernel_leave_no_open_sockets(tmp_path):
+    """Each notebook papermill ran on a lent kernel left its client's ZeroMQ sockets open
+    (10-18 descriptors a notebook; a quarterly run of two plans passed the limit of 1,024)."""
+    import os
+
+    from taskanalytics.runner import execute_notebook, shared_kernel
+
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    _write_notebook(
+        nb_dir,
+        "tiny",
+        [new_code_cell("x = 1", metadata={"tags": ["parameters"]}), new_code_cell("print(x)")],
+    )
+    counts = []
+    with shared_kernel(cwd=nb_dir) as kernel:
+        for i in range(8):
+            execute_notebook(
+                "tiny", output_dir=tmp_path / "out", notebooks_dir=nb_dir, output_name=f"t{i}",
+                kernel=kernel,
+            )  # fmt: skip
+            counts.append(len(os.listdir("/proc/self/fd")))
+    assert counts[-1] - counts[1] <= 2, counts  # the first run may open what later ones reuse
