@@ -62,6 +62,7 @@ def test_headers_and_actual_columns(finance):
     ws = wb[vp.DATA_SHEET]
     header = _header(ws)
     fixed = [vp.COLUMN_HEADERS[n] for n in vp.COLUMN_HEADERS if n != "note"]
+    fixed.insert(fixed.index(vp.COLUMN_HEADERS["targets_text"]) + 1, vp.ROW_HINT_HEADER)
     assert header[: len(fixed)] == fixed
     assert header[-1] == vp.COLUMN_HEADERS["note"]
     actual = header[len(fixed) : -1]
@@ -136,7 +137,7 @@ def test_readme_sheet_carries_unit_quarter_and_as_of(finance):
     assert meta[vp.META_LABELS["is_synthetic"]] == vp.NO
     text = "".join(str(v) for v in ws["A"] if v is not None for v in [v.value])
     assert "状态" in text and "约一千" in text
-    assert wb.sheetnames == [vp.DATA_SHEET, vp.README_SHEET]
+    assert wb.sheetnames == [vp.README_SHEET, vp.DATA_SHEET]  # the cover first
 
 
 def test_write_templates_one_file_per_lead_unit(plan, tmp_path):

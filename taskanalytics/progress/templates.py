@@ -9,8 +9,17 @@ target in 万元 and another first target in 户 gets the columns ``实际值1�
 ``实际值1（户）``. In each row only the cells of that milestone's targets are open; their cell
 comment names the metric and the target value, and the locked 量化指标 column lists them all.
 
-Who and when a file is about (unit, quarter, as-of date) is written in a locked metadata block
-at the top of the 说明 sheet; ``intake`` reads it from there, so renaming a file is harmless.
+Rows come in the order a clerk works them (:func:`template_rows`): due this quarter (tinted),
+still open from earlier quarters, recurring duties, then milestones the unit already reported
+done, prefilled from the store and locked (read back by ``intake`` as an ordinary 已完成
+report); a locked 填报提示 column names each row's group.
+
+说明 is the first sheet: a cover block (unit, quarter, as-of date, the workspace's deadline and
+recipient), unlocked 填报人 / 联系电话 / 审核人 cells and the instructions. Who and when a file
+is about (unit, quarter, as-of date) is in its locked metadata block, labels in column A;
+``intake`` reads it from there, so renaming a file is harmless. Row heights are estimated from
+text length and column width (no spreadsheet program fits wrapped text on open); both sheets
+print on A4, fit to the page's width, the data sheet landscape with its header row repeated.
 Files are saved byte-for-byte deterministically (fixed zip and document timestamps): the same
 plan, unit and quarter always give the same SHA-256.
 
@@ -26,7 +35,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -35,7 +46,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.xml.functions import tostring
@@ -44,6 +55,7 @@ from taskanalytics.errors import TaskAnalyticsError
 from taskanalytics.plan.build import PlanLike
 from taskanalytics.plan.identity import plan_identity
 from taskanalytics.progress import vocab as vp
+from taskanalytics.progress.history import latest_reports
 from taskanalytics.quarters import Quarter, QuarterLike
 from taskanalytics.schema.cells import neutralise_sheet, strip_illegal_chars
 from taskanalytics.schema.names import fit_stem
@@ -62,6 +74,9 @@ __all__ = [
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _NA_FILL = PatternFill("solid", fgColor="BFBFBF")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_DUE_FILL = PatternFill("solid", fgColor="FFF2CC")  # due this quarter: light yellow
+_DONE_FILL = PatternFill("solid", fgColor="E2EFDA")  # reported done: light green
+_GROUP_FILLS = {"due": _DUE_FILL, "done": _DONE_FILL}
 _DATE_FORMAT = "yyyy-mm-dd"
 _WIDTHS = {
     "milestone_id": 11,
@@ -70,6 +85,7 @@ _WIDTHS = {
     "milestone_text": 48,
     "due_date": 12,
     "targets_text": 30,
+    "row_hint": 12,
     "status": 10,
     "completed_date": 13,
     "note": 40,
@@ -115,8 +131,14 @@ def _target_label(target: Mapping[str, Any]) -> str:
     return f"{target['metric']} {comparator} {_format_number(target['value'])}{unit}"
 
 
-def template_rows(plan: PlanLike, unit: str, quarter: QuarterLike | None = None) -> pd.DataFrame:
-    """Return the milestones a unit reports on, one row each, in plan order.
+def template_rows(
+    plan: PlanLike,
+    unit: str,
+    quarter: QuarterLike | None = None,
+    *,
+    progress: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Return the milestones a unit reports on, one row each, in the order a clerk works.
 
     Parameters
     ----------
@@ -125,13 +147,24 @@ def template_rows(plan: PlanLike, unit: str, quarter: QuarterLike | None = None)
     unit
         A lead unit of the plan.
     quarter
-        If given, keep only milestones due by the quarter's last day, or recurring ones.
+        If given, keep only milestones due by the quarter's last day, or recurring ones, and
+        order them by group: due this quarter, still open from earlier quarters, recurring,
+        already reported done; plan order within a group. Without it every milestone is
+        listed in plan order, all in group ``"due"``. Recurring milestones stay open even
+        when reported done: they are reported every quarter.
+    progress
+        The plan's reports (:func:`taskanalytics.load_progress_history` output); the unit's
+        latest report per milestone as of the quarter's end decides which rows are done.
+        Without it no row is done and every row due before the quarter is open.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``milestone_id, task_id, task_title, milestone_text, due_date, targets_text``
-        and ``targets`` (a tuple of target dicts with target_no, metric, value, unit, comparator).
+        Columns ``milestone_id, task_id, task_title, milestone_text, due_date, targets_text``,
+        ``targets`` (a tuple of target dicts with target_no, metric, value, unit, comparator),
+        ``group`` (``due``, ``open``, ``recurring`` or ``done``) and ``report`` (for done rows
+        the report that counts, a dict with quarter, completed_date, note and
+        ``values`` {target_no: value}; else None).
 
     Raises
     ------
@@ -145,8 +178,9 @@ def template_rows(plan: PlanLike, unit: str, quarter: QuarterLike | None = None)
     if rows.empty:
         known = "、".join(lead_units(plan))
         raise TaskAnalyticsError(f"unit {unit!r} leads no task with milestones; known: {known}")
-    if quarter is not None:
-        end = pd.Timestamp(Quarter.parse(quarter).end)
+    q = Quarter.parse(quarter) if quarter is not None else None
+    if q is not None:
+        end = pd.Timestamp(q.end)
         rows = rows[(rows["due_date"] <= end) | (rows["due_kind"] == "recurring")]
     targets = plan.targets.sort_values(["milestone_id", "target_no"])
     by_milestone: dict[str, tuple[dict[str, Any], ...]] = {}
@@ -162,8 +196,51 @@ def template_rows(plan: PlanLike, unit: str, quarter: QuarterLike | None = None)
     rows["targets_text"] = rows["targets"].map(
         lambda ts: "；".join(f"{t['target_no']}. {_target_label(t)}" for t in ts)
     )
+    done = _done_reports(progress, unit, q) if q is not None else {}
+    recurring = rows["due_kind"] == "recurring"
+    if q is None:
+        group = pd.Series("due", index=rows.index)
+    else:
+        before = rows["due_date"] < pd.Timestamp(q.start)
+        group = pd.Series("due", index=rows.index).mask(before, "open")
+        group = group.mask(rows["milestone_id"].isin(list(done)), "done").mask(
+            recurring, "recurring"
+        )
+    rows = rows.assign(
+        group=group,
+        report=rows["milestone_id"].map(lambda mid: done.get(mid)).where(group == "done", None),
+        _rank=group.map({name: i for i, name in enumerate(_GROUPS)}),
+    ).sort_values(["_rank", "_order", "position"], kind="stable")
     columns = ["milestone_id", "task_id", "task_title", "milestone_text", "due_date"]
-    return rows[[*columns, "targets_text", "targets"]].reset_index(drop=True)
+    return rows[[*columns, "targets_text", "targets", "group", "report"]].reset_index(drop=True)
+
+
+_GROUPS = ("due", "open", "recurring", "done")
+
+
+def _done_reports(
+    progress: pd.DataFrame | None, unit: str, quarter: Quarter
+) -> dict[str, dict[str, Any]]:
+    """Return the unit's milestones whose report that counts at the quarter's end is done."""
+    if progress is None or progress.empty:
+        return {}
+    mine = progress.loc[progress["unit"] == unit]
+    latest = latest_reports(mine, quarter.end)
+    out: dict[str, dict[str, Any]] = {}
+    actual_cols = [c for c in latest.columns if re.fullmatch(r"actual_\d+", str(c))]
+    for record in latest.loc[latest["status"] == "done"].to_dict("records"):
+        values = {
+            int(c.split("_")[1]): float(record[c]) for c in actual_cols if pd.notna(record[c])
+        }
+        completed = record.get("completed_date")
+        note = record.get("note")
+        out[record["milestone_id"]] = {
+            "quarter": str(record["quarter"]),
+            "completed_date": None if pd.isna(completed) else pd.Timestamp(completed).date(),
+            "note": note if isinstance(note, str) and note else None,
+            "values": values,
+        }
+    return out
 
 
 def actual_columns(rows: pd.DataFrame) -> list[tuple[int, str | None]]:
@@ -270,7 +347,13 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
 def _write_readme(
     wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter, submit: Mapping[str, str | None]
 ) -> None:
-    ws = wb.create_sheet(vp.README_SHEET)
+    """Write the 说明 sheet, first in the workbook: title, cover block, signer cells, guide.
+
+    The metadata block keeps its labels in column A and values in column B (intake finds it by
+    label, wherever it sits); the rows a clerk does not need (模板标识, the plan's identity)
+    are hidden.
+    """
+    ws = wb.create_sheet(vp.README_SHEET, 0)
     meta = plan.meta
     identity = plan_identity(plan)
     values = {
@@ -289,44 +372,119 @@ def _write_readme(
         year=identity.year, plan=vp.README_PLAN_WORDS.get(identity.kind, "")
     )
     ws["A1"].font = Font(bold=True, size=14)
-    for offset, (key, label) in enumerate(vp.META_LABELS.items()):
-        row = 3 + offset
+    ws.merge_cells("A1:F1")
+    ws.row_dimensions[1].height = 24
+    heading = Font(bold=True, size=12)
+    ws.cell(2, 1, vp.COVER_HEADING).font = heading
+    row = 3
+    for key, label in vp.META_LABELS.items():
         ws.cell(row, 1, label).font = Font(bold=True)
         cell = ws.cell(row, 2, strip_illegal_chars(values[key]))
         if key == "as_of_date":
             cell.number_format = _DATE_FORMAT
-        cell.alignment = Alignment(horizontal="left")
-        if key in vp.HIDDEN_META:
+        cell.alignment = Alignment(horizontal="left", wrap_text=True)
+        if key in vp.HIDDEN_META or key == "template":  # no internal string on the clerk's page
             ws.row_dimensions[row].hidden = True
-    row = 3 + len(vp.META_LABELS)
+        else:
+            ws.row_dimensions[row].height = _row_height([(cell.value, _README_WIDTHS[1])])
+        row += 1
     for key, label in vp.SUBMIT_LABELS.items():
         if submit.get(key):
             ws.cell(row, 1, label).font = Font(bold=True)
             cell = ws.cell(row, 2, strip_illegal_chars(submit[key]))
             cell.alignment = Alignment(horizontal="left", wrap_text=True)
+            ws.row_dimensions[row].height = _row_height([(str(submit[key]), _README_WIDTHS[1])])
             row += 1
+    row += 1
+    ws.cell(row, 1, vp.SIGNER_HEADING).font = heading
+    row += 1
+    for label in vp.SIGNER_LABELS.values():
+        ws.cell(row, 1, label).font = Font(bold=True)
+        cell = ws.cell(row, 2)
+        cell.protection = Protection(locked=False)
+        cell.border = _INPUT_BORDER
+        cell.alignment = Alignment(horizontal="left")
+        row += 1
+    row += 1
+    ws.cell(row, 1, vp.LINES_HEADING).font = heading
     first = row + 1
+    merged_width = sum(_README_WIDTHS)
     for offset, line in enumerate(vp.README_LINES):
         cell = ws.cell(first + offset, 1, line)
         ws.merge_cells(
             start_row=first + offset, start_column=1, end_row=first + offset, end_column=6
         )
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[first + offset].height = 36
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 40
-    for letter in "CDEF":
-        ws.column_dimensions[letter].width = 16
+        ws.row_dimensions[first + offset].height = _row_height([(line, merged_width)])
+    for j, width in enumerate(_README_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    _set_print(ws, landscape=False)
     ws.protection.sheet = True
 
 
+_README_WIDTHS = (14, 40, 16, 16, 16, 16)
+_INPUT_BORDER = Border(*(Side(style="thin", color="808080"),) * 4)
+_LINE_HEIGHT = 15.0  # points per line of 11-pt text, CJK fonts included
+_PADDING = 3.0
+_CJK_WIDTH = 2.2
+
+
+def _text_width(text: str) -> float:
+    """Return the width of text in Excel column units.
+
+    A column unit is the width of a digit; a CJK character is a little over two in the fonts
+    Excel, WPS and LibreOffice fall back to (等线, 宋体, Noto Sans CJK), so it counts 2.2:
+    an estimate a line too tall wastes a little space, one too short hides text.
+    """
+    return sum(_CJK_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+
+
+def _row_height(cells: Iterable[tuple[object, float]]) -> float:
+    """Return a row height (points) showing every wrapped text in full.
+
+    Excel, WPS and LibreOffice keep a stored row height on open and do not fit it to wrapped
+    text, so it is estimated here: lines per cell from the text's width over the column's
+    (one unit kept for the cell margin), the tallest cell wins.
+
+    Parameters
+    ----------
+    cells
+        ``(value, column width)`` pairs; non-text values count one line.
+    """
+    lines = 1
+    for value, width in cells:
+        if not isinstance(value, str) or not value:
+            continue
+        usable = max(width - 1, 1)
+        count = sum(max(1, math.ceil(_text_width(part) / usable)) for part in value.split("\n"))
+        lines = max(lines, count)
+    return lines * _LINE_HEIGHT + _PADDING
+
+
+def _set_print(ws: Any, *, landscape: bool, title_rows: str | None = None) -> None:
+    """A4, fit to the page's width (as many pages down as needed), header rows repeated."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
 def _build_workbook(
-    plan: PlanLike, unit: str, quarter: Quarter, submit: Mapping[str, str | None]
+    plan: PlanLike,
+    unit: str,
+    quarter: Quarter,
+    submit: Mapping[str, str | None],
+    progress: pd.DataFrame | None = None,
 ) -> Workbook:
-    rows = template_rows(plan, unit, quarter)
+    rows = template_rows(plan, unit, quarter, progress=progress)
     actual_keys = actual_columns(rows)
     names = [n for n in vp.COLUMN_HEADERS if n != "note"]
-    headers = [vp.COLUMN_HEADERS[n] for n in names]
+    names.insert(names.index("targets_text") + 1, "row_hint")
+    headers = [vp.COLUMN_HEADERS.get(n, vp.ROW_HINT_HEADER) for n in names]
     headers += [vp.actual_header(no, u) for no, u in actual_keys] + [vp.COLUMN_HEADERS["note"]]
     col = {name: i + 1 for i, name in enumerate(names)}
     first_actual = len(names) + 1
@@ -346,33 +504,52 @@ def _build_workbook(
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     ws.freeze_panes = "B2"
-    ws.row_dimensions[1].height = 32
 
     open_cell = Protection(locked=False)
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, row in enumerate(rows.itertuples(index=False), start=2):
+        fill = _GROUP_FILLS.get(row.group, _LOCKED_FILL)
+        report = row.report if row.group == "done" else None
+        hint = vp.ROW_HINTS[row.group].format(quarter=report["quarter"] if report else "")
         for name in ("milestone_id", "task_id", "task_title", "milestone_text", "targets_text"):
             cell = ws.cell(i, col[name], strip_illegal_chars(getattr(row, name)))
-            cell.fill = _LOCKED_FILL
+            cell.fill = fill
             cell.alignment = wrap
+        cell = ws.cell(i, col["row_hint"], hint)
+        cell.fill = fill
+        cell.alignment = wrap
+        if row.group in ("due", "done"):
+            cell.font = Font(bold=True)
         due = ws.cell(i, col["due_date"], None if pd.isna(row.due_date) else row.due_date.date())
         due.number_format = _DATE_FORMAT
-        due.fill = _LOCKED_FILL
+        due.fill = fill
         for name in vp.INPUT_COLUMNS:
             j = note_col if name == "note" else col[name]
             cell = ws.cell(i, j)
-            cell.protection = open_cell
             cell.alignment = wrap
+            if report is None:
+                cell.protection = open_cell
+            else:  # reported done: prefilled as the store holds it, read back as a report
+                cell.fill = fill
         ws.cell(i, col["completed_date"]).number_format = _DATE_FORMAT
+        if report is not None:
+            ws.cell(i, col["status"], vp.STATUS_LABELS["done"])
+            ws.cell(i, col["completed_date"], report["completed_date"])
+            if report["note"]:
+                ws.cell(i, note_col, strip_illegal_chars(report["note"]))
         mine = {(int(t["target_no"]), unit_or_none(t["unit"])): t for t in row.targets}
         for k, key in enumerate(actual_keys):
             cell = ws.cell(i, first_actual + k)
             if key in mine:
-                cell.protection = open_cell
                 cell.number_format = "#,##0.####"
                 cell.comment = Comment(
                     strip_illegal_chars(_target_label(mine[key])), "taskanalytics"
                 )
+                if report is None:
+                    cell.protection = open_cell
+                else:
+                    cell.value = report["values"].get(key[0])
+                    cell.fill = fill
             else:
                 cell.fill = _NA_FILL
 
@@ -393,21 +570,26 @@ def _build_workbook(
         type="date",
         operator="between",
         formula1=f"DATE({year},1,1)",
-        formula2=f"DATE({year},12,31)",
+        # the range intake accepts: from the plan year's first day to the as-of date
+        formula2=f"DATE({quarter.end.year},{quarter.end.month},{quarter.end.day})",
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="完成日期",
-        error=f"请填写 {year} 年内的日期，如 {year}-03-31",
+        error=f"请填写 {year}-01-01 至 {quarter.end}（截至日期）之间的日期，如 {year}-03-31",
     )
     date_dv.add(f"{date_letter}2:{date_letter}{last}")
     ws.add_data_validation(status_dv)
     ws.add_data_validation(date_dv)
 
-    for name, j in col.items():
-        ws.column_dimensions[get_column_letter(j)].width = _WIDTHS[name]
-    for k in range(len(actual_keys)):
-        ws.column_dimensions[get_column_letter(first_actual + k)].width = _ACTUAL_WIDTH
-    ws.column_dimensions[get_column_letter(note_col)].width = _WIDTHS["note"]
+    widths = {j: _WIDTHS[name] for name, j in col.items()}
+    widths |= {first_actual + k: _ACTUAL_WIDTH for k in range(len(actual_keys))}
+    widths[note_col] = _WIDTHS["note"]
+    for j, width in widths.items():
+        ws.column_dimensions[get_column_letter(j)].width = width
+    for i in range(1, len(rows) + 2):
+        height = _row_height((ws.cell(i, j).value, w) for j, w in widths.items())
+        ws.row_dimensions[i].height = max(height, 32) if i == 1 else height
+    _set_print(ws, landscape=True, title_rows="1:1")
 
     # Protection guards against accidental edits of pre-filled cells; no password, on purpose:
     # a unit that needs to fix a layout problem should not be locked out of its own file.
@@ -417,7 +599,8 @@ def _build_workbook(
     _write_readme(wb, plan, unit, quarter, submit)
     for sheet in wb.worksheets:  # plan text is text: never a formula, also once edited
         neutralise_sheet(sheet)
-    wb.active = 0
+    ws.sheet_view.tabSelected = False
+    wb.active = 0  # 说明, the cover: the clerk sees what is asked before the table
     return wb
 
 
@@ -430,6 +613,7 @@ def write_template(
     overwrite: bool = False,
     deadline: str | None = None,
     recipient: str | None = None,
+    progress: pd.DataFrame | None = None,
 ) -> Path:
     """Write one unit's progress template for a quarter.
 
@@ -450,6 +634,10 @@ def write_template(
     deadline, recipient
         When and to whom the filled file is sent (the workspace's ``[templates]``), printed on
         the 说明 sheet as 报送时限 and 报送对象.
+    progress
+        The plan's reports (:func:`taskanalytics.load_progress_history` output): milestones
+        the unit has reported done are listed last, prefilled and locked (see
+        :func:`template_rows`). Default: nothing is done yet.
 
     Returns
     -------
@@ -468,7 +656,7 @@ def write_template(
     """
     return write_templates(
         plan, quarter, out_dir, units=[unit], overwrite=overwrite, deadline=deadline,
-        recipient=recipient,
+        recipient=recipient, progress=progress,
     )[0]  # fmt: skip
 
 
@@ -481,6 +669,7 @@ def write_templates(
     overwrite: bool = False,
     deadline: str | None = None,
     recipient: str | None = None,
+    progress: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write the progress templates of a quarter, one file per lead unit.
 
@@ -503,6 +692,9 @@ def write_templates(
     deadline, recipient
         When and to whom the filled files are sent, printed on each 说明 sheet (报送时限,
         报送对象); default not printed.
+    progress
+        The plan's reports (:func:`taskanalytics.load_progress_history` output), so each
+        unit's milestones reported done are prefilled and locked; default none.
 
     Returns
     -------
@@ -536,6 +728,6 @@ def write_templates(
         raise TaskAnalyticsError(f"files exist (pass overwrite=True): {', '.join(existing)}")
     submit = {"deadline": deadline, "recipient": recipient}
     return [
-        save_workbook(_build_workbook(plan, u, q, submit), p)
+        save_workbook(_build_workbook(plan, u, q, submit, progress), p)
         for u, p in zip(chosen, paths, strict=True)
     ]
