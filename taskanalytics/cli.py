@@ -489,8 +489,10 @@ def template(
     store_path: Path | None, plan_path: str | None,
 ) -> None:  # fmt: skip
     """Write the quarter's Excel reporting templates, one per lead unit (for each plan of the
-    workspace, or the one --plan names), with the workspace's deadline and recipient."""
+    workspace, or the one --plan names), with the workspace's deadline and recipient; milestones
+    a unit has already reported done are carried forward, prefilled and locked."""
     from taskanalytics.plan.identity import plan_identity
+    from taskanalytics.progress.store import load_progress_history
     from taskanalytics.progress.templates import write_templates
 
     ws = _workspace(store_path)
@@ -503,9 +505,11 @@ def template(
             target = ws.store.parent / "templates" / folder / quarter.label
         else:
             target = out_dir / folder if len(chosen_all) > 1 else out_dir
+        # rows the units already reported done are prefilled and locked
+        progress = load_progress_history(ws.store, plan=plan) if ws.store.exists() else None
         paths = write_templates(
             plan, quarter, target, units=units or None, overwrite=overwrite,
-            deadline=ws.deadline, recipient=ws.recipient,
+            deadline=ws.deadline, recipient=ws.recipient, progress=progress,
         )  # fmt: skip
         click.echo(f"wrote {len(paths)} template(s) of {folder} to {target}")
         for path in paths:
@@ -536,6 +540,9 @@ def ingest(
     try:
         result = ingest_files(files, plan=chosen.read(), store=ws.store, as_of=as_of)
     except ValidationError as err:
+        click.echo("报送文件未通过检查，未入库：", err=True)
+        for line in err.zh_lines(limit=50):
+            click.echo(f"  {line}", err=True)
         _write_problem_lists(err, fallback=ws.store.parent / "problems")
         raise
     for f in result.ingested:

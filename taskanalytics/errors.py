@@ -6,6 +6,7 @@ and notebooks can show them, and tests can assert on them, without parsing messa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,23 @@ class PlanParseError(TaskAnalyticsError):
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One bad cell of an input table (a progress report, for example)."""
+    """One bad cell of an input table (a progress report, for example).
+
+    ``str()`` is the English line for logs; :meth:`zh` the Chinese sentence a clerk reads.
+
+    Attributes
+    ----------
+    milestone_id
+        The 节点编号 of the row, when the row has one the plan knows (shown by :meth:`zh`).
+    expected_zh
+        What is wrong and what is accepted, in plain Chinese, as a clause; ``{found}`` in it
+        stands for what the clerk typed ("填写的“约一千”" or "未填写，"); a clause without it
+        (a sheet missing, a template of another year) does not show the value. None:
+        :meth:`zh` falls back to the Chinese part of ``expected``.
+    where_zh
+        Where the problem is, in Chinese, when not a cell of the data sheet
+        ("「说明」表「填报季度」", "文件“a.xls”").
+    """
 
     file: str
     sheet: str | None
@@ -54,6 +71,9 @@ class RowProblem:
     column: str
     value: object
     expected: str
+    milestone_id: str | None = None
+    expected_zh: str | None = None
+    where_zh: str | None = None
 
     def __str__(self) -> str:
         sheet = f", sheet {self.sheet}" if self.sheet else ""
@@ -61,6 +81,68 @@ class RowProblem:
             f"{self.file}{sheet}, row {self.row}, column {self.column}: "
             f"found {self.value!r}, expected {self.expected}"
         )
+
+    def zh(self) -> str:
+        """Return the problem as one Chinese sentence, in Excel's terms.
+
+        Examples
+        --------
+        >>> RowProblem("a.xlsx", "进度填报", 6, "状态", "完工", "a status",
+        ...            milestone_id="T110.01", expected_zh="{found}不是可选的状态").zh()
+        '第 6 行（节点 T110.01）「状态」列：填写的“完工”不是可选的状态。'
+        """
+        if self.where_zh:
+            where = self.where_zh
+        elif self.row > 0:
+            node = f"（节点 {self.milestone_id}）" if self.milestone_id else ""
+            column = "" if self.column == "<file>" else f"「{self.column}」列"
+            where = f"第 {self.row} 行{node}{column}"
+        elif self.column == "<file>":
+            where = f"文件“{Path(self.file).name}”"
+        else:
+            where = f"「{self.sheet}」表「{self.column}」" if self.sheet else f"「{self.column}」"
+        found = _found_zh(self.value)
+        if self.expected_zh is not None:
+            clause = self.expected_zh
+        elif self.column == "<file>":
+            # what a refused file "is" (a damaged workbook, 3 MB) is English, for the log
+            chinese = _chinese_part(self.expected)
+            clause = "文件无法接收" + (f"（{self.expected}）" if "要求" in chinese else chinese)
+        else:
+            clause = "{found}" + _chinese_part(self.expected)
+        text = clause.replace("{found}", found).replace("，，", "，")
+        text = re.sub(r" (?=[，；。、])", "", text)  # "填写的 5 ，" -> "填写的 5，"
+        return f"{where}：{text.rstrip('。')}。"
+
+
+def _found_zh(value: object) -> str:
+    """What a clerk typed, as a sentence shows it: dates as YYYY-MM-DD, numbers as typed, text
+    in quotes, a blank as 未填写 (never a Python repr)."""
+    import datetime as dt
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "未填写，"
+    if isinstance(value, str) and not value.strip():
+        return "未填写，"
+    if isinstance(value, dt.datetime):
+        has_time = (value.hour, value.minute, value.second) != (0, 0, 0)
+        return f"填写的 {value:%Y-%m-%d %H:%M} " if has_time else f"填写的 {value:%Y-%m-%d} "
+    if isinstance(value, dt.date):
+        return f"填写的 {value.isoformat()} "
+    if isinstance(value, bool):
+        return f"填写的“{'TRUE' if value else 'FALSE'}”"
+    if isinstance(value, int):
+        return f"填写的 {value} "
+    if isinstance(value, float):
+        return f"填写的 {int(value)} " if value.is_integer() else f"填写的 {value!r} "
+    return f"填写的“{value}”"
+
+
+def _chinese_part(expected: str) -> str:
+    """The Chinese words of a bilingual ``expected`` ("a number（请填写数字）" -> "请填写数字")."""
+    parts = re.findall(r"（([^（）]*[\u4e00-\u9fff][^（）]*)）", expected)
+    return "，" + "；".join(parts) if parts else f"，要求：{expected}"
 
 
 class CellValueError(TaskAnalyticsError, ValueError):
@@ -70,9 +152,12 @@ class CellValueError(TaskAnalyticsError, ValueError):
     turns each into a :class:`RowProblem` with the file, sheet, row and column.
     """
 
-    def __init__(self, expected: str) -> None:
+    def __init__(self, expected: str, *, zh: str | None = None) -> None:
         super().__init__(expected)
         self.expected = expected
+        #: The Chinese clause for the clerk (:attr:`RowProblem.expected_zh`), when not the
+        #: vocabulary's translation of ``expected``.
+        self.zh = zh
 
 
 class ValidationError(TaskAnalyticsError):
@@ -93,6 +178,27 @@ class ValidationError(TaskAnalyticsError):
         if len(self.problems) > self.MAX_LISTED:
             lines.append(f"  … and {len(self.problems) - self.MAX_LISTED} more")
         super().__init__(head + "\n" + "\n".join(lines))
+
+    def zh_lines(self, limit: int | None = None) -> list[str]:
+        """Return the problems as Chinese sentences, one per problem (see :meth:`RowProblem.zh`).
+
+        Parameters
+        ----------
+        limit
+            List at most this many, then "……另有 N 个问题"; None lists them all.
+
+        Examples
+        --------
+        >>> err = ValidationError([RowProblem("a.xlsx", "进度填报", 3, "状态", None, "a status",
+        ...                                   expected_zh="{found}须选择状态")])
+        >>> err.zh_lines()
+        ['第 3 行「状态」列：未填写，须选择状态。']
+        """
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [p.zh() for p in shown]
+        if len(self.problems) > len(shown):
+            lines.append(f"……另有 {len(self.problems) - len(shown)} 个问题")
+        return lines
 
 
 class StoreError(TaskAnalyticsError):

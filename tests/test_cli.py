@@ -259,3 +259,12 @@ def test_a_refused_ingest_leaves_the_clerk_a_problem_list_beside_the_file(tmp_pa
     rows = list(load_workbook(listed).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("文件", "工作表", "行", "列")
     assert {r[2] for r in rows[1:]} == {2, 3} and any("差不多" in str(r) for r in rows)
+
+
+def test_a_refused_ingest_speaks_chinese_to_the_office(tmp_path):
+    bad = tmp_path / "财政局_2023Q1.csv"
+    bad.write_text("节点编号,状态\nT110.01,差不多\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(bad), "--store", str(tmp_path / "p.sqlite")])
+    assert result.exit_code == 1
+    assert "报送文件未通过检查，未入库" in result.output
+    assert "第 2 行（节点 T110.01）「状态」列：填写的“差不多”" in result.output

@@ -47,8 +47,9 @@ BUDGET_S = 20.0
 SEED = DEFAULT_PLAN_PATH.read_text(encoding="utf-8")
 UNIT = "财政局"
 MILESTONE = "T110.01"  # a milestone 财政局 leads
-DATA_SHEET_PART = "xl/worksheets/sheet1.xml"  # the template's 进度填报 sheet
-README_SHEET_PART = "xl/worksheets/sheet2.xml"
+# 说明 is the template's first sheet (the cover, issue 14), 进度填报 the second
+README_SHEET_PART = "xl/worksheets/sheet1.xml"
+DATA_SHEET_PART = "xl/worksheets/sheet2.xml"
 
 
 # --- building blocks -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -414,7 +415,9 @@ def test_formula_without_a_saved_result_is_a_problem_naming_the_cell(plan, templ
     (problem,) = _problems(path, plan)
     assert problem.expected == vp.EXPECTED["formula_uncomputed"]
     assert "公式未计算" in problem.expected
-    assert problem.column == "实际值1（万元）" and problem.value.startswith("=17000+500（I")
+    assert problem.column == "实际值1（万元）" and re.match(
+        r"=17000\+500（[A-Z]+\d+）", problem.value
+    )
     assert problem.row > 1
 
 
@@ -425,7 +428,7 @@ def test_formula_with_a_saved_result_reads_the_result(plan, template, tmp_path):
     path = _fill(template, tmp_path, {"T110.01": {"status": "推进中", "values": {1: 17500}}})
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
-    sheet = "xl/worksheets/sheet1.xml"
+    sheet = next(n for n, body in parts.items() if b"<v>17500</v>" in body)  # the data sheet
     parts[sheet] = parts[sheet].replace(b"<v>17500</v>", b"<f>17000+500</f><v>17500</v>", 1)
     with zipfile.ZipFile(path, "w") as zf:
         for name, body in parts.items():
@@ -501,7 +504,7 @@ def test_write_problems_xlsx_writes_every_problem_as_text(plan, tmp_path):
     assert target == tmp_path / "财政局_2023Q1.csv.问题清单.xlsx"
     assert write_problems_xlsx(info.value.problems, target) == target
     ws = load_workbook(target)[vp.PROBLEM_SHEET]
-    assert [c.value for c in ws[1]] == ["文件", "工作表", "行", "列", "填写内容", "要求"]
+    assert [c.value for c in ws[1]] == ["文件", "工作表", "行", "列", "填写内容", "要求", "说明"]
     assert ws.max_row == 1 + 61  # all of them, not the 50 of the message
     assert [c.value for c in ws[2]][:5] == ["财政局_2023Q1.csv", None, 2, "节点编号", "T999.00"]
     injected = ws.cell(ws.max_row, 5)
@@ -521,6 +524,7 @@ def test_write_problems_xlsx_whole_file_problem_and_control_chars(tmp_path):
     ws = load_workbook(target).active
     assert ws.cell(2, 3).value == vp.WHOLE_FILE and ws.cell(2, 5).value == "bad\ufffdbyte"
     assert ws.cell(3, 5).value == "inf"
+    assert ws.cell(2, 7).value == "文件“a.xlsx”：文件无法接收（a readable file）。"
     with pytest.raises(ExportError, match="problems workbook"):
         write_problems_xlsx(problems, tmp_path / "missing" / "p.xlsx")
 
@@ -561,3 +565,167 @@ def test_a_csv_of_another_year_is_refused(plan, tmp_path, name, quarter):
     problems = _problems(_write_csv(tmp_path / name, header, [row]), plan)
     assert [p.column for p in problems] == [vp.META_LABELS["quarter"]]
     assert "本计划为2023年度" in problems[0].expected
+
+
+# -- messages a clerk reads, in Chinese (issue 14) ----------------------------------------
+
+
+@pytest.fixture
+def template_q2(plan, tmp_path):
+    return write_template(plan, "财政局", "2023Q2", tmp_path / "blank_q2")
+
+
+def _zh(path, plan):
+    return [p.zh() for p in _problems(path, plan)]
+
+
+def _row_of(path, milestone_id):
+    return _row(load_workbook(path)[vp.DATA_SHEET], milestone_id)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        (dt.datetime(2023, 7, 2), "填写的 2023-07-02 "),  # a date cell: never datetime.datetime(…)
+        ("2023-07-02 00:00:00", "填写的“2023-07-02 00:00:00”"),  # a datetime typed as text
+    ],
+)
+def test_zh_date_after_the_as_of_date(plan, template_q2, tmp_path, typed, shown):
+    path = _fill(template_q2, tmp_path, {"T110.01": {**DONE, "completed_date": typed}})
+    n = _row_of(path, "T110.01")
+    assert _zh(path, plan) == [
+        f"第 {n} 行（节点 T110.01）「完成日期」列：{shown}晚于截至日期 2023-06-30；"
+        "完成日期须不早于 2023-01-01、不晚于截至日期 2023-06-30。"
+    ]
+
+
+def test_zh_date_before_the_plan_year(plan, template_q2, tmp_path):
+    path = _fill(template_q2, tmp_path, {"T110.01": {**DONE, "completed_date": "2022/12/31"}})
+    n = _row_of(path, "T110.01")
+    assert _zh(path, plan) == [
+        f"第 {n} 行（节点 T110.01）「完成日期」列：填写的“2022/12/31”早于 2023-01-01；"
+        "完成日期须不早于 2023-01-01、不晚于截至日期 2023-06-30。"
+    ]
+
+
+def test_zh_words_in_a_date_column_give_one_message(plan, template_q2, tmp_path):
+    path = _fill(
+        template_q2, tmp_path, {"T110.01": {"status": "推进中", "completed_date": "7月初"}}
+    )
+    n = _row_of(path, "T110.01")
+    assert _zh(path, plan) == [
+        f"第 {n} 行（节点 T110.01）「完成日期」列：填写的“7月初”不是日期，"
+        "请按 2023-03-31 的格式填写完成日期。"
+    ]
+
+
+def test_zh_blank_status_with_other_cells_filled(plan, template_q2, tmp_path):
+    path = _fill(template_q2, tmp_path, {})
+    _edit(path, {("T003.01", COL["note"]): "只写了说明"})
+    n = _row_of(path, "T003.01")
+    assert _zh(path, plan) == [
+        f"第 {n} 行（节点 T003.01）「状态」列：未填写，本行已填写其他内容，"
+        "须从下拉列表选择状态（已完成、推进中、未启动、滞后）。"
+    ]
+
+
+def test_zh_unknown_status_word(plan, template_q2, tmp_path):
+    path = _fill(template_q2, tmp_path, {"T110.01": {"status": "完工"}})
+    n = _row_of(path, "T110.01")
+    assert _zh(path, plan) == [
+        f"第 {n} 行（节点 T110.01）「状态」列：填写的“完工”不是可选的状态，"
+        "请从下拉列表选择：已完成、推进中、未启动、滞后。"
+    ]
+
+
+def test_zh_words_in_a_number_column(plan, template_q2, tmp_path):
+    path = _fill(template_q2, tmp_path, {"T110.01": {**DONE, "values": {1: "约一千"}}})
+    n = _row_of(path, "T110.01")
+    assert _zh(path, plan) == [
+        f"第 {n} 行（节点 T110.01）「实际值1（万元）」列：填写的“约一千”不是数字，"
+        "请填写阿拉伯数字，如 1234、1,234 或 1.2万，不要写“约一千”“一千多”等文字。"
+    ]
+
+
+def test_zh_milestone_of_another_unit(plan, template_q2, tmp_path):
+    path = _fill(template_q2, tmp_path, {"T110.01": DONE})
+    n = _row_of(path, "T110.01")
+    _edit(path, {("T110.01", COL["milestone_id"]): "T001.01"})  # led by 发改局
+    assert _zh(path, plan) == [
+        f"第 {n} 行（节点 T001.01）「节点编号」列：填写的“T001.01”不是本单位牵头任务的节点，"
+        "请只填报本单位牵头的节点。"
+    ]
+
+
+def test_zh_done_without_a_date_and_a_renamed_column(plan, template_q2, tmp_path):
+    path = _fill(template_q2, tmp_path, {"T110.01": {"status": "已完成"}})
+    n = _row_of(path, "T110.01")
+    assert _zh(path, plan) == [
+        f"第 {n} 行（节点 T110.01）「完成日期」列：未填写，状态为“已完成”的须填写完成日期，"
+        "如 2023-03-31。"
+    ]
+    _edit(path, {(1, COL["note"]): "备注列改名"})
+    assert _zh(path, plan) == [
+        "「进度填报」表「进展说明」列：缺少此列（可能被删除或改名）；请勿修改模板的表头。"
+    ]
+
+
+def test_zh_file_level_problems_name_the_sheet_or_the_file(plan, template_q2, tmp_path):
+    from openpyxl import Workbook
+
+    path = _fill(template_q2, tmp_path, {"T110.01": DONE})
+    wb = load_workbook(path)
+    ws = wb[vp.README_SHEET]
+    next(r for r in ws.iter_rows(max_col=2) if r[0].value == "填报季度")[1].value = "第一季度"
+    wb.save(path)
+    assert _zh(path, plan) == [
+        "「说明」表「填报季度」：填写的“第一季度”不是季度，应为如 2023Q1 的季度，请勿修改。"
+    ]
+    (tmp_path / "财政局.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    assert _zh(tmp_path / "财政局.xls", plan) == [
+        "文件“财政局.xls”：这是 .xls 格式的文件，无法读取；请用 Excel 或 WPS 另存为 .xlsx 后再报送。"
+    ]
+    wb = Workbook()
+    wb.active.title = "进度"  # a renamed sheet
+    wb.create_sheet(vp.README_SHEET)
+    wb.save(tmp_path / "x.xlsx")
+    assert _zh(tmp_path / "x.xlsx", plan) == [
+        "文件“x.xlsx”：缺少「进度填报」表（现有工作表：进度、说明）；"
+        "请勿删除或重命名模板中的工作表，请使用下发的模板重新填写。"
+    ]
+
+
+def test_zh_lines_of_a_validation_error(plan, template_q2, tmp_path):
+    path = _fill(
+        template_q2, tmp_path, {"T110.01": {"status": "完工"}, "T003.01": {"status": "大概"}}
+    )
+    with pytest.raises(ValidationError) as info:
+        read_progress_file(path, plan=plan)
+    lines = info.value.zh_lines()
+    assert len(lines) == 2 and all("不是可选的状态" in line for line in lines)
+    assert info.value.zh_lines(limit=1)[1] == "……另有 1 个问题"
+    assert "found '完工', expected one of" in str(info.value)  # the English log is unchanged
+
+
+def test_every_expected_message_has_its_chinese(plan):
+    from taskanalytics.errors import RowProblem
+
+    assert set(vp.EXPECTED) <= set(vp.EXPECTED_ZH)
+    for key, clause in vp.EXPECTED_ZH.items():
+        problem = RowProblem("a.xlsx", vp.DATA_SHEET, 3, "状态", None, "x", expected_zh=clause)
+        text = re.sub(r"\{\w+\}|\.xlsx|Excel", "", problem.zh())
+        assert not re.search(r"[A-Za-z]{4,}", text), key  # no English for the clerk
+
+
+def test_zh_a_workbook_that_is_not_the_template(plan, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = vp.DATA_SHEET
+    wb.active.append([COL["milestone_id"], COL["status"]])
+    wb.create_sheet(vp.README_SHEET)
+    wb.save(tmp_path / "x.xlsx")
+    assert _zh(tmp_path / "x.xlsx", plan)[0] == (
+        "「说明」表「模板标识」：此文件不是督查室下发的填报模板（模板标识缺失或被改动）；"
+        "请使用下发的填报模板填写，勿另建表格。"
+    )

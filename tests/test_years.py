@@ -234,6 +234,9 @@ def test_a_2023_template_is_refused_for_the_2024_plan(
     assert problem.column == vp.META_LABELS["plan_year"] == "计划年度"
     assert str(problem.value) == "2023"
     assert "此表是2023年度的填报表，本计划为2024年度" in problem.expected
+    assert problem.zh() == (
+        "「说明」表「计划年度」：此表是2023年度的填报表，本计划为2024年度；请使用2024年度的填报模板。"
+    )
     assert _snapshot(db) == before
     pd.testing.assert_frame_equal(list_plans(db), plans_before)  # nothing registered either
 

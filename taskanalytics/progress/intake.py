@@ -25,7 +25,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +179,10 @@ def parse_number(value: object, *, unit: str | None = None) -> float:
         raise CellValueError(vp.EXPECTED["number"])
     if factor != 1.0 and norm_unit[:1] in _MULTIPLIERS:
         # 1.2万 in a 万元 column: 1.2 万元 or 12000 万元? Ask instead of guessing.
-        raise CellValueError(f"a number in {unit} without 千/万/亿（请按{unit}填写数字，不加单位）")
+        raise CellValueError(
+            f"a number in {unit} without 千/万/亿（请按{unit}填写数字，不加单位）",
+            zh=vp.EXPECTED_ZH["number_bare_multiplier"].format(unit=unit, found="{found}"),
+        )
     # Scaled in the decimal text, rounded once: 1.15亿 is float("1.15e8") == 115000000.0, where
     # float("1.15") * 1e8 is 114999999.99999999.
     number = float(f"{text}e{round(math.log10(factor))}")
@@ -258,24 +261,61 @@ class _Checker:
         self.problems: list[RowProblem] = []
         self.warnings: list[RowProblem] = []
 
-    def add(self, row: int, column: str, value: object, expected: str) -> None:
-        value = _shown(value)
-        self.problems.append(RowProblem(self.file, self.sheet, row, column, value, expected))
+    def _problem(
+        self, row: int, column: str, value: object, expected: str, zh: str | None
+    ) -> RowProblem:
+        where = None
+        if row == 0 and column in _META_COLUMNS:  # the 说明 sheet's block, not the data sheet
+            where = f"「{vp.README_SHEET}」表「{column}」"
+        elif row == 0 and column != "<file>":  # a data-sheet column missing
+            where = f"「{vp.DATA_SHEET}」表「{column}」列"
+        zh = zh if zh is not None else _ZH_OF.get(expected)
+        return RowProblem(
+            self.file, self.sheet, row, column, value, expected, expected_zh=zh, where_zh=where
+        )
 
-    def warn(self, row: int, column: str, value: object, expected: str) -> None:
-        self.warnings.append(RowProblem(self.file, self.sheet, row, column, value, expected))
+    def add(
+        self, row: int, column: str, value: object, expected: str, *, zh: str | None = None
+    ) -> None:
+        self.problems.append(self._problem(row, column, _shown(value), expected, zh))
+
+    def warn(
+        self, row: int, column: str, value: object, expected: str, *, zh: str | None = None
+    ) -> None:
+        self.warnings.append(self._problem(row, column, value, expected, zh))
 
     def refused(self, err: InputRefused) -> ValidationError:
         """The whole file refused before validation: one problem at row 0 (or the line)."""
-        self.add(err.line or 0, "<file>", err.found, err.expected)
+        zh = getattr(err, "zh", None)
+        if zh is None and "97-2003" in err.found:  # an .xls (or .et) renamed .xlsx
+            zh = vp.EXPECTED_ZH["readable_old"].format(suffix=".xls")
+        elif zh is None and "请" not in err.expected:  # no advice of its own: say what to send
+            zh = vp.EXPECTED_ZH["readable"]
+        self.add(err.line or 0, "<file>", err.found, err.expected, zh=zh)
         return ValidationError(self.problems, f"{self.file}: cannot read")
 
     def cell(self, row: int, column: str, value: object, parse: Any, **kw: Any) -> Any:
         try:
             return parse(value, **kw)
         except CellValueError as err:
-            self.add(row, column, value, err.expected)
+            self.add(row, column, value, err.expected, zh=getattr(err, "zh", None))
             return None
+
+    def mark(self) -> tuple[int, int]:
+        """Where the problems and warnings end now (see :meth:`name_milestone`)."""
+        return len(self.problems), len(self.warnings)
+
+    def name_milestone(self, start: tuple[int, int], milestone_id: str | None) -> None:
+        """Put the row's 节点编号 on the problems and warnings added since ``start``."""
+        if milestone_id:
+            for found, first in zip((self.problems, self.warnings), start, strict=True):
+                for i in range(first, len(found)):
+                    found[i] = replace(found[i], milestone_id=milestone_id)
+
+
+#: English ``expected`` -> Chinese clause, for the messages passed as they are in the vocabulary.
+_ZH_OF = {vp.EXPECTED[k]: vp.EXPECTED_ZH[k] for k in vp.EXPECTED if k in vp.EXPECTED_ZH}
+_META_COLUMNS = frozenset(vp.META_LABELS.values())
 
 
 def _shown(value: object) -> object:
@@ -341,22 +381,26 @@ def _resolve_meta(raw: RawFile, check: _Checker, plan: PlanLike, as_of: dt.date 
     year = plan_identity(plan).year
     if parsed is not None and parsed.year != year:
         expected = vp.EXPECTED["quarter_year"].format(year=year, found=parsed.zh)
-        check.add(0, vp.META_LABELS["quarter"], found, expected)
+        zh = vp.EXPECTED_ZH["quarter_year"].format(year=year, found=parsed.zh)
+        check.add(0, vp.META_LABELS["quarter"], found, expected, zh=zh)
     if as_of is None and not _is_blank(meta.get("as_of_date")):
         as_of = check.cell(0, vp.META_LABELS["as_of_date"], meta["as_of_date"], parse_date)
         if as_of is not None and parsed is not None and not parsed.start <= as_of <= parsed.end:
             # the file's own 截至日期 must fall in its own 填报季度 (an --as-of given is the
             # caller's choice and is not checked against it)
             expected = vp.EXPECTED["as_of_quarter"].format(quarter=parsed.zh)
-            check.add(0, vp.META_LABELS["as_of_date"], as_of.isoformat(), expected)
+            zh = vp.EXPECTED_ZH["as_of_quarter"].format(quarter=parsed.zh, found=as_of)
+            check.add(0, vp.META_LABELS["as_of_date"], as_of.isoformat(), expected, zh=zh)
     if as_of is None and parsed is not None:
         as_of = parsed.end
     if as_of is None and not any(p.row == 0 for p in check.problems):
-        check.add(0, vp.META_LABELS["as_of_date"], None, "an as-of date or a quarter（截至日期）")
+        check.add(0, vp.META_LABELS["as_of_date"], None, "an as-of date or a quarter（截至日期）",
+                  zh=vp.EXPECTED_ZH["as_of_missing"])  # fmt: skip
     elif as_of is not None and as_of.year != year and (parsed is None or parsed.year == year):
         # (a quarter of another year is already the problem; its end is not a second one)
         expected = vp.EXPECTED["as_of_year"].format(year=year, found=as_of.isoformat())
-        check.add(0, vp.META_LABELS["as_of_date"], as_of.isoformat(), expected)
+        zh = vp.EXPECTED_ZH["as_of_year"].format(year=year, found=as_of.isoformat())
+        check.add(0, vp.META_LABELS["as_of_date"], as_of.isoformat(), expected, zh=zh)
     synthetic = str(meta.get("is_synthetic") or "").strip() == vp.YES
     return unit, quarter, as_of, synthetic
 
@@ -378,19 +422,23 @@ def _plan_for(
     name, year, made = meta.get("plan_name"), meta.get("plan_year"), meta.get("plan_version")
     made = None if _is_blank(made) else str(made).strip()
     if not _is_blank(year) and str(year).strip() != str(identity.year):
-        expected = vp.EXPECTED["plan_year"].format(year=identity.year, found=str(year).strip())
-        check.add(0, labels["plan_year"], year, expected)
+        found = str(year).strip()
+        expected = vp.EXPECTED["plan_year"].format(year=identity.year, found=found)
+        zh = vp.EXPECTED_ZH["plan_year"].format(year=identity.year, found=found)
+        check.add(0, labels["plan_year"], year, expected, zh=zh)
     elif made == identity.sha256:  # the very source the plan was read from, whatever its name
         return plan
     elif not _is_blank(name) and str(name).strip() != identity.name:
         found = str(name).strip()
         check.add(0, labels["plan_name"], name, vp.EXPECTED["plan_other"].format(
+            plan=identity.name, found=found), zh=vp.EXPECTED_ZH["plan_other"].format(
             plan=identity.name, found=found))  # fmt: skip
     elif made is not None:
         other = versions(made) if versions is not None else None
         if other is None:
             check.add(0, labels["plan_version"], made[:12], vp.EXPECTED["plan_version"].format(
-                plan=identity.name, found=made[:12]))  # fmt: skip
+                plan=identity.name, found=made[:12]), zh=vp.EXPECTED_ZH["plan_version"].format(
+                found=made[:12]))  # fmt: skip
         else:
             return other
     return plan
@@ -412,7 +460,8 @@ def _columns(
         required += ["completed_date", "note"]
     for name in required:
         if name not in named:
-            check.add(0, vp.COLUMN_HEADERS[name], None, vp.EXPECTED["columns"])
+            check.add(0, vp.COLUMN_HEADERS[name], None, vp.EXPECTED["columns"],
+                      zh=vp.EXPECTED_ZH["columns"])  # fmt: skip
     return named, actual
 
 
@@ -423,6 +472,7 @@ def _check_row(
     check: _Checker,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
     named, actual = ctx["named"], ctx["actual"]
+    start = check.mark()
 
     def get(j: int | None) -> Any:
         value = cells[j] if j is not None and j < len(cells) else None
@@ -459,16 +509,20 @@ def _check_row(
         completed = check.cell(row, col["completed_date"], date_raw, parse_date)
     if status == "done" and date_raw is None:
         check.add(row, col["completed_date"], None, vp.EXPECTED["completed_date_required"])
-    elif status not in (None, "done") and date_raw is not None:
+    elif completed is None:
+        pass  # no date, or one not read: its problem is already there (one message a cell)
+    elif status not in (None, "done"):
         check.add(row, col["completed_date"], date_raw, vp.EXPECTED["completed_date_forbidden"])
-    elif completed is not None and ctx["as_of"] is not None:
-        first = dt.date(int(ctx["year"]), 1, 1)
-        if not first <= completed <= ctx["as_of"]:
+    elif ctx["as_of"] is not None:
+        first, as_of = dt.date(int(ctx["year"]), 1, 1), ctx["as_of"]
+        if not first <= completed <= as_of:
+            key = "date_after" if completed > as_of else "date_before"
             check.add(
                 row,
                 col["completed_date"],
                 date_raw,
-                f"a date from {first} to the as-of date {ctx['as_of']}（不早于{first}，不晚于截至日期）",
+                f"a date from {first} to the as-of date {as_of}（不早于{first}，不晚于截至日期）",
+                zh=vp.EXPECTED_ZH[key].format(first=first, as_of=as_of, found="{found}"),
             )
     note = None if note_raw is None else str(note_raw).strip()
     if note is not None and len(note) > vp.NOTE_MAX_CHARS:
@@ -487,7 +541,8 @@ def _check_row(
             continue
         plan_unit = ctx["targets"][(mid, target_no)]
         if header_unit is not None and header_unit != plan_unit:
-            check.add(row, header, raw_value, f"{vp.EXPECTED['target_unit']}: {plan_unit}")
+            zh = vp.EXPECTED_ZH["target_unit"].format(unit=plan_unit or "无单位", found="{found}")
+            check.add(row, header, raw_value, f"{vp.EXPECTED['target_unit']}: {plan_unit}", zh=zh)
             continue
         number = check.cell(row, header, raw_value, parse_number, unit=plan_unit)
         number = _sane(row, header, raw_value, number, ctx["target_info"][(mid, target_no)], check)
@@ -495,6 +550,7 @@ def _check_row(
             values.append(
                 {"milestone_id": mid, "target_no": target_no, "value": number, "unit": plan_unit}
             )
+    check.name_milestone(start, mid if mid in ctx["task_of"] else None)
     report = {
         "milestone_id": mid,
         "task_id": ctx["task_of"].get(mid),
@@ -527,7 +583,8 @@ def _sane(
     elif value > 0 and number > vp.FAR_BEYOND_TARGET * value:
         shown = f"{value:g}{unit or ''}"
         check.warn(row, header, raw, vp.EXPECTED["warn_far_beyond"].format(
-            target=shown, factor=vp.FAR_BEYOND_TARGET))  # fmt: skip
+            target=shown, factor=vp.FAR_BEYOND_TARGET), zh=vp.EXPECTED_ZH["warn_far_beyond"].format(
+            target=shown, factor=vp.FAR_BEYOND_TARGET, found="{found}"))  # fmt: skip
     return number
 
 
@@ -577,7 +634,9 @@ def read_progress_file(
     suffix = path.suffix.lower()
     check = _Checker(path, vp.DATA_SHEET if suffix == ".xlsx" else None)
     if suffix not in (".xlsx", ".csv"):
-        check.add(0, "<file>", path.suffix, vp.EXPECTED["readable"])
+        old = suffix in (".xls", ".et", ".xlsm", ".xlsb", ".ods", ".ett", ".xlt")
+        zh = vp.EXPECTED_ZH["readable_old"].format(suffix=suffix) if old else None
+        check.add(0, "<file>", path.suffix, vp.EXPECTED["readable"], zh=zh)
         raise ValidationError(check.problems, f"{path}: not a progress report")
     limits = limits or current_limits()
     try:

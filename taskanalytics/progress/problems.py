@@ -2,7 +2,8 @@
 
 A :class:`~taskanalytics.errors.ValidationError` lists the first 50 problems in its message;
 ``problems`` keeps all of them. :func:`write_problems_xlsx` writes them all, one row each, under
-Chinese headers (文件, 工作表, 行, 列, 填写内容, 要求), atomically: to a temporary file in the
+Chinese headers (文件, 工作表, 行, 列, 填写内容, 要求, and 说明: the problem as one Chinese
+sentence, :meth:`~taskanalytics.errors.RowProblem.zh`), atomically: to a temporary file in the
 same folder, then renamed over the target, so a reader never sees half a workbook and an old
 list is replaced whole.
 
@@ -84,13 +85,16 @@ def write_problems_xlsx(problems: Iterable[RowProblem], path: str | Path) -> Pat
         cell.font = Font(bold=True)
     for p in problems:
         row = p.row if p.row > 0 else vp.WHOLE_FILE
-        values = [Path(p.file).name, p.sheet or "", row, p.column, _text(p.value), p.expected]
+        values = [
+            Path(p.file).name, p.sheet or "", row, p.column, _text(p.value), p.expected, p.zh(),
+        ]  # fmt: skip
         ws.append([strip_illegal_chars(v) for v in values])
     neutralise_sheet(ws)  # a clerk's "=cmd|…" stays text
-    for letter, width in zip("ABCDEF", (28, 10, 10, 22, 30, 60), strict=True):
+    for letter, width in zip("ABCDEFG", (28, 10, 10, 22, 30, 60, 70), strict=True):
         ws.column_dimensions[letter].width = width
-    for row in ws.iter_rows(min_row=2, min_col=6, max_col=6):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    for row in ws.iter_rows(min_row=2, min_col=6, max_col=7):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     _save_atomically(wb, path)
     return path

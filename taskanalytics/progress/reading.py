@@ -115,12 +115,16 @@ def _workbook_cells(path: Path, data: bytes) -> tuple[dict[str, Any], list[list[
         missing = [s for s in (vp.README_SHEET, vp.DATA_SHEET) if s not in wb.sheetnames]
         if missing:
             found = "、".join(wb.sheetnames) or "no sheets"
-            raise InputRefused(
+            err = InputRefused(
                 path,
                 f"{vp.EXPECTED['template']}: sheets {vp.README_SHEET} and {vp.DATA_SHEET}"
                 "（请勿删除或重命名模板中的工作表）",
                 f"no sheet {'、'.join(missing)} (sheets: {found})",
             )
+            err.zh = vp.EXPECTED_ZH["sheets"].format(  # type: ignore[attr-defined]
+                missing="」「".join(missing), found="、".join(wb.sheetnames) or "无"
+            )
+            raise err
         labels = {label: key for key, label in vp.META_LABELS.items()}
         meta: dict[str, Any] = {}
         readme = wb[vp.README_SHEET]

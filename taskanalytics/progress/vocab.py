@@ -69,6 +69,7 @@ HEADER_ALIASES: Final[dict[str, str]] = {
     "完成时间": "completed_date",
     "备注": "note",
     "进展情况": "note",
+    "填报提示": "row_hint",  # ROW_HINT_HEADER below: locked, read back by no one
 }
 
 #: Actual-value columns: ``实际值1（万元）``; the unit part is optional when reading.
@@ -141,9 +142,32 @@ README_PLAN_WORDS: Final[dict[str, str]] = {
 #: Rows written under the metadata block when the workspace gives them (intake ignores them).
 SUBMIT_LABELS: Final[dict[str, str]] = {"deadline": "报送时限", "recipient": "报送对象"}
 
+#: Cells on the 说明 sheet the clerk fills (who filled and checked the report; intake ignores
+#: them).
+SIGNER_LABELS: Final[dict[str, str]] = {
+    "filled_by": "填报人",
+    "phone": "联系电话",
+    "reviewed_by": "审核人",
+}
+
+#: Heading of the 说明 sheet's cover block and of its instructions.
+COVER_HEADING: Final = "【报送信息】"
+SIGNER_HEADING: Final = "【填报人信息】（请在白底单元格填写）"
+LINES_HEADING: Final = "【填报说明】"
+
+#: The locked column telling the clerk why a row is in the template, and its values by group
+#: (rows are ordered by group: due this quarter, open from earlier quarters, recurring, done).
+ROW_HINT_HEADER: Final = "填报提示"
+ROW_HINTS: Final[dict[str, str]] = {
+    "due": "本季度到期",
+    "open": "往期未完成",
+    "recurring": "常态化工作",
+    "done": "已报完成（{quarter}）",
+}
+
 #: The instructions on the 说明 sheet, one paragraph a row.
 README_LINES: Final[tuple[str, ...]] = (
-    "一、本表由牵头单位填报，仅包含本单位牵头任务的时间节点；灰色列为预填内容，已锁定，请勿修改。",
+    "一、本表由牵头单位填报，仅包含本单位牵头任务的时间节点；有底色的单元格为预填内容，已锁定，请勿修改。",
     "二、“状态”请从下拉列表选择：已完成、推进中、未启动、滞后。不填报的节点请将整行留空。",
     "三、状态为“已完成”的，须填写“完成日期”（格式：2023-03-31），且不得晚于截至日期；"
     "其他状态不填完成日期。",
@@ -153,6 +177,9 @@ README_LINES: Final[tuple[str, ...]] = (
     "六、“进展说明”简要填写进展、问题及下步措施，不超过 500 字。",
     "七、请勿修改文件中的“填报单位”“填报季度”等信息，也请勿增删行列；"
     "文件名可以更改，但每个单位每季度只报送一个文件。",
+    "八、表中各行的顺序：先列本季度到期的节点（浅黄色底），再列往期到期、尚未报完成的节点，"
+    "然后是常态化工作，最后是已报完成的节点（浅绿色底，沿用已报送的内容并锁定，无需再填；"
+    "如需更正，请联系报送对象）。“填报提示”列注明每行属于哪一类。",
 )
 
 #: Messages shown to units when a cell is rejected (bilingual: units read them, so do we).
@@ -205,6 +232,50 @@ EXPECTED: Final[dict[str, str]] = {
     ),
 }
 
+#: The same messages in plain Chinese, for the clerk (:meth:`taskanalytics.errors.RowProblem.zh`):
+#: a clause where ``{found}`` is what was typed ("填写的“约一千”" or "未填写，"). Keys as in
+#: :data:`EXPECTED`; ``{year}``, ``{plan}``… are filled where the English is.
+EXPECTED_ZH: Final[dict[str, str]] = {
+    "status": "{found}不是可选的状态，请从下拉列表选择：已完成、推进中、未启动、滞后",
+    "status_required": "{found}本行已填写其他内容，须从下拉列表选择状态（已完成、推进中、未启动、滞后）",
+    "date": "{found}不是日期，请按 2023-03-31 的格式填写完成日期",
+    "completed_date_required": "{found}状态为“已完成”的须填写完成日期，如 2023-03-31",
+    "completed_date_forbidden": "{found}但状态不是“已完成”；只有已完成的节点填写完成日期，请删除日期或修改状态",
+    "date_after": "{found}晚于截至日期 {as_of}；完成日期须不早于 {first}、不晚于截至日期 {as_of}",
+    "date_before": "{found}早于 {first}；完成日期须不早于 {first}、不晚于截至日期 {as_of}",
+    "number": "{found}不是数字，请填写阿拉伯数字，如 1234、1,234 或 1.2万，不要写“约一千”“一千多”等文字",
+    "number_bare_multiplier": "{found}含有“千/万/亿”，本列单位已是{unit}，请直接按{unit}填写数字",
+    "note_length": "{found}超过 500 字，请精简",
+    "milestone_known": "{found}不是本计划中的节点编号，请勿修改预填的节点编号",
+    "milestone_owned": "{found}不是本单位牵头任务的节点，请只填报本单位牵头的节点",
+    "milestone_unique": "{found}与前面的行重复，每个节点只填一行",
+    "target_exists": "{found}，但该节点没有这项指标，请清空此单元格",
+    "target_unit": "{found}，但本列单位与该指标的单位（{unit}）不一致，请勿修改表头",
+    "unit_known": "{found}不是本计划中的牵头单位，请勿修改预填的填报单位",
+    "unit_single": "{found}含有多个单位，每个文件只报送一个单位",
+    "quarter": "{found}不是季度，应为如 2023Q1 的季度，请勿修改",
+    "template": "此文件不是督查室下发的填报模板（模板标识缺失或被改动）；请使用下发的填报模板填写，勿另建表格",
+    "readable": "无法读取，请报送督查室下发的 .xlsx 模板（或 UTF-8 编码的 .csv 文件）",
+    "readable_old": "这是 {suffix} 格式的文件，无法读取；请用 Excel 或 WPS 另存为 .xlsx 后再报送",
+    "sheets": "缺少「{missing}」表（现有工作表：{found}）；请勿删除或重命名模板中的工作表，"
+    "请使用下发的模板重新填写",
+    "columns": "缺少此列（可能被删除或改名）；请勿修改模板的表头",
+    "as_of_missing": "{found}须有截至日期或填报季度，请使用下发的填报模板",
+    "plan_other": "此表是“{found}”的填报表，不能报送到“{plan}”；请使用督查室下发的“{plan}”填报模板",
+    "plan_year": "此表是{found}年度的填报表，本计划为{year}年度；请使用{year}年度的填报模板",
+    "plan_version": "此表依据的计划版本 {found} 未在进度库中登记，无法确认节点编号；"
+    "请使用督查室最新下发的填报模板",
+    "quarter_year": "本计划为{year}年度，此表为{found}；请使用{year}年度的填报模板",
+    "as_of_year": "本计划为{year}年度，此表截至日期为{found}；请使用{year}年度的填报模板",
+    "as_of_quarter": "截至日期 {found} 不在填报季度{quarter}之内；请勿修改预填的截至日期",
+    "formula_uncomputed": "{found}是公式，但未保存计算结果；请在 Excel 或 WPS 中打开并保存后再报送，"
+    "或直接填写数值",
+    "note_control": "{found}含有不可见的控制字符，请删除",
+    "number_range": "{found}数值过大，请核实单位和位数",
+    "warn_negative": "{found}是负数；数量、金额不应为负数，请核实",
+    "warn_far_beyond": "{found}超过目标值 {target} 的 {factor} 倍，请核实单位或位数是否有误",
+}
+
 #: Longest note accepted, in characters.
 NOTE_MAX_CHARS: Final = 500
 
@@ -245,6 +316,7 @@ PROBLEM_HEADERS: Final[dict[str, str]] = {
     "column": "列",
     "value": "填写内容",
     "expected": "要求",
+    "zh": "说明",
 }
 PROBLEM_SHEET: Final = "问题清单"
 #: What the 行 column says for a problem of the whole file (row 0).
