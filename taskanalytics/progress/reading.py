@@ -33,7 +33,7 @@ from typing import Any
 
 from taskanalytics.errors import InputRefused, TaskAnalyticsError
 from taskanalytics.limits import Limits, decode_text
-from taskanalytics.plan.readers.office import check_package
+from taskanalytics.plan.readers.office import check_package, quietly
 from taskanalytics.progress import vocab as vp
 from taskanalytics.quarters import Quarter
 
@@ -110,7 +110,7 @@ def _read_xlsx(path: Path, data: bytes, limits: Limits) -> RawFile:
 def _workbook_cells(path: Path, data: bytes) -> tuple[dict[str, Any], list[list[Any]]]:
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    wb = quietly(lambda: load_workbook(io.BytesIO(data), read_only=True, data_only=True))
     try:
         missing = [s for s in (vp.README_SHEET, vp.DATA_SHEET) if s not in wb.sheetnames]
         if missing:
@@ -155,7 +155,7 @@ def _uncomputed(data: bytes) -> dict[tuple[int, int], Uncomputed]:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    wb = quietly(lambda: load_workbook(io.BytesIO(data), read_only=True, data_only=False))
     try:
         sheet = wb[vp.DATA_SHEET]
         sheet.reset_dimensions()

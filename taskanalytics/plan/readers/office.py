@@ -28,18 +28,21 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from xml.parsers import expat
 
 from taskanalytics.errors import InputRefused
 from taskanalytics.limits import MB, Limits, describe_bytes
 
-__all__ = ["check_package"]
+T = TypeVar("T")
+
+__all__ = ["check_package", "quietly"]
 
 _NAMES = {
     "xlsx": "an Excel .xlsx workbook（Excel 工作簿）",
@@ -356,3 +359,11 @@ def _scan(
 def _chunks(raw: IO[bytes], size: int = 1024 * 1024) -> Iterator[bytes]:
     while chunk := raw.read(size):
         yield chunk
+
+
+def quietly(load: Callable[[], T]) -> T:
+    """Run an openpyxl load without its UserWarnings (defined names it cannot place, extensions
+    it does not support): notes about odd workbooks that are nobody's business on stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return load()

@@ -34,7 +34,7 @@ from taskanalytics.plan.readers.grid import (
     row_text,
     title_of,
 )  # fmt: skip
-from taskanalytics.plan.readers.office import check_package
+from taskanalytics.plan.readers.office import check_package, quietly
 from taskanalytics.plan.readers.text import Table, decode
 
 
@@ -55,7 +55,7 @@ def read_xlsx(
     )  # fmt: skip
     lookup = lookup_headers(path, mapping)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        wb = quietly(lambda: openpyxl.load_workbook(io.BytesIO(data), data_only=True))
         sheets = [(ws.title, _sheet_values(ws), ws.merged_cells.ranges) for ws in wb.worksheets]
     except TaskAnalyticsError:
         raise
