@@ -550,6 +550,8 @@ def ingest(
             f"ingested: {f.path.name} ({f.unit} {f.quarter}, {f.n_reports} reports, "
             f"{f.n_values} values)"
         )
+        for warning in f.warnings:  # accepted, but worth a call to the unit
+            click.echo(f"  提醒：{warning.zh()}")
     for f in result.skipped:
         click.echo(f"skipped (already in store, same content): {f.path.name}")
     click.echo(f"store: {ws.store}")

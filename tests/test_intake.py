@@ -729,3 +729,26 @@ def test_zh_a_workbook_that_is_not_the_template(plan, tmp_path):
         "「说明」表「模板标识」：此文件不是督查室下发的填报模板（模板标识缺失或被改动）；"
         "请使用下发的填报模板填写，勿另建表格。"
     )
+
+
+# -- 已完成 that does not look done: accepted, with a warning in the clerk's words --------------
+
+
+def test_done_with_an_actual_below_target_or_none_is_accepted_with_warnings(
+    plan, template, tmp_path
+):
+    path = _fill(
+        template, tmp_path,
+        {"T110.01": {**DONE, "values": {1: 6873.2}}, "T003.01": DONE},
+    )  # fmt: skip
+    pf = read_progress_file(path, plan=plan)
+    assert set(pf.reports["milestone_id"]) == {"T110.01", "T003.01"}  # nothing refused
+    by_node = {w.milestone_id: w.zh() for w in pf.warnings}
+    assert "低于“化解政府性债务”的目标值 17501万元，但状态为“已完成”，请核实" in by_node["T110.01"]
+    assert by_node["T110.01"].startswith("第 ") and "填写的 6873.2" in by_node["T110.01"]
+    assert "未填写，状态为“已完成”，请填写“" in by_node["T003.01"]
+
+
+def test_done_with_the_target_met_gives_no_warning(plan, template, tmp_path):
+    path = _fill(template, tmp_path, {"T110.01": {**DONE, "values": {1: 17501}}})
+    assert read_progress_file(path, plan=plan).warnings == ()

@@ -550,6 +550,8 @@ def _check_row(
             values.append(
                 {"milestone_id": mid, "target_no": target_no, "value": number, "unit": plan_unit}
             )
+    if status == "done" and mid in ctx["task_of"]:
+        _warn_done_short(row, mid, values, ctx, check)
     check.name_milestone(start, mid if mid in ctx["task_of"] else None)
     report = {
         "milestone_id": mid,
@@ -560,6 +562,28 @@ def _check_row(
         "row": row,
     }
     return report, values
+
+
+def _warn_done_short(
+    row: int, mid: str, values: list[dict[str, Any]], ctx: dict[str, Any], check: _Checker
+) -> None:
+    """Warn (never reject) on 已完成 with a target's actual missing or below the target."""
+    reported = {v["target_no"]: v["value"] for v in values}
+    column_of = {no: ctx["header"][j] for j, (no, _) in ctx["actual"].items()}
+    status_header = vp.COLUMN_HEADERS["status"]
+    for (m, target_no), (target, unit, metric) in ctx["target_info"].items():
+        if m != mid:
+            continue
+        shown = f"{target:g}{unit or ''}"
+        header = column_of.get(target_no, status_header)
+        if target_no not in reported:
+            check.warn(row, header, None, vp.EXPECTED["warn_done_no_actual"].format(
+                metric=metric, target=shown), zh=vp.EXPECTED_ZH["warn_done_no_actual"].format(
+                metric=metric, target=shown, found="{found}"))  # fmt: skip
+        elif reported[target_no] < target:
+            check.warn(row, header, reported[target_no], vp.EXPECTED["warn_done_short"].format(
+                metric=metric, target=shown), zh=vp.EXPECTED_ZH["warn_done_short"].format(
+                metric=metric, target=shown, found="{found}"))  # fmt: skip
 
 
 def _sane(

@@ -407,7 +407,9 @@ def _store_path(store: ProgressStore | str | Path) -> Path:
 
 @dataclass(frozen=True)
 class IngestedFile:
-    """One file handled by :func:`ingest_files`."""
+    """One file handled by :func:`ingest_files`; ``warnings`` are the intake's
+    (:attr:`ProgressFile.warnings <taskanalytics.progress.intake.ProgressFile>`: accepted, but
+    worth a look; not stored yet)."""
 
     path: Path
     sha256: str
@@ -417,6 +419,7 @@ class IngestedFile:
     n_reports: int
     n_values: int
     archived_path: Path | None
+    warnings: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -538,7 +541,7 @@ def _file_result(pf: ProgressFile, archived: Path | None = None) -> IngestedFile
     """What an ingest reports for a file: archived when written, None when skipped."""
     return IngestedFile(
         pf.path, pf.sha256, pf.unit, pf.quarter, pf.as_of_date,
-        len(pf.reports), len(pf.values), archived,
+        len(pf.reports), len(pf.values), archived, tuple(pf.warnings),
     )  # fmt: skip
 
 

@@ -230,6 +230,14 @@ EXPECTED: Final[dict[str, str]] = {
         "a value near the target {target}: this is more than {factor} times it"
         "（实际值超过目标值的 {factor} 倍，请核实单位或位数是否有误）"
     ),
+    "warn_done_no_actual": (
+        "an actual for {metric} (target {target}) when the status is 已完成"
+        "（状态为已完成，请填写实际值）"
+    ),
+    "warn_done_short": (
+        "an actual of at least the target {target} of {metric} when the status is 已完成"
+        "（状态为已完成，但实际值低于目标值，请核实）"
+    ),
 }
 
 #: The same messages in plain Chinese, for the clerk (:meth:`taskanalytics.errors.RowProblem.zh`):
@@ -274,6 +282,8 @@ EXPECTED_ZH: Final[dict[str, str]] = {
     "number_range": "{found}数值过大，请核实单位和位数",
     "warn_negative": "{found}是负数；数量、金额不应为负数，请核实",
     "warn_far_beyond": "{found}超过目标值 {target} 的 {factor} 倍，请核实单位或位数是否有误",
+    "warn_done_no_actual": "{found}状态为“已完成”，请填写“{metric}”的实际值（目标 {target}）",
+    "warn_done_short": "{found}低于“{metric}”的目标值 {target}，但状态为“已完成”，请核实",
 }
 
 #: Longest note accepted, in characters.
