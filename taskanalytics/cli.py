@@ -250,24 +250,26 @@ def _one(ws: Workspace, plan: str | Path | None, command: str) -> _Chosen:
     return chosen[0]
 
 
-def _prepare_store(ws: Workspace, chosen: _Chosen, *, register: bool = False) -> None:
-    """Migrate an existing store with the workspace's plans, and register a revised plan's
-    versions (each in force from its ``from`` date) so templates and pages know them."""
-    from taskanalytics.progress.store import open_store, register_plan
+def _migrate(ws: Workspace) -> None:
+    """Open an existing store with the workspace's plans, so a store from before plans were
+    recorded is migrated (each plan document read once)."""
+    from taskanalytics.progress.store import open_store
 
     if ws.store.exists():
-        plans = [_Chosen(e, e.name).read() for e in ws.plans]
-        open_store(ws.store, plans=plans)
-    if register or len(chosen.entry.versions) > 1:
-        from taskanalytics.plan.build import read_plan
-
-        for version in chosen.entry.versions:
-            plan = read_plan(version.path, name=chosen.name)
-            register_plan(ws.store, plan, effective_from=version.effective_from)
+        open_store(ws.store, plans=[_Chosen(e, e.name).read() for e in ws.plans])
 
 
-def _load_plan(plan_path: str | Path | None) -> Any:
-    return _one(_workspace(), plan_path, "…").read()
+def _register_versions(ws: Workspace, chosen: _Chosen) -> None:
+    """Register a revised plan's versions, each in force from its ``from`` date, so templates
+    and pages know them (a plan of one version is registered by its first use)."""
+    if len(chosen.entry.versions) < 2:
+        return
+    from taskanalytics.plan.build import read_plan
+    from taskanalytics.progress.store import register_plan
+
+    for version in chosen.entry.versions:
+        plan = read_plan(version.path, name=chosen.name)
+        register_plan(ws.store, plan, effective_from=version.effective_from)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -323,7 +325,7 @@ def audit(plan_path: str | None) -> None:
     """Print the data-quality findings about the source document."""
     from taskanalytics.plan.audit import audit as run_audit
 
-    plan = _load_plan(plan_path)
+    plan = _one(_workspace(), plan_path, "audit").read()
     findings = run_audit(plan)
     for row in findings.itertuples(index=False):
         where = " ".join(str(x) for x in (row.task_id, row.milestone_id) if isinstance(x, str))
@@ -420,10 +422,11 @@ def run(
 
     _, day = resolve_quarter(quarter, as_of)  # a bad date fails before any plan is read
     published, failed = 0, 0
+    _migrate(ws)
     for chosen in _choose(ws, plan_path):
         try:
             if ws.store.exists() or allow_empty:  # a missing store is refused, not created
-                _prepare_store(ws, chosen)
+                _register_versions(ws, chosen)
             _run_quarter(
                 quarter, as_of=as_of, day=day, workers=workers, ws=ws, chosen=chosen,
                 min_units=min_units, allow_empty=allow_empty,
@@ -497,8 +500,9 @@ def template(
 
     ws = _workspace(store_path)
     chosen_all = _choose(ws, plan_path)
+    _migrate(ws)
     for chosen in chosen_all:
-        _prepare_store(ws, chosen)
+        _register_versions(ws, chosen)
         plan = chosen.read(quarter.end)  # the version in force at the quarter's end
         folder = plan_identity(plan).name
         if out_dir is None:
@@ -536,7 +540,8 @@ def ingest(
 
     ws = _workspace(store_path)
     chosen = _one(ws, plan_path, "ingest")
-    _prepare_store(ws, chosen)
+    _migrate(ws)
+    _register_versions(ws, chosen)
     try:
         result = ingest_files(files, plan=chosen.read(), store=ws.store, as_of=as_of)
     except ValidationError as err:
@@ -588,11 +593,9 @@ def plans(ctx: click.Context, store_path: Path | None) -> None:
     from taskanalytics.progress.store import list_plans, open_store
 
     ws = _workspace(store_path)
-    in_ws = {}
-    for entry in ws.plans:
-        in_ws[plan_identity(_Chosen(entry, entry.name).read()).name] = entry
+    in_ws = [_Chosen(e, e.name).read() for e in ws.plans]
     if ws.store.exists():
-        open_store(ws.store, plans=[_Chosen(e, e.name).read() for e in ws.plans])
+        open_store(ws.store, plans=in_ws)
     stored = list_plans(ws.store)
     click.echo(f"workspace: {ws.file or '(none: the bundled plan)'}")
     click.echo(f"store: {ws.store}")
@@ -605,7 +608,7 @@ def plans(ctx: click.Context, store_path: Path | None) -> None:
             f"{_pad(row.name, 18)}{row.year:>4} {row.versions:>8} {row.files:>6} "
             f"{row.reports:>8} {row.units:>5}  {_pad(quarters, 16)}{row.doc_number or '-'}{note}"
         )
-    for name in in_ws:
+    for name in (plan_identity(plan).name for plan in in_ws):
         if name not in set(stored["name"]):
             click.echo(f"{_pad(name, 18)}(in the workspace, not in the store yet: registered by "
                        "the first template, ingest or run)")  # fmt: skip
@@ -670,7 +673,8 @@ def demo_progress(
 
     ws = _workspace(store_path)
     chosen = _one(ws, plan_path, "demo-progress")
-    _prepare_store(ws, chosen)
+    _migrate(ws)
+    _register_versions(ws, chosen)
     result = build_demo_progress(
         chosen.read(), store=ws.store, seed=seed, quarters=quarters or DEMO_QUARTERS
     )
@@ -689,15 +693,9 @@ def demo(out_dir: Path | None, store_path: Path | None) -> None:
     reports, then the latest quarter's briefings (reports/2023-工作报告/2023Q4/index.html)."""
     from taskanalytics.progress.demo import DEMO_QUARTERS, build_demo_progress
     from taskanalytics.progress.store import load_progress_history
-    from taskanalytics.workspace import PlanEntry, PlanVersionEntry
+    from taskanalytics.workspace import default_workspace
 
-    ws = Workspace(
-        file=None, root=config.PROJECT_ROOT,
-        plans=(PlanEntry(None, (PlanVersionEntry(config.DEFAULT_PLAN_PATH),)),),
-        store=config.resolve(store=store_path).store,
-        output=(out_dir or config.REPORTS_DIR).expanduser().resolve(),
-        deadline=None, recipient=None,
-    )  # fmt: skip
+    ws = default_workspace().with_overrides(store=store_path, output=out_dir)
     chosen = _Chosen(ws.plans[0], None)
     plan = chosen.read()
     history = load_progress_history(ws.store, plan=plan)

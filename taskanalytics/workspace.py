@@ -86,6 +86,7 @@ __all__ = [
     "PlanEntry",
     "PlanVersionEntry",
     "Workspace",
+    "default_workspace",
     "find_workspace",
     "load_workspace",
 ]
@@ -352,7 +353,7 @@ def load_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
     if path is None:
         found = find_workspace()
         if found is None:
-            return _default_workspace()
+            return default_workspace()
         file = found
     else:
         file = Path(path).expanduser().resolve()
@@ -371,7 +372,9 @@ def _default_plans() -> tuple[PlanEntry, ...]:
     return (PlanEntry(None, (PlanVersionEntry(config.DEFAULT_PLAN_PATH.resolve()),)),)
 
 
-def _default_workspace() -> Workspace:
+def default_workspace() -> Workspace:
+    """The workspace without a settings file: the bundled plan (unnamed), the default store
+    (``$TASKANALYTICS_STORE`` or ``data/progress/progress.sqlite``), ``reports/``."""
     return Workspace(
         file=None,
         root=config.PROJECT_ROOT.resolve(),

@@ -607,3 +607,25 @@ def test_a_plan_named_like_another_years_is_refused(seed_plan, seed_store, docs,
         load_progress_history(db, plan=misnamed)
     assert _snapshot(db) == before
     assert list_plans(db)["name"].tolist() == ["2023-工作报告"]
+
+
+def test_a_page_assesses_the_version_in_force_and_says_so(seed_plan, tmp_path):
+    """load_context swaps in the version in force on the as-of date, whichever file it was given."""
+    import datetime as dt
+
+    import plans
+
+    from taskanalytics.briefing import load_context
+    from taskanalytics.config import DEFAULT_PLAN_PATH
+    from taskanalytics.progress.store import register_plan
+
+    store = tmp_path / "progress.sqlite"
+    revised_path = plans.write_plan(tmp_path, plans.revised_text(), "revised.txt")
+    register_plan(store, seed_plan)
+    register_plan(store, read_plan(revised_path), effective_from=dt.date(2023, 7, 10))
+    q3 = load_context("2023Q3", plan_path=DEFAULT_PLAN_PATH, store=store)
+    assert q3.version_text == "双区政办发〔2023〕9号（2023-07-10起施行），按截至日期适用的版本评估"
+    assert plans.REVISED_ADDED in set(q3.plan.milestones["milestone_id"])
+    q1 = load_context("2023Q1", plan_path=revised_path, store=store)
+    assert q1.version_text.startswith("双区政办发〔2023〕1号（2023-01-01起施行）")
+    assert plans.REVISED_DROPPED in set(q1.plan.milestones["milestone_id"])

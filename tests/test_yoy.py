@@ -17,19 +17,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from plans import livelihood_text, work_report_text, write_plan, year_text
-from stores import copy_store, store_digest
+from stores import copy_store, fill_unit_reports, store_digest
 
 from taskanalytics import assess_all, briefing, charts, read_plan, schema
 from taskanalytics.briefing.yoy import YOY_COLUMNS, normalize_metric, previous_plan_name
 from taskanalytics.errors import BriefingError, ChartInputError
-from taskanalytics.progress.demo import demo_report, fill_template
 from taskanalytics.progress.store import (
     ingest_files,
     load_progress_history,
     register_plan,
     stored_plan,
 )
-from taskanalytics.progress.templates import write_templates
 
 UNITS = ["财政局", "发改局"]
 YEAR_2023 = ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
@@ -38,16 +36,7 @@ DEBT = "化解政府性债务"  # T110, led by 财政局: 17501 -> 63422 -> 6886
 
 def _demo(plan, store: Path, quarters: list[str], folder: Path) -> None:
     """Demo reports of :data:`UNITS` only, filled and ingested as ``build_demo_progress`` does."""
-    for quarter in quarters:
-        paths = write_templates(plan, quarter, folder / quarter, units=UNITS, overwrite=True)
-        reports = {
-            m["milestone_id"]: report
-            for m in plan.milestones.to_dict("records")
-            if (report := demo_report(plan, m, quarter)) is not None
-        }
-        for path in paths:
-            fill_template(path, path, reports)
-        ingest_files(paths, plan=plan, store=store)
+    ingest_files(fill_unit_reports(plan, UNITS, quarters, folder), plan=plan, store=store)
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from taskanalytics.errors import BriefingError
 from taskanalytics.plan.build import Plan, read_plan
 from taskanalytics.plan.identity import plan_identity
 from taskanalytics.progress import store
-from taskanalytics.progress.registry import PlanVersion
+from taskanalytics.progress.registry import PlanVersion, read_version
 from taskanalytics.quarters import Quarter, QuarterLike
 
 __all__ = [
@@ -260,7 +260,7 @@ def _load(
     if version is not None and version.sha256 != plan_identity(plan).sha256:
         logger.info("plan %s: assessing %s, the version in force on %s", version.name,
                     version.describe(), day)  # fmt: skip
-        plan = store.stored_plan(store_path, version.name, at=day)
+        plan = read_version(version)  # the archived source, its hash checked
         source = version.archived_path or plan_path
     elif version is not None and plan_identity(plan).name != version.name:
         # the workspace named it (民生实事): go by the name the store knows it by
