@@ -261,8 +261,9 @@ def test_parse_number_real_cells():
     assert parse_number("10770万元", unit="万元") == 10770.0
     assert parse_number("１，２３４") == 1234.0
     assert parse_number("1.15亿") == 115_000_000.0
+    assert parse_number("1.75亿", unit="万元") == 17500.0
     with pytest.raises(CellValueError):
-        parse_number("1.2万", unit="万元")
+        parse_number("12户", unit="个")
 
 
 @fuzz(400)

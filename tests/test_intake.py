@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from taskanalytics.errors import TaskAnalyticsError, ValidationError
+from taskanalytics.errors import CellValueError, TaskAnalyticsError, ValidationError
 from taskanalytics.progress import vocab as vp
 from taskanalytics.progress.demo import fill_template
 from taskanalytics.progress.intake import parse_date, parse_number, parse_status, read_progress_file
@@ -88,6 +88,15 @@ DONE = {"status": "已完成", "completed_date": dt.date(2023, 3, 20), "note": "
         ("300户", "户", 300.0),
         ("-3", "%", -3.0),
         (" 42 ", None, 42.0),
+        # what the 说明 promises: 万/亿 converted to the column's unit, units in brackets
+        ("1.75亿", "万元", 17500.0),
+        ("1.0770亿元", "万元", 10770.0),
+        ("1.077万", "万元", 1.077),  # 1.077 万元; intake warns that this is how it was read
+        ("10770（万元）", "万元", 10770.0),
+        ("10770 (万元)", "万元", 10770.0),
+        ("17,501 万元", "万元", 17501.0),
+        ("2.5万平方米", "平方米", 25000.0),
+        ("300（户）", "户", 300.0),
     ],
 )
 def test_parse_number_accepts(value, unit, expected):
@@ -104,7 +113,9 @@ def test_parse_number_accepts(value, unit, expected):
         ("1,23", None),
         ("1-2", None),
         ("50%", None),  # % is only accepted in a % column
-        ("1.2万", "万元"),  # ambiguous: 1.2 万元 or 12000 万元
+        ("12户", "万元"),  # another kind of unit
+        ("10770（个）", "万元"),
+        ("1.2万万元", "万元"),
         ("abc", None),
         ("", None),
         (math.nan, None),
@@ -115,6 +126,22 @@ def test_parse_number_accepts(value, unit, expected):
 def test_parse_number_rejects(value, unit):
     with pytest.raises(ValueError):
         parse_number(value, unit=unit)
+
+
+def test_a_unit_of_another_kind_is_named_in_chinese():
+    with pytest.raises(CellValueError) as info:
+        parse_number("12户", unit="万元")
+    assert info.value.zh.format(found="填写的“12户”") == (
+        "填写的“12户”的单位“户”与本行指标的单位（万元）不一致，请按万元填写数字"
+    )
+
+
+def test_a_bare_multiplier_in_a_scaled_column_is_read_in_the_columns_unit():
+    from taskanalytics.progress.intake import read_amount
+
+    assert read_amount("1.077万", unit="万元") == (1.077, "1.077万")
+    assert read_amount("1.75亿", unit="万元") == (17500.0, None)  # 亿 above 万: one reading
+    assert read_amount("1.2万", unit="户") == (12000.0, None)
 
 
 @pytest.mark.parametrize(
@@ -263,14 +290,14 @@ def test_note_length(plan, template, tmp_path):
 def test_words_instead_of_numbers_rejected(plan, template, tmp_path):
     path = _fill(template, tmp_path, {"T110.01": {**DONE, "values": {1: "约一千"}}})
     (problem,) = _problems(path, plan)
-    assert problem.column == "实际值1（万元）" and problem.value == "约一千"
+    assert problem.column == "实际值" and problem.value == "约一千"
 
 
 def test_value_for_a_target_the_milestone_lacks(plan, template, tmp_path):
-    path = _fill(template, tmp_path, {"T110.01": DONE})
-    _edit(path, {("T110.01", "实际值2（万元）"): 5})  # a locked, grey cell
+    path = _fill(template, tmp_path, {"T025.01": {**DONE, "completed_date": dt.date(2023, 3, 1)}})
+    _edit(path, {("T025.01", "实际值"): 5})  # a locked, grey cell: T025.01 has no target
     (problem,) = _problems(path, plan)
-    assert problem.column == "实际值2（万元）" and problem.expected == vp.EXPECTED["target_exists"]
+    assert problem.column == "实际值" and problem.expected == vp.EXPECTED["target_exists"]
 
 
 def test_unknown_milestone(plan, template, tmp_path):
@@ -411,11 +438,11 @@ def test_csv_header_unit_must_match_target(plan, tmp_path):
 
 def test_formula_without_a_saved_result_is_a_problem_naming_the_cell(plan, template, tmp_path):
     path = _fill(template, tmp_path, {"T110.01": {"status": "推进中"}})
-    _edit(path, {("T110.01", "实际值1（万元）"): "=17000+500"})  # openpyxl saves no result
+    _edit(path, {("T110.01", "实际值"): "=17000+500"})  # openpyxl saves no result
     (problem,) = _problems(path, plan)
     assert problem.expected == vp.EXPECTED["formula_uncomputed"]
     assert "公式未计算" in problem.expected
-    assert problem.column == "实际值1（万元）" and re.match(
+    assert problem.column == "实际值" and re.match(
         r"=17000\+500（[A-Z]+\d+）", problem.value
     )
     assert problem.row > 1
@@ -642,7 +669,7 @@ def test_zh_words_in_a_number_column(plan, template_q2, tmp_path):
     path = _fill(template_q2, tmp_path, {"T110.01": {**DONE, "values": {1: "约一千"}}})
     n = _row_of(path, "T110.01")
     assert _zh(path, plan) == [
-        f"第 {n} 行（节点 T110.01）「实际值1（万元）」列：填写的“约一千”不是数字，"
+        f"第 {n} 行（节点 T110.01）「实际值」列：填写的“约一千”不是数字，"
         "请填写阿拉伯数字，如 1234、1,234 或 1.2万，不要写“约一千”“一千多”等文字。"
     ]
 

@@ -57,17 +57,17 @@ def test_template_rows_does_not_mutate_plan(plan):
         pd.testing.assert_frame_equal(frame, copy)
 
 
-def test_headers_and_actual_columns(finance):
+def test_headers_one_actual_column_beside_its_metric_target_and_unit(finance):
     _, wb = finance
     ws = wb[vp.DATA_SHEET]
     header = _header(ws)
-    fixed = [vp.COLUMN_HEADERS[n] for n in vp.COLUMN_HEADERS if n != "note"]
-    fixed.insert(fixed.index(vp.COLUMN_HEADERS["targets_text"]) + 1, vp.ROW_HINT_HEADER)
-    assert header[: len(fixed)] == fixed
-    assert header[-1] == vp.COLUMN_HEADERS["note"]
-    actual = header[len(fixed) : -1]
-    assert "实际值1（万元）" in actual and "实际值8（%）" in actual
-    assert all(h.startswith("实际值") for h in actual)
+    assert header == [vp.ALL_HEADERS[n] for n in vp.TEMPLATE_COLUMNS]
+    assert header.count("实际值") == 1
+    assert not any(vp.ACTUAL_HEADER_RE.match(h) for h in header)  # never 实际值1（%）
+    metric = header.index("量化指标")
+    assert header[metric : metric + 4] == ["量化指标", "目标值", "单位", "实际值"]
+    hidden = chr(ord("A") + header.index("指标序号"))
+    assert ws.column_dimensions[hidden].hidden is True
 
 
 def test_frozen_header_and_widths(finance):
@@ -90,8 +90,9 @@ def test_sheets_protected_and_only_input_cells_open(finance):
         assert locked[vp.COLUMN_HEADERS[name]] is True
     for name in ("status", "completed_date", "note"):
         assert locked[vp.COLUMN_HEADERS[name]] is False
-    assert locked["实际值1（万元）"] is False  # T110.01 has one target in 万元
-    assert locked["实际值2（万元）"] is True  # ... and no second one
+    assert locked["实际值"] is False  # T110.01 has one target in 万元
+    no_target = _row_of(ws, "T025.01")
+    assert ws.cell(no_target, header.index("实际值") + 1).protection.locked is True
     assert ws.cell(1, 1).protection.locked is True
 
 
@@ -115,15 +116,14 @@ def test_status_list_and_date_validation(finance):
     assert due.value == dt.datetime(2023, 3, 31) and due.number_format == "yyyy-mm-dd"
 
 
-def test_metric_named_in_comment_and_targets_column(finance):
+def test_metric_target_and_unit_written_beside_the_actual(finance):
     _, wb = finance
     ws = wb[vp.DATA_SHEET]
     header = _header(ws)
     row = _row_of(ws, "T110.01")
-    cell = ws.cell(row, header.index("实际值1（万元）") + 1)
-    assert "化解政府性债务" in cell.comment.text
-    targets = ws.cell(row, header.index(vp.COLUMN_HEADERS["targets_text"]) + 1).value
-    assert "化解政府性债务" in targets and "17,501万元" in targets
+    cells = {h: ws.cell(row, j).value for j, h in enumerate(header, start=1)}
+    assert (cells["量化指标"], cells["目标值"], cells["单位"]) == ("化解政府性债务", "17,501", "万元")
+    assert cells["指标序号"] == 1
 
 
 def test_readme_sheet_carries_unit_quarter_and_as_of(finance):

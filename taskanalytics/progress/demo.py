@@ -183,24 +183,21 @@ def fill_template(
     wb = load_workbook(template)
     ws = wb[vp.DATA_SHEET]
     header = [c.value for c in ws[1]]
-    col = {name: header.index(label) + 1 for name, label in vp.COLUMN_HEADERS.items()}
-    actual = [
-        (int(m.group("no")), j)
-        for j, h in enumerate(header, start=1)
-        if h and (m := vp.ACTUAL_HEADER_RE.match(h))
-    ]
+    col = {
+        name: header.index(label) + 1 for name, label in vp.ALL_HEADERS.items() if label in header
+    }
     for row in range(2, ws.max_row + 1):
         report = reports.get(ws.cell(row, col["milestone_id"]).value)
         if report is None:
             continue
-        ws.cell(row, col["status"], report["status"])
-        ws.cell(row, col["completed_date"], report.get("completed_date"))
-        ws.cell(row, col["note"], report.get("note"))
+        target_no = ws.cell(row, col["target_no"]).value
+        if not ws.cell(row, col["status"]).protection.locked:  # the milestone's first row
+            ws.cell(row, col["status"], report["status"])
+            ws.cell(row, col["completed_date"], report.get("completed_date"))
+            ws.cell(row, col["note"], report.get("note"))
         values = report.get("values", {})
-        for target_no, j in actual:
-            # Several columns share a target number (one per unit): the open cell is the one.
-            if target_no in values and not ws.cell(row, j).protection.locked:
-                ws.cell(row, j, values[target_no])
+        if target_no in values and not ws.cell(row, col["actual"]).protection.locked:
+            ws.cell(row, col["actual"], values[target_no])
     if synthetic:
         readme = wb[vp.README_SHEET]
         for cells in readme.iter_rows(max_col=2):

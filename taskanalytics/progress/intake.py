@@ -60,7 +60,14 @@ REPORT_COLUMNS = ["milestone_id", "task_id", "status", "completed_date", "note",
 #: Columns of ``ProgressFile.values``: one row per reported target value.
 VALUE_COLUMNS = ["milestone_id", "target_no", "value", "unit"]
 
-_MULTIPLIERS = {"千": 1e3, "万": 1e4, "亿": 1e8}
+_MULTIPLIERS = {"千": 1000, "万": 10_000, "亿": 100_000_000}
+#: A number as written: digits, an optional multiplier, an optional unit (bare or bracketed).
+_AMOUNT = re.compile(
+    r"^(?P<number>[+-]?[\d.,]+)(?P<mult>[千万亿])?"
+    r"(?:[（(](?P<bracketed>[^（）()\d]+)[）)]|(?P<unit>[^（）()\d.,+-][^（）()\d]*))?$"
+)
+#: Words that make a written amount vague, not a unit.
+_VAGUE = ("余", "多", "约", "左右", "近", "超", "以上", "以下")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$")
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _DATE_TEXT = re.compile(
@@ -121,13 +128,15 @@ def _is_blank(value: object) -> bool:
 
 
 def parse_number(value: object, *, unit: str | None = None) -> float:
-    """Parse a number as units write it.
+    """Parse a number as units write it, in the column's ``unit``.
 
     Accepts numbers, digits with thousands separators (``1,234``), full-width digits and
-    punctuation (``１，２３４``), the multipliers 千/万/亿 (``1.2万`` is 12000) and a trailing
-    ``unit`` (``5000万元`` in a 万元 column is 5000). Rejects words (``约一千``, ``一千多``),
-    ranges, non-finite values and, when the column unit itself starts with 千/万/亿, a bare
-    multiplier (``1.2万`` in a 万元 column could mean 1.2 or 12000).
+    punctuation (``１，２３４``), the multipliers 千/万/亿 (``1.2万`` is 12000) and a written
+    unit, bare or in brackets (``5000万元``, ``10770（万元）``). A multiplier or a written unit
+    that differs from ``unit`` by its multiplier only is converted to ``unit``: in a 万元 column
+    ``1.75亿`` and ``1.75亿元`` are 17500 and ``1.077万`` is 1.077 (1.077 万元). Rejects words
+    (``约一千``, ``一千多``), ranges, non-finite values and a written unit of another kind
+    (``12户`` in a 万元 column).
 
     Parameters
     ----------
@@ -143,8 +152,8 @@ def parse_number(value: object, *, unit: str | None = None) -> float:
 
     Raises
     ------
-    ValueError
-        If the value is not a number.
+    CellValueError
+        If the value is not a number in ``unit``.
 
     Examples
     --------
@@ -154,6 +163,27 @@ def parse_number(value: object, *, unit: str | None = None) -> float:
     12000.0
     >>> parse_number("５０％", unit="%")
     50.0
+    >>> parse_number("1.75亿", unit="万元"), parse_number("10770（万元）", unit="万元")
+    (17500.0, 10770.0)
+    """
+    return read_amount(value, unit=unit)[0]
+
+
+def read_amount(value: object, *, unit: str | None = None) -> tuple[float, str | None]:
+    """Parse a number like :func:`parse_number`, and say how a written multiplier was read.
+
+    Returns
+    -------
+    tuple of (float, str or None)
+        The value in ``unit``, and, when a bare multiplier was converted in a column whose
+        unit has one of its own (``1.077万`` in a 万元 column: 1.077 万元, not 10770 万元),
+        the reading in words (``1.077 万元``), so intake can ask the clerk to check it; else
+        None.
+
+    Raises
+    ------
+    CellValueError
+        If the value is not a number in ``unit``.
     """
     if isinstance(value, bool):
         raise CellValueError(vp.EXPECTED["number"])
@@ -164,31 +194,51 @@ def parse_number(value: object, *, unit: str | None = None) -> float:
             raise CellValueError(vp.EXPECTED["number"]) from None
         if not math.isfinite(number):
             raise CellValueError(vp.EXPECTED["number"])
-        return number
+        return number, None
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
-    norm_unit = unicodedata.normalize("NFKC", unit) if unit else ""
-    if norm_unit and text.endswith(norm_unit) and len(text) > len(norm_unit):
-        text = text[: -len(norm_unit)]
-        norm_unit = ""  # the unit was written out: a 万 before it belongs to the unit
-    factor = 1.0
-    if text[-1:] in _MULTIPLIERS:
-        factor, text = _MULTIPLIERS[text[-1]], text[:-1]
-    if _GROUPED_NUMBER.match(text):
-        text = text.replace(",", "")
-    if not _PLAIN_NUMBER.match(text):
+    column = unicodedata.normalize("NFKC", unit).strip() if unit else ""
+    match = _AMOUNT.match(text)
+    if match is None:
         raise CellValueError(vp.EXPECTED["number"])
-    if factor != 1.0 and norm_unit[:1] in _MULTIPLIERS:
-        # 1.2万 in a 万元 column: 1.2 万元 or 12000 万元? Ask instead of guessing.
-        raise CellValueError(
-            f"a number in {unit} without 千/万/亿（请按{unit}填写数字，不加单位）",
-            zh=vp.EXPECTED_ZH["number_bare_multiplier"].format(unit=unit, found="{found}"),
-        )
+    digits, multiplier = match.group("number"), match.group("mult") or ""
+    written = match.group("unit") or match.group("bracketed") or ""
+    if _GROUPED_NUMBER.match(digits):
+        digits = digits.replace(",", "")
+    if not _PLAIN_NUMBER.match(digits):
+        raise CellValueError(vp.EXPECTED["number"])
+    column_scale, base = _split_unit(column)
+    if written:
+        written, multiplier = multiplier + written, ""  # 1.2万元: the unit 万元
+        scale, written_base = _split_unit(written)
+        if any(word in written for word in _VAGUE):  # 一千余, 100多, 50左右
+            raise CellValueError(vp.EXPECTED["number"])
+        if not column or written_base != base:
+            raise CellValueError(
+                f"a number in {unit or 'no unit'}, not in {written}（单位应为{unit or '无'}）",
+                zh=vp.EXPECTED_ZH["number_unit" if column else "number_unit_none"].format(
+                    written=written, unit=unit, found="{found}"
+                ),
+            )
+    else:  # no unit written: the column's, scaled by a multiplier when there is one
+        scale = _MULTIPLIERS[multiplier] if multiplier else column_scale
     # Scaled in the decimal text, rounded once: 1.15亿 is float("1.15e8") == 115000000.0, where
     # float("1.15") * 1e8 is 114999999.99999999.
-    number = float(f"{text}e{round(math.log10(factor))}")
+    exponent = round(math.log10(scale)) - round(math.log10(column_scale))
+    number = float(f"{digits}e{exponent}")
     if not math.isfinite(number):  # 400 digits
         raise CellValueError(vp.EXPECTED["number"])
-    return number
+    ambiguous = bool(multiplier) and column_scale > 1 and scale <= column_scale
+    return number, (f"{digits}{multiplier}" if ambiguous else None)
+
+
+def _split_unit(unit: str) -> tuple[int, str]:
+    """A unit as (multiplier, base unit): ``万元`` is (10000, ``元``), ``户`` (1, ``户``).
+
+    A unit that is only a multiplier (``万``) is its own base.
+    """
+    if len(unit) > 1 and unit[0] in _MULTIPLIERS:
+        return _MULTIPLIERS[unit[0]], unit[1:]
+    return 1, unit
 
 
 def parse_date(value: object) -> dt.date:
@@ -444,51 +494,146 @@ def _plan_for(
     return plan
 
 
-def _columns(
-    raw: RawFile, check: _Checker
-) -> tuple[dict[str, int], dict[int, tuple[int, str | None]]]:
+@dataclass(frozen=True)
+class _Layout:
+    """Where a file's columns are: named columns by English name, the wide layout's
+    ``实际值N（unit）`` columns, the long layout's one 实际值 column (a row per target, its
+    number in 指标序号), and the columns no one reads."""
+
+    named: dict[str, int]
+    actual: dict[int, tuple[int, str | None]]
+    long: bool
+    extra: list[int]
+
+
+def _columns(raw: RawFile, check: _Checker) -> _Layout:
     named: dict[str, int] = {}
     actual: dict[int, tuple[int, str | None]] = {}
+    aliased: list[tuple[str, int]] = []
     for j, header in enumerate(raw.header):
         match = vp.ACTUAL_HEADER_RE.match(header)
         if match:
             actual[j] = (int(match.group("no")), match.group("unit") or None)
         elif header in vp.HEADER_ALIASES:
-            named.setdefault(vp.HEADER_ALIASES[header], j)
+            name = vp.HEADER_ALIASES[header]
+            if header in (vp.ALL_HEADERS.get(name), name):  # the template's own header first
+                named.setdefault(name, j)
+            else:
+                aliased.append((name, j))
+    for name, j in aliased:  # 备注 is the note only where no 进展说明 column is
+        named.setdefault(name, j)
+    long = "actual" in named
     required = ["milestone_id", "status"]
     if raw.sheet is not None:  # a template must keep all its input columns
         required += ["completed_date", "note"]
+    if long:
+        required.append("target_no")
     for name in required:
         if name not in named:
-            check.add(0, vp.COLUMN_HEADERS[name], None, vp.EXPECTED["columns"],
+            check.add(0, vp.ALL_HEADERS[name], None, vp.EXPECTED["columns"],
                       zh=vp.EXPECTED_ZH["columns"])  # fmt: skip
-    return named, actual
+    used = set(named.values()) | set(actual)
+    extra = [j for j in range(len(raw.header)) if j not in used]
+    return _Layout(named, actual, long, extra)
+
+
+@dataclass(frozen=True)
+class _ValueCell:
+    """One 实际值 cell: its row and header, the target it is for and the unit its header
+    names (wide layout only)."""
+
+    row: int
+    header: str
+    target_no: int | None
+    header_unit: str | None
+    value: Any
+
+
+def _cell(cells: list[Any], j: int | None) -> Any:
+    return cells[j] if j is not None and j < len(cells) else None
+
+
+def _target_no(value: object) -> int | None:
+    """The hidden 指标序号 cell as a number; None for a row without a target."""
+    try:
+        number = float(str(value).strip()) if not isinstance(value, int | float) else value
+    except ValueError:
+        return None
+    return int(number) if isinstance(number, int | float) and number == int(number) else None
+
+
+def _logical_rows(
+    raw: RawFile, layout: _Layout, check: _Checker
+) -> list[tuple[int, list[Any], list[_ValueCell]]]:
+    """The file's reports as ``(row, cells, value cells)``: a row each in the wide layout; in
+    the long layout a milestone's first row with the 实际值 cells of all its target rows."""
+    header = raw.header
+    if not layout.long:
+        return [
+            (
+                row,
+                cells,
+                [
+                    _ValueCell(row, header[j], no, unit, _cell(cells, j))
+                    for j, (no, unit) in layout.actual.items()
+                ],
+            )  # fmt: skip
+            for row, cells in raw.rows
+        ]
+    named = layout.named
+    actual_j, no_j, mid_j = named["actual"], named.get("target_no"), named["milestone_id"]
+    out: list[tuple[int, list[Any], list[_ValueCell]]] = []
+    first_of: dict[object, int] = {}
+    for row, cells in raw.rows:
+        mid = _cell(cells, mid_j)
+        key = str(mid).strip() if mid is not None else None
+        no = _target_no(_cell(cells, no_j))
+        value = _ValueCell(row, header[actual_j], no, None, _cell(cells, actual_j))
+        if no is not None and no > 1 and key in first_of:  # a further target of a milestone
+            inputs = [n for n in vp.INPUT_COLUMNS if not _is_blank(_cell(cells, named.get(n)))]
+            start = check.mark()
+            for name in inputs:
+                first = out[first_of[key]][0]
+                check.add(row, vp.ALL_HEADERS[name], _cell(cells, named[name]),
+                          vp.EXPECTED["target_row_inputs"],
+                          zh=vp.EXPECTED_ZH["target_row_inputs"].format(
+                              no=no, first=first, found="{found}"))  # fmt: skip
+            check.name_milestone(start, key)
+            out[first_of[key]][2].append(value)
+            continue
+        first_of.setdefault(key, len(out))
+        out.append((row, cells, [value]))
+    return out
 
 
 def _check_row(
     row: int,
     cells: list[Any],
+    value_cells: list[_ValueCell],
     ctx: dict[str, Any],
     check: _Checker,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
-    named, actual = ctx["named"], ctx["actual"]
+    named = ctx["named"]
     start = check.mark()
 
-    def get(j: int | None) -> Any:
-        value = cells[j] if j is not None and j < len(cells) else None
+    def get(at: int, header: str, value: object) -> Any:
         if isinstance(value, Uncomputed):  # never a silent blank: the clerk typed something
-            check.add(row, ctx["header"][j], value, vp.EXPECTED["formula_uncomputed"])
+            check.add(at, header, value, vp.EXPECTED["formula_uncomputed"])
             return None
         return None if _is_blank(value) else value
 
-    status_raw = get(named.get("status"))
-    date_raw = get(named.get("completed_date"))
-    note_raw = get(named.get("note"))
-    value_raw = {j: get(j) for j in actual}
-    if status_raw is None and date_raw is None and note_raw is None:
-        if all(v is None for v in value_raw.values()):
-            return None  # not reported this time
-    mid_raw = get(named.get("milestone_id"))
+    def field(name: str) -> Any:
+        j = named.get(name)
+        return get(row, ctx["header"][j], _cell(cells, j)) if j is not None else None
+
+    status_raw = field("status")
+    date_raw = field("completed_date")
+    note_raw = field("note")
+    values_in = [(c, get(c.row, c.header, c.value)) for c in value_cells]
+    values_in = [(c, v) for c, v in values_in if v is not None]
+    if status_raw is None and date_raw is None and note_raw is None and not values_in:
+        return None  # not reported this time
+    mid_raw = field("milestone_id")
     mid = str(mid_raw).strip() if mid_raw is not None else None
     col = vp.COLUMN_HEADERS
     if mid not in ctx["task_of"]:
@@ -531,27 +676,34 @@ def _check_row(
         check.add(row, col["note"], note, vp.EXPECTED["note_control"])
 
     values = []
-    for j, raw_value in value_raw.items():
-        if raw_value is None:
+    for c, raw_value in values_in:
+        key = (mid, c.target_no)
+        if key not in ctx["targets"]:
+            check.add(c.row, c.header, raw_value, vp.EXPECTED["target_exists"])
             continue
-        target_no, header_unit = actual[j]
-        header = ctx["header"][j]
-        if (mid, target_no) not in ctx["targets"]:
-            check.add(row, header, raw_value, vp.EXPECTED["target_exists"])
-            continue
-        plan_unit = ctx["targets"][(mid, target_no)]
-        if header_unit is not None and header_unit != plan_unit:
+        plan_unit = ctx["targets"][key]
+        if c.header_unit is not None and c.header_unit != plan_unit:
             zh = vp.EXPECTED_ZH["target_unit"].format(unit=plan_unit or "无单位", found="{found}")
-            check.add(row, header, raw_value, f"{vp.EXPECTED['target_unit']}: {plan_unit}", zh=zh)
+            check.add(c.row, c.header, raw_value, f"{vp.EXPECTED['target_unit']}: {plan_unit}",
+                      zh=zh)  # fmt: skip
             continue
-        number = check.cell(row, header, raw_value, parse_number, unit=plan_unit)
-        number = _sane(row, header, raw_value, number, ctx["target_info"][(mid, target_no)], check)
+        read = check.cell(c.row, c.header, raw_value, read_amount, unit=plan_unit)
+        number, reading = read if read is not None else (None, None)
+        if reading is not None:
+            alt = _format_amount(number * _split_unit(plan_unit or "")[0])
+            check.warn(c.row, c.header, raw_value, vp.EXPECTED["warn_multiplier"].format(
+                unit=plan_unit, reading=_format_amount(number), found=raw_value),
+                zh=vp.EXPECTED_ZH["warn_multiplier"].format(
+                    unit=plan_unit, reading=_format_amount(number), alt=alt,
+                    found="{found}"))  # fmt: skip
+        number = _sane(c.row, c.header, raw_value, number, ctx["target_info"][key], check)
         if number is not None:
             values.append(
-                {"milestone_id": mid, "target_no": target_no, "value": number, "unit": plan_unit}
+                {"milestone_id": mid, "target_no": c.target_no, "value": number, "unit": plan_unit}
             )
     if status == "done" and mid in ctx["task_of"]:
-        _warn_done_short(row, mid, values, ctx, check)
+        slots = {c.target_no: (c.row, c.header) for c in value_cells if c.target_no is not None}
+        _warn_done_short(row, mid, values, slots, ctx, check)
     check.name_milestone(start, mid if mid in ctx["task_of"] else None)
     report = {
         "milestone_id": mid,
@@ -564,26 +716,72 @@ def _check_row(
     return report, values
 
 
+def _format_amount(number: float) -> str:
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.6g}"
+
+
 def _warn_done_short(
-    row: int, mid: str, values: list[dict[str, Any]], ctx: dict[str, Any], check: _Checker
+    row: int,
+    mid: str,
+    values: list[dict[str, Any]],
+    slots: dict[int, tuple[int, str]],
+    ctx: dict[str, Any],
+    check: _Checker,
 ) -> None:
-    """Warn (never reject) on 已完成 with a target's actual missing or below the target."""
+    """Warn (never reject) on 已完成 with a target's actual missing or below the target,
+    at the target's own 实际值 cell (``slots``: target number -> row and header)."""
     reported = {v["target_no"]: v["value"] for v in values}
-    column_of = {no: ctx["header"][j] for j, (no, _) in ctx["actual"].items()}
     status_header = vp.COLUMN_HEADERS["status"]
     for (m, target_no), (target, unit, metric) in ctx["target_info"].items():
         if m != mid:
             continue
         shown = f"{target:g}{unit or ''}"
-        header = column_of.get(target_no, status_header)
+        at, header = slots.get(target_no, (row, status_header))
         if target_no not in reported:
-            check.warn(row, header, None, vp.EXPECTED["warn_done_no_actual"].format(
+            check.warn(at, header, None, vp.EXPECTED["warn_done_no_actual"].format(
                 metric=metric, target=shown), zh=vp.EXPECTED_ZH["warn_done_no_actual"].format(
                 metric=metric, target=shown, found="{found}"))  # fmt: skip
         elif reported[target_no] < target:
-            check.warn(row, header, reported[target_no], vp.EXPECTED["warn_done_short"].format(
+            check.warn(at, header, reported[target_no], vp.EXPECTED["warn_done_short"].format(
                 metric=metric, target=shown), zh=vp.EXPECTED_ZH["warn_done_short"].format(
                 metric=metric, target=shown, found="{found}"))  # fmt: skip
+
+
+def _warn_layout(raw: RawFile, layout: _Layout, check: _Checker) -> None:
+    """Warn on what the clerk wrote where no one reads it: an added column with content, and
+    merged cells that cover an input cell (only their first cell is read)."""
+    for j in layout.extra:
+        filled = next(
+            ((row, _cell(cells, j)) for row, cells in raw.rows if not _is_blank(_cell(cells, j))),
+            None,
+        )
+        if filled is None:
+            continue
+        row, sample = filled
+        name = raw.header[j] or f"第 {j + 1} 列"
+        shown = _shown(sample)
+        check.warn(0, name, shown, vp.EXPECTED["warn_extra_column"],
+                   zh=vp.EXPECTED_ZH["warn_extra_column"].format(row=row, sample=shown))  # fmt: skip
+    inputs = {
+        layout.named[n]: vp.ALL_HEADERS[n]
+        for n in (*vp.INPUT_COLUMNS, "actual") if n in layout.named
+    }  # fmt: skip
+    inputs |= {j: raw.header[j] for j in layout.actual}
+    for ref in raw.merged:
+        (c1, r1), (c2, r2) = (_ref(part) for part in ref.split(":"))
+        covered = [name for j, name in inputs.items() if c1 <= j <= c2]
+        if covered and r2 > 1 and (r1, c1) != (r2, c2):
+            check.warn(r1, covered[0], None, vp.EXPECTED["warn_merged"],
+                       zh=vp.EXPECTED_ZH["warn_merged"].format(
+                           cells=ref, row=r1, column=covered[0]))  # fmt: skip
+
+
+def _ref(cell: str) -> tuple[int, int]:
+    """``"M5"`` -> (0-based column 12, row 5)."""
+    from openpyxl.utils import column_index_from_string
+
+    letters = cell.rstrip("0123456789")
+    return column_index_from_string(letters) - 1, int(cell[len(letters) :])
 
 
 def _sane(
@@ -673,13 +871,13 @@ def read_progress_file(
     if check.problems:  # another plan's or year's file: its ids mean nothing here
         raise ValidationError(check.problems, f"{path}: made for another plan")
     unit, quarter, as_of_date, synthetic = _resolve_meta(raw, check, plan, as_of)
-    named, actual = _columns(raw, check)
+    layout = _columns(raw, check)
     if check.problems:
         raise ValidationError(check.problems, f"{path}: {len(check.problems)} problem(s)")
+    _warn_layout(raw, layout, check)
     task_of, leads, targets = _plan_lookups(plan)
     ctx = {
-        "named": named,
-        "actual": actual,
+        "named": layout.named,
         "header": raw.header,
         "unit": unit,
         "as_of": as_of_date,
@@ -691,8 +889,8 @@ def read_progress_file(
         "seen": set(),
     }
     reports, values = [], []
-    for row, cells in raw.rows:
-        result = _check_row(row, cells, ctx, check)
+    for row, cells, value_cells in _logical_rows(raw, layout, check):
+        result = _check_row(row, cells, value_cells, ctx, check)
         if result is not None:
             reports.append(result[0])
             values.extend(result[1])

@@ -52,6 +52,8 @@ class RawFile:
     header: list[str]
     rows: list[tuple[int, list[Any]]]
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The data sheet's merged ranges (``"M5:M6"``): only their first cell is read.
+    merged: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,42 @@ def _read_xlsx(path: Path, data: bytes, limits: Limits) -> RawFile:
             cells[r - 1][c - 1] = value
     header = [str(h).strip() if h is not None else "" for h in (cells[0] if cells else [])]
     rows = [(i, r) for i, r in enumerate(cells[1:], start=2)]
-    return RawFile(vp.DATA_SHEET, header, rows, meta)
+    return RawFile(vp.DATA_SHEET, header, rows, meta, _merged_ranges(data))
+
+
+_MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _merged_ranges(data: bytes) -> list[str]:
+    """The data sheet's merged ranges, read from its XML (openpyxl's read-only mode, used so a
+    large file is streamed, does not report them). The package passed ``check_package``: no
+    DTD, sizes bounded."""
+    import posixpath
+    from xml.etree import ElementTree as ET
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return []
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rel_id = next(
+            (
+                el.get(f"{{{_REL_NS}}}id")
+                for el in book.iter()
+                if el.tag.endswith("}sheet") and el.get("name") == vp.DATA_SHEET
+            ),
+            None,
+        )
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        target = next((el.get("Target") for el in rels if el.get("Id") == rel_id), None)
+        if not target:
+            return []
+        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        part = posixpath.normpath(part)
+        if part not in names:
+            return []
+        return [m.decode() for m in _MERGE_RE.findall(zf.read(part))]
 
 
 def _workbook_cells(path: Path, data: bytes) -> tuple[dict[str, Any], list[list[Any]]]:

@@ -45,7 +45,6 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -72,8 +71,9 @@ __all__ = [
 ]
 
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
-_NA_FILL = PatternFill("solid", fgColor="BFBFBF")
+_NA_FILL = PatternFill("solid", fgColor="D9D9D9")  # not to be filled: grey, lighter than text
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_INPUT_HEADER_FILL = PatternFill("solid", fgColor="C6E0B4")  # the columns the clerk fills
 _DUE_FILL = PatternFill("solid", fgColor="FFF2CC")  # due this quarter: light yellow
 _DONE_FILL = PatternFill("solid", fgColor="E2EFDA")  # reported done: light green
 _GROUP_FILLS = {"due": _DUE_FILL, "done": _DONE_FILL}
@@ -90,7 +90,6 @@ _WIDTHS = {
     "completed_date": 13,
     "note": 40,
 }
-_ACTUAL_WIDTH = 15
 _CORE_PROPS = "docProps/core.xml"
 
 
@@ -243,15 +242,6 @@ def _done_reports(
     return out
 
 
-def actual_columns(rows: pd.DataFrame) -> list[tuple[int, str | None]]:
-    """Return the ``(target_no, unit)`` keys of the actual-value columns for template rows."""
-    keys: dict[tuple[int, str | None], None] = {}
-    for targets in rows["targets"]:
-        for t in targets:
-            keys.setdefault((int(t["target_no"]), unit_or_none(t["unit"])), None)
-    return sorted(keys, key=lambda key: key[0])
-
-
 _UNSAFE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
@@ -345,9 +335,15 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
 
 
 def _write_readme(
-    wb: Workbook, plan: PlanLike, unit: str, quarter: Quarter, submit: Mapping[str, str | None]
+    wb: Workbook,
+    plan: PlanLike,
+    unit: str,
+    quarter: Quarter,
+    submit: Mapping[str, str | None],
+    sheet_rows: Sequence[tuple[Any, dict[str, Any] | None, bool]] = (),
 ) -> None:
-    """Write the 说明 sheet, first in the workbook: title, cover block, signer cells, guide.
+    """Write the 说明 sheet, first in the workbook: title, cover block, signer cells, guide,
+    and a worked example taken from the unit's own table (:func:`_write_example`).
 
     The metadata block keeps its labels in column A and values in column B (intake finds it by
     label, wherever it sits); the rows a clerk does not need (模板标识, the plan's identity)
@@ -378,11 +374,11 @@ def _write_readme(
     ws.cell(2, 1, vp.COVER_HEADING).font = heading
     row = 3
     for key, label in vp.META_LABELS.items():
-        ws.cell(row, 1, label).font = Font(bold=True)
+        _label(ws.cell(row, 1, label))
         cell = ws.cell(row, 2, strip_illegal_chars(values[key]))
         if key == "as_of_date":
             cell.number_format = _DATE_FORMAT
-        cell.alignment = Alignment(horizontal="left", wrap_text=True)
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         if key in vp.HIDDEN_META or key == "template":  # no internal string on the clerk's page
             ws.row_dimensions[row].hidden = True
         else:
@@ -390,16 +386,16 @@ def _write_readme(
         row += 1
     for key, label in vp.SUBMIT_LABELS.items():
         if submit.get(key):
-            ws.cell(row, 1, label).font = Font(bold=True)
+            _label(ws.cell(row, 1, label))
             cell = ws.cell(row, 2, strip_illegal_chars(submit[key]))
-            cell.alignment = Alignment(horizontal="left", wrap_text=True)
+            cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
             ws.row_dimensions[row].height = _row_height([(str(submit[key]), _README_WIDTHS[1])])
             row += 1
     row += 1
     ws.cell(row, 1, vp.SIGNER_HEADING).font = heading
     row += 1
     for label in vp.SIGNER_LABELS.values():
-        ws.cell(row, 1, label).font = Font(bold=True)
+        _label(ws.cell(row, 1, label))
         cell = ws.cell(row, 2)
         cell.protection = Protection(locked=False)
         cell.border = _INPUT_BORDER
@@ -416,13 +412,121 @@ def _write_readme(
         )
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[first + offset].height = _row_height([(line, merged_width)])
+    _write_example(ws, first + len(vp.README_LINES) + 1, sheet_rows, quarter)
     for j, width in enumerate(_README_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     _set_print(ws, landscape=False)
     ws.protection.sheet = True
 
 
+def _write_example(
+    ws: Any,
+    row: int,
+    sheet_rows: Sequence[tuple[Any, dict[str, Any] | None, bool]],
+    quarter: Quarter,
+) -> None:
+    """Write the worked example: the first open row of the unit's table with a target, filled
+    as a finished milestone would be, and how spellings of a 实际值 are read in its unit.
+
+    The readings are computed by the intake's own parser
+    (:func:`taskanalytics.progress.intake.read_amount`), so the example cannot promise what
+    intake refuses.
+    """
+    from taskanalytics.progress.intake import read_amount  # intake imports this module
+
+    by_milestone: dict[str, list[tuple[int, Any, dict[str, Any] | None]]] = {}
+    for i, (r, t, _) in enumerate(sheet_rows, start=2):
+        if r.group != "done":
+            by_milestone.setdefault(r.milestone_id, []).append((i, r, t))
+    if not by_milestone:
+        return
+    candidates = list(by_milestone.values())
+    chosen = next(
+        (c for c in candidates if any(t is not None and t["value"] >= 10_000 for _, _, t in c)),
+        None,
+    ) or next((c for c in candidates if c[0][2] is not None), candidates[0])
+    example = chosen[0][1]
+    rows_text = f"{chosen[0][0]}" + (f"–{chosen[-1][0]}" if len(chosen) > 1 else "")
+    heading = Font(bold=True, size=12)
+    ws.cell(row, 1, vp.EXAMPLE_HEADING.format(row=rows_text)).font = heading
+    due = example.due_date.date() if pd.notna(example.due_date) else quarter.end
+    headers = vp.ALL_HEADERS
+    lines: list[tuple[str, object]] = [
+        (headers["milestone_id"], example.milestone_id),
+        (vp.EXAMPLE_TEXT_LABEL, example.milestone_text),
+        (headers["status"], vp.STATUS_LABELS["done"]),
+        (headers["completed_date"], min(due, quarter.end)),
+    ]
+    targets = [t for _, _, t in chosen if t is not None]
+    for t in targets:
+        unit = unit_or_none(t["unit"]) or ""
+        lines += [
+            (headers["metric"], t["metric"]),
+            (headers["target_text"], f"{_target_value_text(t)} {unit}".strip()),
+            (headers["actual"], float(t["value"])),
+        ]
+    if targets:
+        big = max(targets, key=lambda t: float(t["value"]))
+        note = vp.EXAMPLE_NOTE.format(
+            metric=big["metric"],
+            value=_format_number(float(big["value"])),
+            unit=unit_or_none(big["unit"]) or "",
+        )
+    else:
+        note = vp.EXAMPLE_NOTE_PLAIN
+    lines.append((headers["note"], note))
+    for offset, (label, value) in enumerate(lines, start=1):
+        _label(ws.cell(row + offset, 1, label))
+        cell = ws.cell(row + offset, 2, strip_illegal_chars(value))
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        if isinstance(value, dt.date):
+            cell.number_format = _DATE_FORMAT
+        elif isinstance(value, float):
+            cell.number_format = "#,##0.####"
+        ws.row_dimensions[row + offset].height = _row_height([(value, _README_WIDTHS[1])])
+    if not targets:
+        return
+    target = max(targets, key=lambda t: float(t["value"]))
+    unit = unit_or_none(target["unit"])
+    row += len(lines) + 2
+    ws.cell(row, 1, vp.SPELLING_HEADING.format(unit=unit or "无")).font = heading
+    for j, header in enumerate(vp.SPELLING_HEADERS, start=1):
+        ws.cell(row + 1, j, header).font = Font(bold=True)
+    for offset, spelling in enumerate(_spellings(float(target["value"]), unit), start=2):
+        try:
+            number, _ = read_amount(spelling, unit=unit)
+            read = f"{_format_number(number)} {unit or ''}".strip()
+        except TaskAnalyticsError:
+            read = vp.SPELLING_REFUSED
+        ws.cell(row + offset, 1, spelling).alignment = Alignment(horizontal="left")
+        ws.cell(row + offset, 2, read)
+
+
+def _spellings(value: float, unit: str | None) -> list[str]:
+    """Ways a clerk may write ``value``: digits, grouped, with a multiplier, with the unit,
+    and one that is refused."""
+    plain = _format_number(value).replace(",", "")
+    out = [plain, _format_number(value)]
+    if value >= 10_000 and unit and unit.startswith("万"):
+        out.append(f"{value / 10_000:g}亿")
+    elif value >= 10_000 and not (unit or "").startswith(("万", "亿", "千")):
+        out.append(f"{value / 10_000:g}万")
+    if unit:
+        out.append(f"{plain}（{unit}）")
+    out.append("约" + plain)
+    return list(dict.fromkeys(out))
+
+
 _README_WIDTHS = (14, 40, 16, 16, 16, 16)
+_LABEL_ALIGN = Alignment(vertical="top")
+
+
+def _label(cell: Any) -> None:
+    """A label of the 说明 sheet: bold, at the top of its row like its (wrapped) value."""
+    cell.font = Font(bold=True)
+    cell.alignment = _LABEL_ALIGN
+
+
 _INPUT_BORDER = Border(*(Side(style="thin", color="808080"),) * 4)
 _LINE_HEIGHT = 15.0  # points per line of 11-pt text, CJK fonts included
 _PADDING = 3.0
@@ -473,6 +577,37 @@ def _set_print(ws: Any, *, landscape: bool, title_rows: str | None = None) -> No
         ws.print_title_rows = title_rows
 
 
+def _sheet_rows(rows: pd.DataFrame) -> list[tuple[Any, dict[str, Any] | None, bool]]:
+    """The data sheet's rows: ``(template row, target or None, first row of its milestone)``.
+
+    A milestone takes one sheet row per target (at least one): the first holds its status,
+    date and note, every row one target's metric, target value, unit and 实际值.
+    """
+    out: list[tuple[Any, dict[str, Any] | None, bool]] = []
+    for row in rows.itertuples(index=False):
+        targets = list(row.targets) or [None]
+        out += [(row, target, k == 0) for k, target in enumerate(targets)]
+    return out
+
+
+_TEMPLATE_WIDTHS = {
+    **_WIDTHS,
+    "metric": 20,
+    "target_text": 12,
+    "target_unit": 8,
+    "actual": 14,
+    "target_no": 6,
+}
+
+
+def _target_value_text(target: Mapping[str, Any]) -> str:
+    """``≥ 17,501`` or ``17,501`` (the unit has its own column)."""
+    number = _format_number(target["value"])
+    if target["comparator"] == "=":
+        return number
+    return f"{vp.COMPARATOR_LABELS.get(target['comparator'], target['comparator'])} {number}"
+
+
 def _build_workbook(
     plan: PlanLike,
     unit: str,
@@ -481,14 +616,8 @@ def _build_workbook(
     progress: pd.DataFrame | None = None,
 ) -> Workbook:
     rows = template_rows(plan, unit, quarter, progress=progress)
-    actual_keys = actual_columns(rows)
-    names = [n for n in vp.COLUMN_HEADERS if n != "note"]
-    names.insert(names.index("targets_text") + 1, "row_hint")
-    headers = [vp.COLUMN_HEADERS.get(n, vp.ROW_HINT_HEADER) for n in names]
-    headers += [vp.actual_header(no, u) for no, u in actual_keys] + [vp.COLUMN_HEADERS["note"]]
+    names = list(vp.TEMPLATE_COLUMNS)
     col = {name: i + 1 for i, name in enumerate(names)}
-    first_actual = len(names) + 1
-    note_col = first_actual + len(actual_keys)
 
     wb = Workbook()
     fixed = dt.datetime(quarter.year, 1, 1)
@@ -498,62 +627,66 @@ def _build_workbook(
     ws = wb.active
     ws.title = vp.DATA_SHEET
 
-    for j, header in enumerate(headers, start=1):
-        cell = ws.cell(1, j, strip_illegal_chars(header))
+    for j, name in enumerate(names, start=1):
+        cell = ws.cell(1, j, vp.ALL_HEADERS[name])
         cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+        cell.fill = _INPUT_HEADER_FILL if name in (*vp.INPUT_COLUMNS, "actual") else _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     ws.freeze_panes = "B2"
 
     open_cell = Protection(locked=False)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for i, row in enumerate(rows.itertuples(index=False), start=2):
+    sheet_rows = _sheet_rows(rows)
+    for i, (row, target, first) in enumerate(sheet_rows, start=2):
         fill = _GROUP_FILLS.get(row.group, _LOCKED_FILL)
         report = row.report if row.group == "done" else None
-        hint = vp.ROW_HINTS[row.group].format(quarter=report["quarter"] if report else "")
-        for name in ("milestone_id", "task_id", "task_title", "milestone_text", "targets_text"):
-            cell = ws.cell(i, col[name], strip_illegal_chars(getattr(row, name)))
-            cell.fill = fill
+
+        def put(name: str, value: object, *, cell_fill: PatternFill = fill, i: int = i) -> Any:
+            cell = ws.cell(i, col[name], strip_illegal_chars(value))
+            cell.fill = cell_fill
             cell.alignment = wrap
-        cell = ws.cell(i, col["row_hint"], hint)
-        cell.fill = fill
-        cell.alignment = wrap
-        if row.group in ("due", "done"):
-            cell.font = Font(bold=True)
-        due = ws.cell(i, col["due_date"], None if pd.isna(row.due_date) else row.due_date.date())
-        due.number_format = _DATE_FORMAT
-        due.fill = fill
+            return cell
+
+        put("milestone_id", row.milestone_id)
+        put("task_id", row.task_id)
+        if first:
+            put("task_title", row.task_title)
+            put("milestone_text", row.milestone_text)
+            hint = vp.ROW_HINTS[row.group].format(quarter=report["quarter"] if report else "")
+            put("row_hint", hint).font = Font(bold=row.group in ("due", "done"))
+            due = None if pd.isna(row.due_date) else row.due_date.date()
+            put("due_date", due).number_format = _DATE_FORMAT
+        else:  # a further target of the milestone above: its inputs are on the first row
+            for name in ("task_title", "milestone_text", "row_hint", "due_date"):
+                put(name, None)
         for name in vp.INPUT_COLUMNS:
-            j = note_col if name == "note" else col[name]
-            cell = ws.cell(i, j)
-            cell.alignment = wrap
-            if report is None:
+            cell = put(name, None, cell_fill=fill if report is not None or first else _NA_FILL)
+            if first and report is None:
+                cell.fill = PatternFill()
                 cell.protection = open_cell
-            else:  # reported done: prefilled as the store holds it, read back as a report
-                cell.fill = fill
         ws.cell(i, col["completed_date"]).number_format = _DATE_FORMAT
-        if report is not None:
+        if first and report is not None:  # reported done: prefilled as the store holds it
             ws.cell(i, col["status"], vp.STATUS_LABELS["done"])
             ws.cell(i, col["completed_date"], report["completed_date"])
             if report["note"]:
-                ws.cell(i, note_col, strip_illegal_chars(report["note"]))
-        mine = {(int(t["target_no"]), unit_or_none(t["unit"])): t for t in row.targets}
-        for k, key in enumerate(actual_keys):
-            cell = ws.cell(i, first_actual + k)
-            if key in mine:
-                cell.number_format = "#,##0.####"
-                cell.comment = Comment(
-                    strip_illegal_chars(_target_label(mine[key])), "taskanalytics"
-                )
-                if report is None:
-                    cell.protection = open_cell
-                else:
-                    cell.value = report["values"].get(key[0])
-                    cell.fill = fill
-            else:
-                cell.fill = _NA_FILL
+                ws.cell(i, col["note"], strip_illegal_chars(report["note"]))
+        if target is None:
+            for name in ("metric", "target_text", "target_unit", "actual", "target_no"):
+                put(name, None, cell_fill=_NA_FILL)
+            continue
+        put("metric", target["metric"])
+        put("target_text", _target_value_text(target))
+        put("target_unit", unit_or_none(target["unit"]))
+        put("target_no", int(target["target_no"]))
+        actual = put("actual", None, cell_fill=fill)
+        actual.number_format = "#,##0.####"
+        if report is None:
+            actual.fill = PatternFill()
+            actual.protection = open_cell
+        else:
+            actual.value = report["values"].get(int(target["target_no"]))
 
-    last = max(len(rows) + 1, 2)
+    last = max(len(sheet_rows) + 1, 2)
     status_letter = get_column_letter(col["status"])
     status_dv = DataValidation(
         type="list",
@@ -581,13 +714,13 @@ def _build_workbook(
     ws.add_data_validation(status_dv)
     ws.add_data_validation(date_dv)
 
-    widths = {j: _WIDTHS[name] for name, j in col.items()}
-    widths |= {first_actual + k: _ACTUAL_WIDTH for k in range(len(actual_keys))}
-    widths[note_col] = _WIDTHS["note"]
+    widths = {j: _TEMPLATE_WIDTHS[name] for name, j in col.items()}
     for j, width in widths.items():
         ws.column_dimensions[get_column_letter(j)].width = width
-    for i in range(1, len(rows) + 2):
-        height = _row_height((ws.cell(i, j).value, w) for j, w in widths.items())
+    ws.column_dimensions[get_column_letter(col["target_no"])].hidden = True
+    visible = {j: w for j, w in widths.items() if j != col["target_no"]}
+    for i in range(1, len(sheet_rows) + 2):
+        height = _row_height((ws.cell(i, j).value, w) for j, w in visible.items())
         ws.row_dimensions[i].height = max(height, 32) if i == 1 else height
     _set_print(ws, landscape=True, title_rows="1:1")
 
@@ -596,7 +729,7 @@ def _build_workbook(
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    _write_readme(wb, plan, unit, quarter, submit)
+    _write_readme(wb, plan, unit, quarter, submit, sheet_rows)
     for sheet in wb.worksheets:  # plan text is text: never a formula, also once edited
         neutralise_sheet(sheet)
     ws.sheet_view.tabSelected = False

@@ -57,6 +57,25 @@ COLUMN_HEADERS: Final[dict[str, str]] = {
 #: Columns a unit fills in; every other column is pre-filled and locked.
 INPUT_COLUMNS: Final[tuple[str, ...]] = ("status", "completed_date", "note")
 
+#: The target columns of a template: one row per quantitative target, its metric, target value
+#: and unit written out beside the one 实际值 cell the clerk fills (a milestone with three
+#: targets has three rows; its status, date and note are filled on the first). 指标序号 is
+#: hidden: intake reads which target a row is from it.
+TARGET_HEADERS: Final[dict[str, str]] = {
+    "metric": "量化指标",
+    "target_text": "目标值",
+    "target_unit": "单位",
+    "actual": "实际值",
+    "target_no": "指标序号",
+}
+
+#: The data sheet's columns in the template's order (``row_hint`` is :data:`ROW_HINT_HEADER`).
+TEMPLATE_COLUMNS: Final[tuple[str, ...]] = (
+    "milestone_id", "task_id", "task_title", "milestone_text", "due_date", "row_hint",
+    "status", "completed_date", "metric", "target_text", "target_unit", "actual", "note",
+    "target_no",
+)  # fmt: skip
+
 #: Extra CSV headers naming the reporting unit and quarter (CSV files carry no 说明 sheet).
 CSV_UNIT_HEADERS: Final[tuple[str, ...]] = ("unit", "牵头单位", "填报单位")
 CSV_QUARTER_HEADERS: Final[tuple[str, ...]] = ("quarter", "季度", "填报季度")
@@ -65,6 +84,7 @@ CSV_QUARTER_HEADERS: Final[tuple[str, ...]] = ("quarter", "季度", "填报季�
 HEADER_ALIASES: Final[dict[str, str]] = {
     **{header: name for name, header in COLUMN_HEADERS.items()},
     **{name: name for name in COLUMN_HEADERS},
+    **{header: name for name, header in TARGET_HEADERS.items()},
     "节点内容": "milestone_text",
     "完成时间": "completed_date",
     "备注": "note",
@@ -158,6 +178,11 @@ LINES_HEADING: Final = "【填报说明】"
 #: The locked column telling the clerk why a row is in the template, and its values by group
 #: (rows are ordered by group: due this quarter, open from earlier quarters, recurring, done).
 ROW_HINT_HEADER: Final = "填报提示"
+
+#: Every data-sheet column's header by English name (the template's and the older ones').
+ALL_HEADERS: Final[dict[str, str]] = {
+    **COLUMN_HEADERS, **TARGET_HEADERS, "row_hint": ROW_HINT_HEADER,
+}  # fmt: skip
 ROW_HINTS: Final[dict[str, str]] = {
     "due": "本季度到期",
     "open": "往期未完成",
@@ -171,9 +196,11 @@ README_LINES: Final[tuple[str, ...]] = (
     "二、“状态”请从下拉列表选择：已完成、推进中、未启动、滞后。不填报的节点请将整行留空。",
     "三、状态为“已完成”的，须填写“完成日期”（格式：2023-03-31），且不得晚于截至日期；"
     "其他状态不填完成日期。",
-    "四、“实际值”列按表头括号内的单位填写数字，可写 1234、1,234、1.2万；"
-    "请勿填写“约一千”“一千多”等文字。每个单元格的批注注明对应指标。",
-    "五、白底单元格为填报区；不适用的实际值单元格为灰色且锁定。",
+    "四、有量化指标的节点，每项指标占一行，“量化指标”“目标值”“单位”已预填；请在同一行的“实际值”"
+    "列填写截至日期的年度累计数，按“单位”列的单位填写，可写 17501、17,501、1.75亿、17501（万元），"
+    "“万”“亿”按本行单位换算（单位为万元时，1.75亿即 17500 万元）；请勿填写“约一千”“一千多”等文字。"
+    "一个节点有多项指标时，状态、完成日期和进展说明只在该节点的第一行填写。",
+    "五、白底单元格为填报区；不适用的单元格为灰色且锁定。",
     "六、“进展说明”简要填写进展、问题及下步措施，不超过 500 字。",
     "七、请勿修改文件中的“填报单位”“填报季度”等信息，也请勿增删行列；"
     "文件名可以更改，但每个单位每季度只报送一个文件。",
@@ -234,6 +261,15 @@ EXPECTED: Final[dict[str, str]] = {
         "an actual for {metric} (target {target}) when the status is 已完成"
         "（状态为已完成，请填写实际值）"
     ),
+    "warn_multiplier": (
+        "a number in {unit}: {found} read as {reading} {unit}（按{unit}读取，请核实）"
+    ),
+    "target_row_inputs": (
+        "status, date and note on the milestone's first row（状态、完成日期和进展说明填在该节点的第一行）"
+    ),
+    "warn_extra_column": "only the template's columns（此列内容不会被读取）",
+    "warn_merged": "cells not merged（合并单元格只读取第一格）",
+    "number_unit": "a number in the row's unit（单位与指标不一致）",
     "warn_done_short": (
         "an actual of at least the target {target} of {metric} when the status is 已完成"
         "（状态为已完成，但实际值低于目标值，请核实）"
@@ -252,7 +288,8 @@ EXPECTED_ZH: Final[dict[str, str]] = {
     "date_after": "{found}晚于截至日期 {as_of}；完成日期须不早于 {first}、不晚于截至日期 {as_of}",
     "date_before": "{found}早于 {first}；完成日期须不早于 {first}、不晚于截至日期 {as_of}",
     "number": "{found}不是数字，请填写阿拉伯数字，如 1234、1,234 或 1.2万，不要写“约一千”“一千多”等文字",
-    "number_bare_multiplier": "{found}含有“千/万/亿”，本列单位已是{unit}，请直接按{unit}填写数字",
+    "number_unit_none": "{found}带有单位“{written}”，但本行指标没有单位，请只填写数字",
+    "number_unit": "{found}的单位“{written}”与本行指标的单位（{unit}）不一致，请按{unit}填写数字",
     "note_length": "{found}超过 500 字，请精简",
     "milestone_known": "{found}不是本计划中的节点编号，请勿修改预填的节点编号",
     "milestone_owned": "{found}不是本单位牵头任务的节点，请只填报本单位牵头的节点",
@@ -283,6 +320,13 @@ EXPECTED_ZH: Final[dict[str, str]] = {
     "warn_negative": "{found}是负数；数量、金额不应为负数，请核实",
     "warn_far_beyond": "{found}超过目标值 {target} 的 {factor} 倍，请核实单位或位数是否有误",
     "warn_done_no_actual": "{found}状态为“已完成”，请填写“{metric}”的实际值（目标 {target}）",
+    "warn_multiplier": "{found}按 {reading} {unit}读取；如指的是 {alt} {unit}，请直接填写 {alt}",
+    "target_row_inputs": "{found}；本行是该节点的第 {no} 项指标，状态、完成日期和进展说明"
+    "请填在该节点的第一行（第 {first} 行）",
+    "warn_extra_column": "此列不是模板的列，其中填写的内容（如第 {row} 行“{sample}”）不会被读取；"
+    "请写在“进展说明”列",
+    "warn_merged": "单元格 {cells} 被合并，只读取第 {row} 行的内容，其余各行的“{column}”视为未填；"
+    "请取消合并，逐行填写",
     "warn_done_short": "{found}低于“{metric}”的目标值 {target}，但状态为“已完成”，请核实",
 }
 
@@ -316,6 +360,17 @@ def may_be_negative(unit: str | None, metric: str) -> bool:
     """
     return (unit or "") in SIGNED_UNITS or any(w in metric for w in SIGNED_METRIC_WORDS)
 
+
+#: The worked example on the 说明 sheet: its heading, the rows it shows (label of the
+#: template column it stands for) and the spellings of a value read back for the clerk.
+EXAMPLE_HEADING: Final = "【填写示例】（以本表第 {row} 行为例，示例内容请勿照抄）"
+#: The example's label of the milestone text (the data sheet's long header does not fit column A).
+EXAMPLE_TEXT_LABEL: Final = "节点内容"
+EXAMPLE_NOTE: Final = "已完成{metric}{value}{unit}，达到目标。（示例）"
+EXAMPLE_NOTE_PLAIN: Final = "已按期完成。（示例）"
+SPELLING_HEADING: Final = "【“实际值”的写法】（以单位为“{unit}”的指标为例）"
+SPELLING_HEADERS: Final = ("填写", "读取为")
+SPELLING_REFUSED: Final = "不能读取：请填写数字"
 
 #: Headers of the problems workbook written for the clerk
 #: (:func:`taskanalytics.progress.problems.write_problems_xlsx`), by RowProblem field.
