@@ -5,7 +5,7 @@ The public API is small:
 - :func:`read_plan` reads the task decomposition document into a :class:`Plan` of tidy frames;
 - :func:`audit` lists data-quality findings about the source document itself;
 - :func:`load_progress` / :func:`load_progress_history` read the progress units reported from
-  the store;
+  the store, :func:`load_warnings` the intake's warnings (提醒) stored with their files;
 - :func:`assess` / :func:`assess_all` judge every milestone and indicator due by a quarter's end
   against that progress, with roll-ups and a watch list;
 - :class:`Quarter` is the calendar quarter every stage speaks;
@@ -32,7 +32,7 @@ from taskanalytics.errors import (
 )
 from taskanalytics.plan.audit import audit, audit_check_names
 from taskanalytics.plan.build import Plan, read_plan
-from taskanalytics.progress.store import load_progress, load_progress_history
+from taskanalytics.progress.store import load_progress, load_progress_history, load_warnings
 from taskanalytics.quarters import Quarter
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "audit_check_names",
     "load_progress",
     "load_progress_history",
+    "load_warnings",
     "read_plan",
 ]
 __version__ = "0.1.0"

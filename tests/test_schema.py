@@ -10,7 +10,7 @@ import pytest
 
 from taskanalytics import assess_all, briefing, schema
 from taskanalytics.errors import ColumnProblem, SchemaError, TaskAnalyticsError
-from taskanalytics.progress.store import load_progress, load_progress_history
+from taskanalytics.progress.store import load_progress, load_progress_history, load_warnings
 
 QUARTERS = ["2023Q1", "2023Q2"]
 ASSESSMENT_TABLES = [name for name in schema.TABLES if name.startswith("assessment.")]
@@ -60,6 +60,12 @@ def test_progress_of_a_demo_store_validates(store, history, plan):
 
 def test_progress_of_a_missing_store_validates(tmp_path, plan):
     schema.validate(load_progress_history(tmp_path / "none.sqlite", plan=plan), "progress")
+
+
+def test_warnings_of_a_store_validate(store, plan, tmp_path):
+    """The demo's files have no warnings (tests/test_store_warnings.py validates some)."""
+    schema.validate(load_warnings(store, plan=plan), "progress.warnings")
+    schema.validate(load_warnings(tmp_path / "none.sqlite", plan=plan), "warnings")
 
 
 def _table_of(assessment, table: str) -> pd.DataFrame:

@@ -16,6 +16,8 @@ the frames it is given. Display text is Simplified Chinese; column names stay En
 - :mod:`~taskanalytics.briefing.watch`: 督办闭环 (the full watch list, last quarter's items now,
   the units that did not report, the Excel copy); :mod:`~taskanalytics.briefing.pages`: the
   run's file names, so pages link to one another;
+- :mod:`~taskanalytics.briefing.reminders`: 报送提醒, the intake's warnings of a unit's files
+  (values accepted but worth a second look), on the unit's page;
 - :mod:`~taskanalytics.briefing.yoy`: 与上年对比, this year's indicators beside last year's
   final results when the store holds both plans (the first quarter's overview).
 """
@@ -53,6 +55,11 @@ from taskanalytics.briefing.indicators import (
     indicators_all_table,
 )
 from taskanalytics.briefing.plan_facts import count_plan, plan_key_facts
+from taskanalytics.briefing.reminders import (
+    REMINDERS_TITLE,
+    unit_reminders,
+    unit_reminders_section,
+)
 from taskanalytics.briefing.sections import (
     ASSESS_COLUMNS_ZH,
     HEADLINE_LABELS,
@@ -105,6 +112,7 @@ __all__ = [
     "COLUMNS_ZH",
     "HEADLINE_LABELS",
     "MAIN_CATEGORY",
+    "REMINDERS_TITLE",
     "SECTION_LABELS",
     "SOURCE_COLUMNS",
     "YOY_COLUMNS",
@@ -156,6 +164,8 @@ __all__ = [
     "trend_chart",
     "trend_table",
     "unit_ranking_table",
+    "unit_reminders",
+    "unit_reminders_section",
     "upcoming_table",
     "watchlist_more",
     "watchlist_summary",

@@ -32,6 +32,7 @@ from taskanalytics.errors import BriefingError
 from taskanalytics.plan.build import Plan, read_plan
 from taskanalytics.plan.identity import plan_identity
 from taskanalytics.progress import store
+from taskanalytics.progress.file_warnings import no_warnings
 from taskanalytics.progress.registry import PlanVersion, read_version
 from taskanalytics.quarters import Quarter, QuarterLike
 
@@ -118,6 +119,9 @@ class BriefingContext:
         not know the plan yet).
     plan_versions : int
         How many versions of the plan the store holds (more than one after a 调整).
+    warnings : pandas.DataFrame
+        The intake's warnings (报送提醒) of every stored file with an as-of date on or before
+        ``as_of`` (:func:`taskanalytics.progress.store.load_warnings` columns).
     """
 
     quarter: str
@@ -132,6 +136,7 @@ class BriefingContext:
     store_path: Path
     plan_version: PlanVersion | None = None
     plan_versions: int = 0
+    warnings: pd.DataFrame = dataclasses.field(default_factory=no_warnings)
 
     @property
     def plan_name(self) -> str:
@@ -191,6 +196,7 @@ class BriefingContext:
         return (
             f"BriefingContext({self.quarter}, as_of={self.as_of}, "
             f"reports={len(self.progress)}, sources={len(self.sources)}, "
+            f"warnings={len(self.warnings)}, "
             f"synthetic={self.is_synthetic})"
         )
 
@@ -267,6 +273,8 @@ def _load(
         plan = dataclasses.replace(plan, meta={**plan.meta, "name": version.name})
     history = store.load_progress_history(store_path, plan=plan)
     progress = history[history["as_of_date"] <= pd.Timestamp(day)].reset_index(drop=True)
+    warnings = store.load_warnings(store_path, plan=plan)
+    warnings = warnings[warnings["as_of_date"] <= pd.Timestamp(day)].reset_index(drop=True)
     quarters = [q.label for q in quarter.year_to_date()]
     if day == end:
         assessment = assess_all(plan, progress, quarters)
@@ -288,6 +296,7 @@ def _load(
         store_path=store_path,
         plan_version=version,
         plan_versions=len(versions),
+        warnings=warnings,
     )
 
 

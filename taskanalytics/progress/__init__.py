@@ -3,7 +3,8 @@
 :mod:`~taskanalytics.progress.templates` writes each lead unit's Excel template,
 :mod:`~taskanalytics.progress.intake` reads and validates a filled one,
 :mod:`~taskanalytics.progress.store` keeps every accepted report in an append-only SQLite file
-(:func:`load_progress`, :func:`load_progress_history`), and :mod:`~taskanalytics.progress.demo`
+(:func:`load_progress`, :func:`load_progress_history`; the intake's warnings of each stored file:
+:func:`load_warnings`), and :mod:`~taskanalytics.progress.demo`
 fills templates with labelled 示例数据. The templates' Chinese words are
 :mod:`~taskanalytics.progress.vocab`.
 
@@ -17,7 +18,8 @@ from taskanalytics.progress.store import (
     ProgressStore,
     load_progress,
     load_progress_history,
+    load_warnings,
     open_store,
 )
 
-__all__ = ["ProgressStore", "load_progress", "load_progress_history", "open_store"]
+__all__ = ["ProgressStore", "load_progress", "load_progress_history", "load_warnings", "open_store"]

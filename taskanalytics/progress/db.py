@@ -8,6 +8,12 @@ Schema versions (``schema_version`` records each step applied):
    kind), ``plan_versions`` (one row per source document of a plan: its SHA-256, 文号, the date
    it is in force from and where its copy is archived) and ``source_files.plan_version_id``:
    every file belongs to exactly one version of one plan (a trigger refuses a file without).
+3. ``file_warnings``: one row per intake warning of a stored file (a value accepted but worth a
+   second look, :attr:`ProgressFile.warnings <taskanalytics.progress.intake.ProgressFile>`),
+   written with the file's reports: where it is (sheet, row, column, 节点编号), the value as
+   typed, and the sentence in Chinese and in English. The migration adds the table empty: the
+   warnings of files stored before it are not recomputed (they were printed at their ingest;
+   reading the archived copies again would judge old files by today's intake rules).
 
 Every table is append-only (triggers refuse UPDATE and DELETE). Migrations run in one
 transaction with whatever else the opener needs (:func:`migrate` takes an ``attach`` step: a v1
@@ -54,7 +60,7 @@ __all__ = [
 
 logger = logging.getLogger("taskanalytics")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def append_only(*tables: str) -> str:
@@ -135,6 +141,21 @@ MIGRATIONS: dict[int, str] = {
     BEGIN SELECT RAISE(ABORT, 'a source file belongs to a plan version'); END;
     """
     + append_only("plans", "plan_versions"),
+    3: """
+    CREATE TABLE file_warnings (
+        file_id       INTEGER NOT NULL REFERENCES source_files (file_id),
+        seq           INTEGER NOT NULL CHECK (seq >= 1),
+        sheet         TEXT,
+        source_row    INTEGER NOT NULL,
+        source_column TEXT NOT NULL,
+        milestone_id  TEXT,
+        value         TEXT,
+        message_zh    TEXT NOT NULL,
+        message_en    TEXT NOT NULL,
+        PRIMARY KEY (file_id, seq)
+    );
+    """
+    + append_only("file_warnings"),
 }
 
 

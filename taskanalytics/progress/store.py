@@ -10,6 +10,9 @@ Tables (the schema and its versions are :mod:`taskanalytics.progress.db`):
   plan version.
 - ``reports``: one row per milestone per file: status code, completed date, note, source row.
 - ``actual_values``: one row per reported target value: target_no, value, unit.
+- ``file_warnings``: one row per intake warning of a stored file (a value accepted but worth a
+  second look), written with its reports; read by :func:`load_warnings`
+  (:mod:`taskanalytics.progress.file_warnings`).
 
 Rows are never updated or deleted (triggers refuse it): a correction is a new file, and
 :func:`load_progress` takes, per milestone, the report with the latest as-of date, then the
@@ -61,6 +64,12 @@ from taskanalytics.progress.db import (
     try_begin,
     writable,
 )
+from taskanalytics.progress.file_warnings import (
+    WARNING_COLUMNS,
+    insert_warnings,
+    no_warnings,
+    read_warnings,
+)
 from taskanalytics.progress.history import latest_reports
 from taskanalytics.progress.registry import (
     PLAN_LIST_COLUMNS,
@@ -73,6 +82,7 @@ from taskanalytics.progress.registry import (
     stored_plans,
     versions_of,
 )
+from taskanalytics.quarters import Quarter, QuarterLike
 
 if TYPE_CHECKING:  # the intake (openpyxl) is imported only when files are ingested
     from taskanalytics.progress.intake import ProgressFile
@@ -80,6 +90,7 @@ if TYPE_CHECKING:  # the intake (openpyxl) is imported only when files are inges
 __all__ = [
     "PROGRESS_COLUMNS",
     "SCHEMA_VERSION",
+    "WARNING_COLUMNS",
     "IngestResult",
     "IngestedFile",
     "PlanVersion",
@@ -88,6 +99,7 @@ __all__ = [
     "list_plans",
     "load_progress",
     "load_progress_history",
+    "load_warnings",
     "open_store",
     "register_plan",
     "stored_plan",
@@ -409,7 +421,8 @@ def _store_path(store: ProgressStore | str | Path) -> Path:
 class IngestedFile:
     """One file handled by :func:`ingest_files`; ``warnings`` are the intake's
     (:attr:`ProgressFile.warnings <taskanalytics.progress.intake.ProgressFile>`: accepted, but
-    worth a look; not stored yet)."""
+    worth a look), stored with an ingested file (:func:`load_warnings`); a skipped file's were
+    stored when it was first ingested."""
 
     path: Path
     sha256: str
@@ -533,6 +546,7 @@ def _write_files(
                     )
             file_id = _insert_source_file(conn, store, pf, archived, made_for.version_id)
             _insert_reports(conn, file_id, pf)
+            insert_warnings(conn, file_id, pf.warnings)
             ingested.append(_file_result(pf, archived))
     return ingested, skipped
 
@@ -777,3 +791,60 @@ def load_progress(
     >>> load_progress(store, "2023-06-30", plan=plan)[["milestone_id", "status"]]  # doctest: +SKIP
     """
     return latest_reports(_history(store, plan), as_of)
+
+
+def load_warnings(
+    store: ProgressStore | str | Path,
+    *,
+    plan: PlanLike,
+    quarter: QuarterLike | None = None,
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """Return the intake's warnings of a plan's stored files, one row per warning.
+
+    A warning is a value the intake accepted but that is worth a second look (已完成 with an
+    actual missing or below its target, a value over 10x its target, a negative count …); it
+    was printed at ingest and stored with the file (schema v3). Files stored before v3 have none.
+
+    Parameters
+    ----------
+    store
+        A :class:`ProgressStore` or the path of its SQLite file; a missing file gives an empty
+        frame (and is not created).
+    plan
+        The plan whose files are read (any of its versions; never another plan's or year's).
+    quarter
+        Keep only the files of this quarter (``"2023Q2"``, or any spelling
+        :meth:`Quarter.parse <taskanalytics.quarters.Quarter.parse>` accepts).
+    unit
+        Keep only the files this unit sent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`WARNING_COLUMNS`: the file's ``unit, quarter, as_of_date, source_file, sha256,
+        ingested_at``, then ``seq`` (1, 2 … within the file), ``row`` and ``column`` (where in
+        the file), ``milestone_id`` (as the file gave it: the id in the plan version the file
+        was made for), ``value`` (what was typed, as text) and ``message`` (the Chinese
+        sentence the clerk was shown, :meth:`RowProblem.zh
+        <taskanalytics.errors.RowProblem.zh>`); oldest ingest first, in file order. The
+        contract table ``progress.warnings``.
+
+    Raises
+    ------
+    PlanMismatchError
+        If the plan's source is registered under another name, or its name for another year.
+    QuarterError
+        If ``quarter`` is not a quarter.
+
+    Examples
+    --------
+    >>> load_warnings(store, plan=plan, quarter="2023Q2", unit="财政局")["message"]  # doctest: +SKIP
+    """
+    label = None if quarter is None else Quarter.parse(quarter).label
+    path = _store_path(store)
+    if not path.exists():
+        return no_warnings()
+    with _reading(_as_store(store, [plan])) as conn:
+        plan_id = plan_scope(conn, path.parent, plan_identity(plan))
+        return read_warnings(conn, plan_id, quarter=label, unit=unit)

@@ -261,6 +261,33 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
         description="one row per milestone per file (load_progress: the latest per milestone)",
     ),
     TableSchema(
+        "progress.warnings",
+        "报送提醒",
+        (
+            _c("unit", "string", "报送单位", "the unit that sent the file"),
+            _c("quarter", "string", "季度", "quarter of the file", nullable=True),
+            _c("as_of_date", "date", "截至日期", "the file's as-of date"),
+            _c("source_file", "string", "报送文件", "original file name"),
+            _c("sha256", "string", "文件校验值（SHA-256）", "SHA-256 of the file as received"),
+            _c("ingested_at", "datetime", "入库时间", "when the file was stored (UTC)"),
+            _c("seq", "int", "提醒序号", "1, 2 … within the file, in the intake's order"),
+            _c("row", "int", "所在行", "row of the file (0: not a row of the data sheet)"),
+            _c("column", "string", "所在列", "the column's header as the file shows it"),
+            _c(
+                "milestone_id",
+                "string",
+                "节点编号",
+                "the row's milestone, as the file gave it (the version it was made for)",
+                nullable=True,
+            ),
+            _c("value", "string", "填写内容", "what the clerk typed, as text", nullable=True),
+            _c("message", "string", "提醒", "the warning in Chinese, as the clerk was shown it"),
+        ),  # fmt: skip
+        key=("sha256", "seq"),
+        description="one row per warning of a stored file (load_warnings): a value accepted "
+        "but worth a second look",
+    ),
+    TableSchema(
         "assessment.milestones",
         "节点评估",
         (
