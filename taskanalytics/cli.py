@@ -557,6 +557,10 @@ def ingest(
         )
         for warning in f.warnings:  # accepted, but worth a call to the unit
             click.echo(f"  提醒：{warning.zh()}")
+        if f.warnings:
+            click.echo(
+                f"  以上 {len(f.warnings)} 条提醒已随文件存入进度库，并列在该单位简报的“报送提醒”中。"
+            )
     for f in result.skipped:
         click.echo(f"skipped (already in store, same content): {f.path.name}")
     click.echo(f"store: {ws.store}")
@@ -578,6 +582,110 @@ def _write_problem_lists(err: ValidationError, *, fallback: Path) -> None:
             fallback.mkdir(parents=True, exist_ok=True)
             path = write_problems_xlsx(problems, problems_path(file, folder=fallback))
         click.echo(f"problem list ({len(problems)}) for the unit: {path}", err=True)
+
+
+@main.command()
+@click.option(
+    "--workspace",
+    "workspace_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Settings file (default: the one given before the command, else found as usual).",
+)
+@PLAN_OPTION
+@STORE_OPTION
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 serves the intranet (the page has no login: only "
+    "behind the office's own access control).",
+)
+@click.option(
+    "--check-only",
+    is_flag=True,
+    help="Clerks only check files (no 提交 button); the office ingests them by hand.",
+)
+@_handle_errors
+def serve(
+    workspace_file: Path | None, plan_path: str | None, store_path: Path | None, port: int,
+    host: str, check_only: bool,
+) -> None:  # fmt: skip
+    """Serve the 进度报送自查 page (Voilà): a clerk uploads a filled template, sees every
+    problem in Chinese and, unless --check-only, submits it into the progress store.
+
+    The page has no login: run it on the intranet behind the office's own access control.
+    """
+    import json
+    import subprocess
+
+    from jupyter_core.paths import jupyter_config_path
+
+    from taskanalytics.checkpage import (
+        CHECK_NOTEBOOK,
+        CHECK_ONLY_ENV_VAR,
+        PLAN_ENV_VAR,
+        STORE_ENV_VAR,
+        settings_from_env,
+    )
+    from taskanalytics.limits import MB, current_limits
+    from taskanalytics.progress.check import require_writable_store
+
+    if workspace_file is not None:
+        ws = load_workspace(workspace_file).with_overrides(store=store_path)
+    else:
+        ws = _workspace(store_path)
+    chosen = _one(ws, plan_path, "serve")
+    if not check_only:
+        require_writable_store(ws.store)  # refused before the server starts, not at a submit
+        _migrate(ws)
+        _register_versions(ws, chosen)
+    env = {k: v for k, v in os.environ.items() if k != WORKSPACE_ENV_VAR}
+    if ws.file is not None:
+        env[WORKSPACE_ENV_VAR] = str(ws.file)
+    env[PLAN_ENV_VAR] = chosen.name or str(chosen.path_at())
+    env[STORE_ENV_VAR] = str(ws.store)
+    env[CHECK_ONLY_ENV_VAR] = "1" if check_only else "0"
+    settings = settings_from_env(env)  # the page's own reading, so a bad plan fails here
+    command = [
+        sys.executable, "-m", "voila", str(CHECK_NOTEBOOK), f"--port={port}",
+        "--Voila.port_retries=0", f"--Voila.ip={host}", "--no-browser", "--theme=light",
+        "--strip_sources=True", "--show_tracebacks=False",
+    ]  # fmt: skip
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    mode = "check only (no 提交)" if check_only else f"submit into {ws.store}"
+    click.echo(f"进度报送自查 page for plan {settings.plan_name}: {mode}")
+    click.echo(f"serving http://{shown}:{port}/ (Ctrl+C to stop)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("note: the page has no login; keep it behind the office's access control")
+    with tempfile.TemporaryDirectory(prefix="taskanalytics-serve-") as folder:
+        # uploads travel over the kernel's websocket (tornado's default cap: 10 MB); a file
+        # over the intake's limit must arrive to be told so in Chinese. A config file, as the
+        # command-line form of a dict setting warns on every start.
+        max_message = int(current_limits().max_file_mb * MB * 2) + MB
+        settings_file = Path(folder) / "voila.json"
+        settings_file.write_text(
+            json.dumps(
+                {"Voila": {"tornado_settings": {"websocket_max_message_size": max_message}}}
+            ),
+            encoding="utf-8",
+        )
+        paths = [folder, os.getcwd(), *jupyter_config_path()]  # voila's default, ours first
+        command += [f"--Voila.config_file_paths={p}" for p in paths]
+        proc = subprocess.Popen(command, env=env)
+        try:
+            code = proc.wait()
+        except KeyboardInterrupt:  # Ctrl+C reached voila too: let it stop
+            try:
+                code = proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                code = proc.wait()
+    if code not in (0, -2, 130):  # -2/130: stopped by Ctrl+C
+        raise TaskAnalyticsError(
+            f"voila stopped with exit code {code} (port {port} in use? see its messages above)"
+        )
 
 
 @main.group(invoke_without_command=True)
