@@ -771,7 +771,7 @@ def test_done_with_an_actual_below_target_or_none_is_accepted_with_warnings(
     pf = read_progress_file(path, plan=plan)
     assert set(pf.reports["milestone_id"]) == {"T110.01", "T003.01"}  # nothing refused
     by_node = {w.milestone_id: w.zh() for w in pf.warnings}
-    assert "低于“化解政府性债务”的目标值 17501万元，但状态为“已完成”，请核实" in by_node["T110.01"]
+    assert "低于“化解政府性债务”的目标值 17,501万元，但状态为“已完成”，请核实" in by_node["T110.01"]
     assert by_node["T110.01"].startswith("第 ") and "填写的 6873.2" in by_node["T110.01"]
     assert "未填写，状态为“已完成”，请填写“" in by_node["T003.01"]
 

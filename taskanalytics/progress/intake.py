@@ -735,7 +735,7 @@ def _warn_done_short(
     for (m, target_no), (target, unit, metric) in ctx["target_info"].items():
         if m != mid:
             continue
-        shown = f"{target:g}{unit or ''}"
+        shown = f"{_format_amount(target)}{unit or ''}"
         at, header = slots.get(target_no, (row, status_header))
         if target_no not in reported:
             check.warn(at, header, None, vp.EXPECTED["warn_done_no_actual"].format(
@@ -803,7 +803,7 @@ def _sane(
     if number < 0 and not vp.may_be_negative(unit, metric):
         check.warn(row, header, raw, vp.EXPECTED["warn_negative"])
     elif value > 0 and number > vp.FAR_BEYOND_TARGET * value:
-        shown = f"{value:g}{unit or ''}"
+        shown = f"{_format_amount(value)}{unit or ''}"
         check.warn(row, header, raw, vp.EXPECTED["warn_far_beyond"].format(
             target=shown, factor=vp.FAR_BEYOND_TARGET), zh=vp.EXPECTED_ZH["warn_far_beyond"].format(
             target=shown, factor=vp.FAR_BEYOND_TARGET, found="{found}"))  # fmt: skip
