@@ -442,9 +442,7 @@ def test_formula_without_a_saved_result_is_a_problem_naming_the_cell(plan, templ
     (problem,) = _problems(path, plan)
     assert problem.expected == vp.EXPECTED["formula_uncomputed"]
     assert "公式未计算" in problem.expected
-    assert problem.column == "实际值" and re.match(
-        r"=17000\+500（[A-Z]+\d+）", problem.value
-    )
+    assert problem.column == "实际值" and re.match(r"=17000\+500（[A-Z]+\d+）", problem.value)
     assert problem.row > 1
 
 

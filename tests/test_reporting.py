@@ -122,7 +122,11 @@ def test_metric_target_and_unit_written_beside_the_actual(finance):
     header = _header(ws)
     row = _row_of(ws, "T110.01")
     cells = {h: ws.cell(row, j).value for j, h in enumerate(header, start=1)}
-    assert (cells["量化指标"], cells["目标值"], cells["单位"]) == ("化解政府性债务", "17,501", "万元")
+    assert (cells["量化指标"], cells["目标值"], cells["单位"]) == (
+        "化解政府性债务",
+        "17,501",
+        "万元",
+    )
     assert cells["指标序号"] == 1
 
 
