@@ -155,7 +155,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> CheckSettings
             raise WorkspaceError(f"{PLAN_ENV_VAR}={chosen!r}: neither a plan of the workspace "
                                  "nor a plan document")  # fmt: skip
         entry = PlanEntry(None, (PlanVersionEntry(path.resolve()),))
-    plans = [read_plan(v.path, name=entry.name) for v in entry.versions]
+    plans = [read_plan(v.path, name=entry.name, **entry.read_options) for v in entry.versions]
     store = Path(env.get(STORE_ENV_VAR) or ws.store).expanduser().resolve()
     return CheckSettings(
         plan=plans[-1],

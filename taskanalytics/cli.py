@@ -160,6 +160,10 @@ def _fail(exc: Exception) -> NoReturn:
     if isinstance(exc, TaskAnalyticsError):
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    if isinstance(exc, BrokenPipeError):  # `taskanalytics parse --inspect | head`: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second BrokenPipeError when Python exits
+        sys.exit(EXIT_BROKEN_PIPE)
     log = internal_error_log(exc)
     said = " ".join(str(exc).split())  # one line, whatever the message holds
     where = (
@@ -170,6 +174,9 @@ def _fail(exc: Exception) -> NoReturn:
     click.echo(f"{INTERNAL_ERROR}{type(exc).__name__}: {said or '(no message)'}; {where}", err=True)
     sys.exit(EXIT_INTERNAL)
 
+
+#: Exit status when the reader of our output went away (128 + SIGPIPE, as shells report it).
+EXIT_BROKEN_PIPE = 141
 
 #: click's own exceptions (usage errors, --help, aborts) go through untouched.
 _CLICK_OWN = (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
@@ -215,7 +222,18 @@ class _Chosen:
     def read(self, day: dt.date | None = None) -> Any:
         from taskanalytics.plan.build import read_plan
 
-        return read_plan(self.path_at(day), name=self.name)
+        return read_plan(self.path_at(day), name=self.name, **self.entry.read_options)
+
+
+def _parse_maps(maps: tuple[str, ...]) -> dict[str, str | None]:
+    """``--map 项目内容=task`` options as a mapping (``skip`` skips the column)."""
+    out: dict[str, str | None] = {}
+    for item in maps:
+        header, sep, column = item.partition("=")
+        if not sep or not header.strip() or not column.strip():
+            raise click.BadParameter(f"expected HEADER=COLUMN, got {item!r}", param_hint="--map")
+        out[header.strip()] = None if column.strip() == "skip" else column.strip()
+    return out
 
 
 def _workspace(store_path: Path | None = None, out_dir: Path | None = None) -> Workspace:
@@ -268,7 +286,7 @@ def _register_versions(ws: Workspace, chosen: _Chosen) -> None:
     from taskanalytics.progress.store import register_plan
 
     for version in chosen.entry.versions:
-        plan = read_plan(version.path, name=chosen.name)
+        plan = read_plan(version.path, name=chosen.name, **chosen.entry.read_options)
         register_plan(ws.store, plan, effective_from=version.effective_from)
 
 
@@ -300,19 +318,55 @@ def main(ctx: click.Context, workspace: Path | None) -> None:
     help="csv: one UTF-8 (BOM) file per table; xlsx: one workbook; parquet needs pyarrow.",
 )
 @click.option("--year", type=int, default=None, help="Plan year, for ledgers that do not say.")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="HEADER=COLUMN",
+    help="Read a header as a contract column (task, milestones, deadline, lead_units, "
+    "responsible_units, leaders, number, category, subcategory) or 'skip'; repeatable. "
+    "Adds to the workspace plan's [plans.mapping].",
+)
+@click.option(
+    "--inspect",
+    is_flag=True,
+    help="Print what was read — each table's column mapping, every task with its milestones "
+    "and targets, every guess the parser made — and write nothing.",
+)
+@click.option("--brief", is_flag=True, help="With --inspect: one line per task, no milestones.")
 @_handle_errors
 def parse(
-    source: Path | None, plan_path: str | None, out_dir: Path | None, fmt: str, year: int | None
+    source: Path | None,
+    plan_path: str | None,
+    out_dir: Path | None,
+    fmt: str,
+    year: int | None,
+    maps: tuple[str, ...],
+    inspect: bool,
+    brief: bool,
 ) -> None:
-    """Parse a plan (.txt export, .docx, .xlsx, .csv) and write its tidy tables."""
+    """Parse a plan (.txt export, .docx, .xlsx, .csv) and write its tidy tables.
+
+    With --inspect, print what the reader made of it instead: check a new district's table
+    this way, then fix a column with --map (or a mapping in the workspace) before trusting it.
+    """
     from taskanalytics.plan.build import read_plan
     from taskanalytics.plan.export import write_tables
 
     if source is not None:
-        plan = read_plan(config.resolve(source).plan_path, year=year)
+        path, name, options = config.resolve(source).plan_path, None, {"mapping": None}
     else:
         chosen = _one(_workspace(), plan_path, "parse")
-        plan = read_plan(chosen.path_at(), year=year, name=chosen.name)
+        path, name, options = chosen.path_at(), chosen.name, chosen.entry.read_options
+    mapping = {**(options.get("mapping") or {}), **_parse_maps(maps)} or None
+    year = year if year is not None else options.get("year")
+    if inspect:
+        from taskanalytics.plan.inspect import inspect_plan
+
+        for line in inspect_plan(path, year=year, mapping=mapping).lines(milestones=not brief):
+            click.echo(line)
+        return
+    plan = read_plan(path, year=year, name=name, mapping=mapping)
     out_dir = out_dir or config.DATA_DIR / "processed"
     for path in write_tables(plan, out_dir, fmt=fmt):
         click.echo(f"wrote {path}")

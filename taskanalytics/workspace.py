@@ -99,7 +99,9 @@ WORKSPACE_ENV_VAR: Final = "TASKANALYTICS_WORKSPACE"
 
 _TOP_KEYS: Final = ("output", "plans", "store", "templates")
 _TEMPLATE_KEYS: Final = ("deadline", "recipient")
-_PLAN_KEYS: Final = ("name", "path", "versions")
+_PLAN_KEYS: Final = ("name", "path", "versions", "mapping", "year")
+#: A mapping value that skips a column (TOML has no null).
+SKIP_COLUMN: Final = "skip"
 _VERSION_KEYS: Final = ("from", "path")
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Names become folder names: refuse path separators and what Windows cannot store.
@@ -143,6 +145,16 @@ class PlanEntry:
 
     name: str | None
     versions: tuple[PlanVersionEntry, ...]
+    #: Headers the document prints -> contract columns (None: skip the column), for a table
+    #: whose headers the synonym table does not know (``read_plan(..., mapping=)``).
+    mapping: tuple[tuple[str, str | None], ...] = ()
+    #: The plan year, for a document that does not say (``read_plan(..., year=)``).
+    year: int | None = None
+
+    @property
+    def read_options(self) -> dict[str, Any]:
+        """Keyword arguments of ``read_plan`` for this plan's documents."""
+        return {"mapping": dict(self.mapping) or None, "year": self.year}
 
     def __post_init__(self) -> None:
         label = repr(self.name) if self.name is not None else "the default plan"
@@ -465,11 +477,29 @@ class _Reader:
             raise self.error(key, "give either 'path' or 'versions', not both")
         if not has_path and not has_versions:
             raise self.error(key, "missing 'path' (or 'versions' for a plan revised mid-year)")
+        mapping = self.mapping(table.get("mapping", {}), f"{key}.mapping")
+        year = table.get("year")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            raise self.error(f"{key}.year", f"expected a year such as 2024, found {year!r}")
         if has_path:
-            return PlanEntry(
-                name, (PlanVersionEntry(self.plan_file(table["path"], f"{key}.path")),)
-            )
-        return PlanEntry(name, self.versions(table["versions"], f"{key}.versions"))
+            versions = (PlanVersionEntry(self.plan_file(table["path"], f"{key}.path")),)
+        else:
+            versions = self.versions(table["versions"], f"{key}.versions")
+        return PlanEntry(name, versions, mapping, year)
+
+    def mapping(self, raw: object, key: str) -> tuple[tuple[str, str | None], ...]:
+        table = self.table(raw, key)
+        out = []
+        for header, column in table.items():
+            if not isinstance(column, str) or not column.strip():
+                raise self.error(
+                    f"{key}.{header}",
+                    f"expected a column name (task, milestones, deadline, lead_units, …) or "
+                    f"'{SKIP_COLUMN}', found {column!r}",
+                )
+            column = column.strip()
+            out.append((str(header), None if column == SKIP_COLUMN else column))
+        return tuple(out)
 
     def versions(self, raw: object, key: str) -> tuple[PlanVersionEntry, ...]:
         if not isinstance(raw, list) or not raw:
