@@ -462,7 +462,10 @@ def run(
             "plan_path": chosen.path_at(quarter.end if quarter else None),
             "store": ws.store,
         }
-        shared = {k: str(v) for k, v in given.items() if v is not None}
+        shared: dict[str, Any] = {k: str(v) for k, v in given.items() if v is not None}
+        options = {k: v for k, v in chosen.entry.read_options.items() if v is not None}
+        if options:  # a workspace plan's mapping and year reach the notebook too
+            shared["plan_options"] = options
         extra = {
             k: str(Path(v).expanduser().resolve()) if k in ("plan_path", "store") else v
             for k, v in params
@@ -505,7 +508,10 @@ def _run_quarter(
 
     plan_path = chosen.path_at(day)  # the version in force on the as-of date
     plan = chosen.read(day)
-    jobs = quarterly_briefings(plan, quarter, as_of=as_of, plan_path=plan_path, store=ws.store)
+    options = chosen.entry.read_options
+    jobs = quarterly_briefings(
+        plan, quarter, as_of=as_of, plan_path=plan_path, store=ws.store, plan_options=options
+    )
     label = chosen.name or "plan"
     bars: list[Any] = []  # shown once the run's checks have passed, not before a refusal
 
@@ -517,7 +523,7 @@ def _run_quarter(
             quarter, as_of=as_of, plan_path=plan_path, store=ws.store, out_dir=ws.output,
             workers=workers, briefings=jobs, on_start=start,
             on_done=lambda job: bars[0].update(1), plan_name=chosen.name, min_units=min_units,
-            allow_empty=allow_empty,
+            allow_empty=allow_empty, plan_options=options,
         )  # fmt: skip
     finally:
         for bar in bars:

@@ -47,7 +47,7 @@ import queue
 import shutil
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -135,6 +135,7 @@ def quarterly_briefings(
     as_of: dt.date | str | None = None,
     plan_path: Path | str | None = None,
     store: Path | str | None = None,
+    plan_options: Mapping[str, Any] | None = None,
 ) -> list[Briefing]:
     """Return the briefings of a quarterly run, in index order.
 
@@ -149,6 +150,9 @@ def quarterly_briefings(
     plan_path, store
         Resolved here (:func:`taskanalytics.config.resolve`) and passed to every notebook as
         absolute paths, so a kernel running in ``notebooks/`` reads the same files.
+    plan_options
+        ``read_plan``'s keyword arguments for the document (``mapping``, ``year``; a workspace
+        plan's ``read_options``), passed to every notebook as ``plan_options``.
 
     Returns
     -------
@@ -169,6 +173,9 @@ def quarterly_briefings(
         "plan_path": str(paths.plan_path),
         "store": str(paths.store),
     }
+    options = {k: v for k, v in (plan_options or {}).items() if v is not None}
+    if options:  # only then: the parameters of a plain run stay as they were
+        common["plan_options"] = options
     zh = Quarter.parse(quarter).zh
     brief = f"{zh}督查简报"
     out = [Briefing("overview", None, "全区重点任务推进情况", "quarterly_overview",
@@ -191,7 +198,8 @@ def quarterly_briefings(
                             {"indicator": key, **common}, _stem("indicator", key),
                             f"指标简报：{name} {zh}"))  # fmt: skip
     out.append(Briefing("audit", None, "源文件质量检查", "source_audit",
-                        {"plan_path": common["plan_path"]}, "source_audit",
+                        {k: v for k, v in common.items() if k.startswith("plan_")},
+                        "source_audit",
                         "计划总览与源文件质量检查"))  # fmt: skip
     stems = [b.stem for b in out]
     if len(set(stems)) != len(stems):
@@ -247,6 +255,7 @@ def run_quarter(
     plan_name: str | None = None,
     min_units: int | None = None,
     allow_empty: bool = False,
+    plan_options: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """Run every briefing of a quarter and publish them together, or not at all.
 
@@ -289,6 +298,9 @@ def run_quarter(
     allow_empty
         Publish even when the store is missing, has no report of the quarter or too few units
         reported: every page then says 未报送 for what was not reported.
+    plan_options
+        ``read_plan``'s keyword arguments for the document (``mapping``, ``year``), used here
+        and passed to every notebook (see :func:`quarterly_briefings`).
 
     Returns
     -------
@@ -321,7 +333,8 @@ def run_quarter(
     quarter, as_of_date = resolve_quarter(quarter, as_of)
     paths = config.resolve(plan_path, store)
     plan_file, store_file = paths.plan_path, paths.store
-    plan = read_plan(plan_file)
+    options = {k: v for k, v in (plan_options or {}).items() if v is not None}
+    plan = read_plan(plan_file, **options)
     if not store_file.exists():
         if not allow_empty:
             raise RunRefusedError(
@@ -335,7 +348,7 @@ def run_quarter(
 
         open_store(store_file, plans=[plan])  # migrated before it is copied
     jobs = list(briefings) if briefings is not None else quarterly_briefings(
-        plan, quarter, as_of=as_of, plan_path=plan_file, store=store_file
+        plan, quarter, as_of=as_of, plan_path=plan_file, store=store_file, plan_options=options
     )  # fmt: skip
     top = (Path(out_dir) if out_dir is not None else config.REPORTS_DIR).expanduser().resolve()
     name = plan_name or _store_name(plan, store_file)
@@ -351,6 +364,7 @@ def run_quarter(
             ctx = _checked_context(
                 quarter, as_of=as_of, plan_file=plan_file, store_file=store_file,
                 snapshot=snapshot, plan_name=name, min_units=min_units, allow_empty=allow_empty,
+                plan_options=options,
             )  # fmt: skip
             jobs = [_on_snapshot(job, snapshot) for job in jobs]
             if on_start is not None:
@@ -402,13 +416,16 @@ def _on_snapshot(job: Briefing, snapshot: Path) -> Briefing:
 def _checked_context(
     quarter: str, *, as_of: dt.date | str | None, plan_file: Path, store_file: Path,
     snapshot: Path, plan_name: str, min_units: int | None, allow_empty: bool,
+    plan_options: Mapping[str, Any] | None = None,
 ) -> Any:  # fmt: skip
     """The run's briefing context, read from the snapshot; raise :class:`RunRefusedError` when
     it has no report dated in the quarter or too few units reported (unless ``allow_empty``)."""
     from taskanalytics.assess.watchlist import units_not_reporting
     from taskanalytics.briefing import load_context
 
-    ctx = load_context(quarter, as_of=as_of, plan_path=plan_file, store=snapshot)
+    ctx = load_context(
+        quarter, as_of=as_of, plan_path=plan_file, store=snapshot, plan_options=plan_options
+    )
     if allow_empty:
         return ctx
     q = Quarter.parse(quarter)

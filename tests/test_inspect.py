@@ -105,3 +105,49 @@ def test_inspect_piped_into_head_ends_quietly():
     assert done.stdout.startswith("source: ")
     assert "内部错误" not in done.stderr and "Traceback" not in done.stderr
     assert done.returncode in (0, 141)
+
+
+# -- the mapping reaches the notebooks -------------------------------------------------------
+
+
+def _mapped_workspace(tmp_path):
+    ledger = _ledger(tmp_path / "ledger.xlsx")
+    toml = tmp_path / "taskanalytics.toml"
+    toml.write_text(
+        f'store = "progress.sqlite"\noutput = "reports"\n[[plans]]\nname = "2023-攻坚"\n'
+        f'path = "{ledger.name}"\nyear = 2023\nmapping = {{ "{ODD_HEADER}" = "task" }}\n',
+        encoding="utf-8",
+    )
+    return ledger, toml
+
+
+def test_briefings_of_a_mapped_plan_carry_its_options(tmp_path):
+    from taskanalytics import read_plan
+    from taskanalytics.briefing import load_context
+    from taskanalytics.quarterly import quarterly_briefings
+
+    ledger, toml = _mapped_workspace(tmp_path)
+    options = load_workspace(toml).plan("2023-攻坚").read_options
+    plan = read_plan(ledger, **options)
+    jobs = quarterly_briefings(plan, "2023Q2", plan_path=ledger, store=tmp_path / "s.sqlite",
+                               plan_options=options)  # fmt: skip
+    assert {job.notebook for job in jobs} >= {"unit_briefing", "source_audit"}
+    wanted = {"mapping": {ODD_HEADER: "task"}, "year": 2023}
+    assert all(job.parameters["plan_options"] == wanted for job in jobs)
+    ctx = load_context("2023Q2", plan_path=ledger, store=tmp_path / "s.sqlite",
+                       plan_options=options)  # fmt: skip
+    assert len(ctx.plan.tasks) == 2
+    plain = quarterly_briefings(read_plan(DEFAULT_PLAN_PATH), "2023Q2")
+    assert all("plan_options" not in job.parameters for job in plain)  # as before
+
+
+@pytest.mark.slow
+def test_a_notebook_run_reads_a_mapped_plan(tmp_path):
+    _, toml = _mapped_workspace(tmp_path)
+    result = CliRunner().invoke(
+        main, ["--workspace", str(toml), "run", "--notebook", "source_audit"]
+    )
+    assert result.exit_code == 0, result.output
+    page = next((tmp_path / "reports").rglob("source_audit*.html"))
+    text = page.read_text(encoding="utf-8")
+    assert "2023年攻坚事项清单" in text and "共解析 2 项任务" in text

@@ -15,10 +15,12 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 from IPython.display import HTML
@@ -255,11 +257,13 @@ def _load(
     store_stamp: tuple[int, int] | None,
     quarter: Quarter,
     as_of: dt.date | None,
+    plan_options: str = "{}",
 ) -> BriefingContext:
-    """The expensive part of :func:`load_context`; the stamps (mtime, size) key the cache."""
+    """The expensive part of :func:`load_context`; the stamps (mtime, size) key the cache, and
+    ``plan_options`` is ``read_plan``'s keyword arguments as JSON (hashable)."""
     label, end = quarter.label, quarter.end
     day = end if as_of is None else as_of
-    plan = read_plan(plan_path)
+    plan = read_plan(plan_path, **json.loads(plan_options))
     versions = store.store_versions(store_path, plan)
     version = _in_force(versions, plan, day)
     source = plan_path
@@ -324,6 +328,7 @@ def load_context(
     as_of: dt.date | str | None = None,
     plan_path: str | Path | None = None,
     store: str | Path | None = None,
+    plan_options: Mapping[str, Any] | None = None,
 ) -> BriefingContext:
     """Read the plan and the progress store and assess the year up to ``quarter``.
 
@@ -346,6 +351,9 @@ def load_context(
         The progress store's SQLite file; default ``$TASKANALYTICS_STORE`` or
         ``data/progress/progress.sqlite`` (see :func:`taskanalytics.config.resolve`). A missing
         store gives a context with no reports (every due milestone 未报送).
+    plan_options
+        Keyword arguments of :func:`~taskanalytics.plan.build.read_plan` for the document
+        (``mapping``, ``year``): a workspace plan's ``read_options``. Default none.
 
     Returns
     -------
@@ -370,11 +378,13 @@ def load_context(
     paths = config.resolve(plan_path, store)
     plan_file, store_file = paths.plan_path, paths.store
     plan_stamp = _stamp(plan_file)
+    options = {k: v for k, v in (plan_options or {}).items() if v is not None}
     if plan_stamp is None:
-        read_plan(plan_file)  # raises PlanParseError naming the missing file
+        read_plan(plan_file, **options)  # raises PlanParseError naming the missing file
     if day == q.end:
         day = None  # the same context as the default, one cache entry
-    cached = _load(plan_file, plan_stamp, store_file, _stamp(store_file), q, day)
+    key = json.dumps(options, sort_keys=True, ensure_ascii=False)
+    cached = _load(plan_file, plan_stamp, store_file, _stamp(store_file), q, day, key)
     return dataclasses.replace(cached, generated_at=dt.datetime.now().replace(microsecond=0))
 
 
