@@ -63,3 +63,34 @@ def write_doc(tmp_path: Path, body: str, *, name: str = "plan.txt", encoding="ut
     path = tmp_path / name
     path.write_bytes((LETTER + body).encode(encoding))
     return path
+
+
+# --- other districts' layouts (tests/test_readers_layouts.py) ---------------------------------
+
+
+def export_table(header: list[str], rows: list[list[str]]) -> str:
+    """A table as the tab-cell text export prints it: the header row, then each row; a row of
+    one cell (a heading merged across the table) prints as that one cell."""
+    return "".join(cells(*row) for row in [header, *rows])
+
+
+def write_text(tmp_path: Path, name: str, lines: list[str], body: str = "") -> Path:
+    """A ``.txt`` of title lines (the letter, a table title) and then ``body``."""
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
+    return path
+
+
+def write_ledger(path: Path, rows: list[list[object]], merges=(), *, sheet: str = "台账") -> Path:
+    """An Excel ledger (台账): rows as given, then the merged ranges (``"A2:A3"``)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    for rng in merges:
+        ws.merge_cells(rng)
+    wb.save(path)
+    return path

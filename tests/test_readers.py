@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from docx_factory import UP, C, seed_docx, write_docx
+from plan_docs import write_ledger
 
 from taskanalytics import PlanParseError, read_plan
 
@@ -151,16 +152,7 @@ def test_corrupt_docx(tmp_path):
 # --- Excel ledgers (台账) ----------------------------------------------------------------
 
 
-def _ledger(path, rows, merges=(), *, sheet="台账"):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for row in rows:
-        ws.append(row)
-    for rng in merges:
-        ws.merge_cells(rng)
-    wb.save(path)
-    return path
+_ledger = write_ledger
 
 
 def test_xlsx_ledger_merged_cells_and_other_headers(tmp_path):

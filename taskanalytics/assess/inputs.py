@@ -104,6 +104,7 @@ class PlanArrays:
     t_no: np.ndarray
     t_value: np.ndarray
     t_points: np.ndarray  # compared in percentage points (a % target)
+    t_at_most: np.ndarray  # comparator "<=": met at or below the target (控制在…以内)
     groupings: dict[str, rollup.Grouping]  # "task" groups milestones, the others tasks
     first_year: int
     ms_task: np.ndarray  # the task of each milestone (position in plan.tasks)
@@ -213,6 +214,7 @@ def prepare_plan(plan: PlanLike) -> PlanArrays:
         t_no=t_static["target_no"].to_numpy(),
         t_value=t_static["target"].to_numpy(),
         t_points=(tg["unit"] == "%").to_numpy(dtype=bool),
+        t_at_most=(tg["comparator"] == "<=").to_numpy(dtype=bool),
         groupings=rollup.build_groupings(tasks, ms_task, by_task=True),
         first_year=plan_year(plan, due_d),
         ms_task=ms_task,

@@ -136,7 +136,9 @@ class Assessment:
             ok = (sel >= 0) & (cols >= 0)
             actual[rows[ok]] = r.actual[sel[ok], cols[ok]]
             actual_as_of[rows[ok]] = r.as_of[sel[ok]]
-        ratio, gap, band = bands(actual, p.t_value[pick], p.t_points[pick], self.rules)
+        ratio, gap, band = bands(
+            actual, p.t_value[pick], p.t_points[pick], self.rules, at_most=p.t_at_most[pick]
+        )
         band[q_start > last] = Band.NOT_DUE  # not yet due, rather than no data
         out = pd.DataFrame(
             {

@@ -300,7 +300,12 @@ def task_status(
 
 
 def bands(
-    actual: np.ndarray, target: np.ndarray, points: np.ndarray, rules: AssessmentRules
+    actual: np.ndarray,
+    target: np.ndarray,
+    points: np.ndarray,
+    rules: AssessmentRules,
+    *,
+    at_most: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Achievement ratio, gap (actual - target) and :class:`Band` code of each target (rule 3).
 
@@ -312,20 +317,30 @@ def bands(
         True for ``%`` targets, compared in percentage points; else by ratio.
     rules
         ``met_ratio``, ``nearly_met_ratio`` and ``nearly_met_points`` are used.
+    at_most
+        True for ``<=`` targets (``控制在4.5%以内``): an actual at or below the target is met, and
+        achievement is ``target / actual``; default none.
 
     Returns
     -------
     tuple of numpy.ndarray
-        ``achievement`` (NaN for a zero target), ``gap``, ``band`` (int8).
+        ``achievement`` (NaN for a zero target, or a zero actual of a ``<=`` target), ``gap``,
+        ``band`` (int8).
 
     Examples
     --------
     >>> bands(np.array([95.0]), np.array([100.0]), np.array([False]), AssessmentRules())[2]
     array([1], dtype=int8)
+    >>> bands(np.array([4.0]), np.array([4.5]), np.array([True]), AssessmentRules(),
+    ...       at_most=np.array([True]))[2]
+    array([0], dtype=int8)
     """
     gap = actual - target
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(target != 0, actual / np.where(target != 0, target, 1), np.nan)
+        inverse = np.where(
+            (actual != 0) & (target != 0), target / np.where(actual != 0, actual, 1), np.nan
+        )
     # ratio basis; a zero (or negative) target is met by a gap >= 0 and never nearly met
     met_by_ratio = np.where(target > 0, ratio >= rules.met_ratio - _EPS, gap >= -_EPS)
     nearly_by_ratio = np.where(target > 0, ratio >= rules.nearly_met_ratio - _EPS, False)
@@ -334,6 +349,20 @@ def bands(
     nearly_by_points = gap >= -rules.nearly_met_points - _EPS
     met = np.where(points, met_by_points, met_by_ratio)
     nearly_met = np.where(points, nearly_by_points, nearly_by_ratio)
+    if at_most is not None and at_most.any():
+        # "<=", the mirror image: met at or below the target, nearly met a little above it
+        below = actual <= 0  # nothing (or less) against a positive ceiling: met
+        low_met_ratio = np.where(
+            target > 0, below | (inverse >= rules.met_ratio - _EPS), gap <= _EPS
+        )
+        low_nearly_ratio = np.where(
+            target > 0, below | (inverse >= rules.nearly_met_ratio - _EPS), False
+        )
+        low_met = np.where(points, gap <= _EPS, low_met_ratio)
+        low_nearly = np.where(points, gap <= rules.nearly_met_points + _EPS, low_nearly_ratio)
+        met = np.where(at_most, low_met, met)
+        nearly_met = np.where(at_most, low_nearly, nearly_met)
+        ratio = np.where(at_most, inverse, ratio)
     band = np.where(met, Band.MET, np.where(nearly_met, Band.NEARLY_MET, Band.BEHIND))
     band = np.where(np.isnan(actual), Band.NO_DATA, band).astype(np.int8)
     return ratio, gap, band
@@ -383,7 +412,7 @@ def indicator_verdicts(
     t_sel = sel[p.t_ms]
     ok = (t_sel >= 0) & (t_col >= 0)
     actual[ok] = r.actual[t_sel[ok], t_col[ok]]
-    achievement, gap, band = bands(actual, p.t_value, p.t_points, rules)
+    achievement, gap, band = bands(actual, p.t_value, p.t_points, rules, at_most=p.t_at_most)
 
     def per_milestone(flag: np.ndarray) -> np.ndarray:  # count a target flag per milestone
         return np.bincount(p.t_ms, weights=flag, minlength=n).astype(np.int32)

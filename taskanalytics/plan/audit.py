@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -22,7 +23,14 @@ CHECK_NAMES: dict[str, str] = {
     "inconsistent_header": "跨页重复的标题不一致",
     "numbering_gap": "任务序号不连续",
     "number_without_unit": "数字缺少计量单位",
+    # the parser's low-confidence guesses (plan.notes): a reader should confirm them
+    "inferred_date": "由模糊时间表述推定的日期",
+    "name_list_split": "单元格拆分为多个单位或领导",
 }
+
+#: Notes whose ``detail`` opens with the milestone they are about (``T108.04：…``).
+_MILESTONE_NOTE_RE = re.compile(r"^([TL]\d+\.\d{2})[：:]")
+_MILESTONE_NOTES = ("unknown_date_phrase", "inferred_date")
 
 SECTION_NAMES = vocab.SECTION_NAMES  # re-exported: the explorer uses it from here
 
@@ -45,7 +53,8 @@ def audit(plan: Plan) -> pd.DataFrame:
     pandas.DataFrame
         One row per finding: ``check`` (code, see ``CHECK_NAMES``), ``section``, ``task_id``,
         ``milestone_id``, ``declared``, ``parsed`` (counts, for the count checks) and
-        ``detail`` (Chinese text for readers). Count checks always appear, even when they agree.
+        ``detail`` (Chinese text for readers; the parser's guesses ``inferred_date`` and
+        ``name_list_split`` in English). Count checks always appear, even when they agree.
     """
     rows: list[dict[str, Any]] = []
     tasks = plan.tasks.set_index("task_id")
@@ -86,9 +95,8 @@ def audit(plan: Plan) -> pd.DataFrame:
     section_of = plan.tasks.set_index("task_id")["section"]
     for note in plan.notes.itertuples(index=False):
         section = section_of.get(note.task_id) if note.task_id else None
-        milestone_id = (
-            note.detail.split("：", 1)[0] if note.check == "unknown_date_phrase" else None
-        )
+        found = _MILESTONE_NOTE_RE.match(note.detail)
+        milestone_id = found.group(1) if found and note.check in _MILESTONE_NOTES else None
         rows.append(_row(note.check, section, None, None, note.detail,
                          task_id=note.task_id, milestone_id=milestone_id))  # fmt: skip
     out = pd.DataFrame(rows, columns=AUDIT_COLUMNS)

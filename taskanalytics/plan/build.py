@@ -4,13 +4,14 @@ Where each column is born:
 
 - ``tasks``: :func:`_build_tasks` (category inheritance, merged cells, units, leaders);
 - ``milestones``: :mod:`taskanalytics.plan.milestones` (leaves, groups, due dates);
-- ``targets``: :mod:`taskanalytics.plan.targets` (quantities);
+- ``targets``: :mod:`taskanalytics.plan.targets` (quantities); a task's own text is read for
+  targets only in a table without a milestones column whose deadline cell holds dates and
+  nothing else (see :func:`_build_milestones`);
 - ``owners``: :func:`_owners` (long form of the three unit/leader lists).
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import html
 import re
@@ -26,7 +27,7 @@ from taskanalytics.errors import PlanParseError
 from taskanalytics.limits import Limits
 from taskanalytics.plan import readers, vocab
 from taskanalytics.plan.identity import plan_kind
-from taskanalytics.plan.milestones import Due, Leaf, parse_due, split_leaves
+from taskanalytics.plan.milestones import Due, Leaf, parse_due, parse_month, split_leaves
 from taskanalytics.plan.readers.text import Cell, RawRow, Table
 from taskanalytics.plan.targets import extract_targets
 from taskanalytics.quarters import Quarter
@@ -34,7 +35,7 @@ from taskanalytics.quarters import Quarter
 SECTIONS = ("work_report", "livelihood")
 TASK_COLUMNS = [
     "task_id", "section", "number", "category", "subcategory", "title", "deadline",
-    "lead_units", "responsible_units", "leaders", "line",
+    "lead_units", "responsible_units", "leaders", "extra", "line",
 ]  # fmt: skip
 MILESTONE_COLUMNS = [
     "milestone_id", "task_id", "position", "label", "group", "text", "due_date", "due_kind",
@@ -72,7 +73,11 @@ class Plan:
         and (task, role, name).
     notes : pandas.DataFrame
         Things the parser noticed but did not fail on (inconsistent repeated headers, gaps in
-        numbering, time words it could not date); :func:`taskanalytics.audit` reports them.
+        numbering, time words it could not date) and its low-confidence guesses, each with a
+        stable ``check`` code and an English ``detail``: ``inferred_date`` (a due date read
+        from 上半年/下半年/年中/年内; the detail opens with the milestone id) and
+        ``name_list_split`` (a unit or leader cell read as several names);
+        :func:`taskanalytics.audit` reports them.
     """
 
     meta: dict[str, Any]
@@ -131,7 +136,9 @@ def read_plan(
         Headers the synonym table (``vocab.HEADER_SYNONYMS``) does not know, or should read
         differently: header as printed -> contract column (``task``, ``milestones``,
         ``deadline``, ``lead_units``, ``responsible_units``, ``leaders``, ``number``,
-        ``category``, ``subcategory``) or None to skip the column. Not used for ``.txt``.
+        ``category``, ``subcategory``, ``extra``) or None to skip the column; used by every
+        reader (the seed's fixed seven-column export excepted). ``taskanalytics parse SOURCE
+        --inspect`` shows the mapping chosen.
     name
         The plan's short name (``2023-工作报告``), as the workspace names it; default its year
         and kind (:func:`taskanalytics.plan.identity.default_plan_name`). With ``year`` and the
@@ -241,11 +248,74 @@ def _section(table: Table) -> str:
 
 
 def _units(cell: Cell) -> list[str]:
-    return list(dict.fromkeys(cell.lines))
+    return list(dict.fromkeys(name for line in cell.lines for name in _split_names(line)))
 
 
 def _leaders(cell: Cell) -> list[str]:
-    return list(dict.fromkeys(re.sub(r"\s+", "", s) for s in cell.lines))
+    names = (name for line in cell.lines for name in _split_names(line))
+    return list(dict.fromkeys(re.sub(r"\s+", "", s) for s in names))
+
+
+def _split_names(line: str) -> list[str]:
+    """The names in one line of a unit or leader cell.
+
+    Split at ``、，,；;/`` outside brackets (``区委组织部（人社局）`` stays one name) and at
+    spaces when every part has two or more characters (``张三 李四``; ``黄  刚`` is one name);
+    only into parts that each hold a Chinese character (a name such as ``=cmd|' /C calc'!A0``
+    stays whole).
+    ``各镇、街道`` is a list of kinds of units: 各镇, 各街道.
+    """
+    parts: list[str] = []
+    depth, start = 0, 0
+    for k, ch in enumerate(line):
+        if ch in vocab.NAME_OPEN_BRACKETS:
+            depth += 1
+        elif ch in vocab.NAME_CLOSE_BRACKETS:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and ch in vocab.NAME_SEPARATORS:
+            parts.append(line[start:k])
+            start = k + 1
+    parts.append(line[start:])
+    if len(parts) > 1 and not all(_CJK.search(p) for p in parts if p.strip(" \u3000\t")):
+        parts = [line]  # "=cmd|' /C calc'!A0", "A/B 区": not a list of Chinese names
+    names: list[str] = []
+    for part in parts:
+        words = _split_spaces(part.strip(" \u3000\t"))
+        names += words
+    prefix = vocab.DISTRIBUTED_PREFIX
+    for k in range(1, len(names)):
+        if names[k - 1].startswith(prefix) and names[k] in vocab.GENERIC_UNIT_WORDS:
+            names[k] = prefix + names[k]
+    return [n for n in names if n]
+
+
+def _split_spaces(text: str) -> list[str]:
+    """``张三 李四`` -> two names; ``黄  刚`` (a name padded with spaces) and brackets stay."""
+    if "(" in text or "（" in text:
+        return [text]
+    words = text.split()
+    if len(words) > 1 and all(len(w) >= 2 and _CJK.search(w) for w in words):
+        return words
+    return [text]
+
+
+#: A Chinese character: a name in a unit or leader list holds at least one.
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _note_name_splits(notes: list[dict[str, Any]], task_id: str, row: RawRow) -> None:
+    """Note each unit or leader cell read as several names (``name_list_split``), at the
+    cell's anchor only."""
+    for role, cell in (("lead_units", row.lead), ("responsible_units", row.responsible),
+                       ("leaders", row.leaders)):  # fmt: skip
+        if cell.merged:
+            continue
+        for line in cell.lines:
+            names = _split_names(line)
+            if len(names) > 1:
+                notes.append(_note("name_list_split", task_id, cell.line,
+                                   f"{role}: '{line}' read as {len(names)} names: "
+                                   + " | ".join(names)))  # fmt: skip
 
 
 def _deadline(path: Path, cell: Cell, year: int, header: str = "完成时限") -> dt.date:
@@ -257,9 +327,9 @@ def _deadline(path: Path, cell: Cell, year: int, header: str = "完成时限") -
         bare = text
         for suffix in vocab.DEADLINE_SUFFIXES:
             bare = bare.removesuffix(suffix)
-        due = parse_due(bare, year=year, task_deadline=dt.date(year, 12, 31)) if bare else None
+        due = _phrase_due(bare, year=year, task_deadline=dt.date(year, 12, 31)) if bare else None
         if due is not None and due.kind == "date" and due.phrase == bare:
-            return due.date
+            return due.date  # one date phrase: 12月底前, 二季度, 2023.6.30, a bare month (11月)
         raise PlanParseError(
             path,
             cell.line,
@@ -285,11 +355,9 @@ def _phrase_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
     (``9月投入使用``) is due at the end of that month."""
     due = parse_due(text, year=year, task_deadline=task_deadline)
     if due.kind == "task_deadline":
-        m = vocab.BARE_MONTH_RE.search(text)
-        if m and 1 <= int(m.group("month")) <= 12:
-            month = int(m.group("month"))
-            end = dt.date(year, month, calendar.monthrange(year, month)[1])
-            return Due(end, "date", None, m.group(0), None)
+        month = parse_month(text, year=year)
+        if month is not None:
+            return month
     return due
 
 
@@ -429,14 +497,19 @@ def _build_tasks(
                 )  # fmt: skip
             printed[content] = row.task.line
             # the same task printed over several rows (task 26): one task
+            _note_name_splits(notes, prev["task_id"], row)
             for col, cell in (("lead_units", row.lead), ("responsible_units", row.responsible)):
                 prev[col] = list(dict.fromkeys(prev[col] + _units(cell)))
             prev["leaders"] = list(dict.fromkeys(prev["leaders"] + _leaders(row.leaders)))
-            milestone_lines[prev["task_id"]] += lines
+            for header, value in row.extra.items():  # columns kept aside: each text once
+                old = prev["extra"].get(header)
+                prev["extra"][header] = value if not old or old == value else f"{old}\n{value}"
+            _continue_task(path, table, row, prev, lines, year, dl_header, milestone_lines)
             continue
         if prev is not None and number != prev["number"] + 1:
             notes.append(_note("numbering_gap", task_id, row.task.line,
                                f"任务序号从{prev['number']}跳到{number}"))  # fmt: skip
+        _note_name_splits(notes, task_id, row)
         lead, responsible, leaders = (
             _units(row.lead),
             _units(row.responsible),
@@ -473,6 +546,7 @@ def _build_tasks(
             "lead_units": lead,
             "responsible_units": responsible,
             "leaders": leaders,
+            "extra": dict(row.extra),  # columns kept aside by the reader (落实情况, 备注 …)
             "line": row.task.line,
             # not columns: how _build_milestones reads this task's milestone lines
             "_milestones": "cell" if "milestones" in has else "phrases",
@@ -489,6 +563,54 @@ def _build_tasks(
         printed = {content: row.task.line}
         tasks.append(prev)
         milestone_lines[task_id] = lines
+
+
+def _continue_task(
+    path: Path,
+    table: Table,
+    row: RawRow,
+    task: dict[str, Any],
+    lines: list[tuple[int, str]],
+    year: int,
+    header: str,
+    milestone_lines: dict[str, list[tuple[int, str]]],
+) -> None:
+    """Add the milestone lines of a row that continues ``task`` (same number, or a blank or
+    merged task cell).
+
+    A milestone cell merged with the one above (``Cell.merged``) repeats the anchor's text and
+    is skipped: its targets count once. A sub-row starts a block of its own (``_blocks``), whose
+    milestones are split apart from the rows above and, without a date in their text, are due
+    at the sub-row's own deadline; the task's deadline is the latest of its rows'. A sub-row is
+    any continuation row of a table that records merges (``.docx``, ``.xlsx``), or one with a
+    deadline of its own that differs from the rows above (the text export prints a task over
+    several rows, task 26 of the seed, without either).
+    """
+    cell = row.milestones if task["_milestones"] == "cell" else row.deadline
+    if cell.merged:
+        return
+    task_lines = milestone_lines[task["task_id"]]
+    # the first block is the task's first row, due by its deadline
+    blocks = task.setdefault("_blocks", [(0, task["deadline"])])
+    own = None
+    if task["_milestones"] == "cell" and not (row.deadline.blank or row.deadline.merged):
+        try:
+            own = _deadline(path, row.deadline, year, header)
+        except PlanParseError:
+            own = None  # as before sub-rows: a continuation row's deadline is not read
+    above = blocks[-1][1] if blocks and blocks[-1][1] is not None else task["deadline"]
+    if table.merges_known or (own is not None and own != above):
+        blocks.append((len(task_lines), own))
+        if own is not None and (task["deadline"] is None or own > task["deadline"]):
+            task["deadline"] = own
+    if task["_milestones"] == "phrases" and task["deadline"] is not None:
+        # a sub-row's deadline phrases: the task is due at the latest of them
+        year_end = dt.date(year, 12, 31)
+        dues = (_phrase_due(text, year=year, task_deadline=year_end) for _, text in lines)
+        latest = max((d.date for d in dues if d.kind in ("date", "range")), default=None)
+        if latest is not None and latest > task["deadline"]:
+            task["deadline"] = latest
+    task_lines += lines
 
 
 def _row_content(row: RawRow) -> tuple[str, ...]:
@@ -570,13 +692,28 @@ def _build_milestones(
     year: int,
     notes: list[dict[str, Any]],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Leaf milestones and their targets, per task and sub-row block.
+
+    Targets are counted once: from the milestones; from the task's own text only in a table
+    without a milestones column whose deadline phrases for the task are dates and nothing else
+    (``12月底前`` in a 民生实事 ledger), attached to the task's last milestone.
+    """
     milestones: list[tuple[Any, ...]] = []
     targets: list[tuple[Any, ...]] = []
     year_end = dt.date(year, 12, 31)
     for task in tasks:
         task_id = task["task_id"]
+        lines = milestone_lines[task_id]
+        # (start of the block in lines, its sub-row's deadline): one block per sub-row
+        blocks = task.get("_blocks") or [(0, None)]
+        bounds = [(start, end, dl) for (start, dl), (end, _) in zip(blocks, [*blocks[1:], (len(lines), None)], strict=True)]  # fmt: skip
+        leaves: list[Leaf] = []
+        block_deadline: list[dt.date | None] = []
         if task["_milestones"] == "cell":
-            leaves = split_leaves(milestone_lines[task_id])
+            for start, end, dl in bounds:
+                found = split_leaves(lines[start:end])
+                leaves += found
+                block_deadline += [dl] * len(found)
             due_of = parse_due
             if not leaves:
                 raise PlanParseError(
@@ -586,11 +723,11 @@ def _build_milestones(
                 )  # fmt: skip
         else:
             # phrases of the deadline column (5月底前动工，9月投入使用), one milestone each
-            leaves = [
-                Leaf("", None, text, line)
-                for line, raw in milestone_lines[task_id]
-                if (text := raw.strip().strip(vocab.TRAILING_PUNCT).strip())
-            ]
+            for start, end, dl in bounds:
+                for line, raw in lines[start:end]:
+                    if text := raw.strip().strip(vocab.TRAILING_PUNCT).strip():
+                        leaves.append(Leaf("", None, text, line))
+                        block_deadline.append(dl)
             due_of = _phrase_due
         if task["deadline"] is None:
             # no deadline column: the latest dated milestone, else the end of the plan year
@@ -598,13 +735,24 @@ def _build_milestones(
             task["deadline"] = max(
                 (d.date for d in dues if d.kind in ("date", "range")), default=year_end
             )
-        for position, leaf in enumerate(leaves, start=1):
-            due = due_of(leaf.text, year=year, task_deadline=task["deadline"])
+        rows: list[tuple[Any, ...]] = []
+        for position, (leaf, own) in enumerate(zip(leaves, block_deadline, strict=True), start=1):
+            deadline = own or task["deadline"]
+            due = due_of(leaf.text, year=year, task_deadline=deadline)
             milestone_id = f"{task_id}.{position:02d}"
+            if due.kind == "task_deadline" and leaf.group:
+                # 二季度：①…②…: items without a date of their own are due at their heading's
+                heading = parse_due(leaf.group, year=year, task_deadline=deadline)
+                if heading.kind == "date":
+                    due = heading
             if due.vague:
                 notes.append(_note("unknown_date_phrase", task_id, leaf.line,
                                    f"{milestone_id}：未识别的时间表述“{due.vague}”，按任务完成时限计"))  # fmt: skip
-            milestones.append((
+            if due.inferred:
+                notes.append(_note("inferred_date", task_id, leaf.line,
+                                   f"{milestone_id}: due {due.date.isoformat()} inferred from "
+                                   f"the vague time phrase '{due.phrase}'"))  # fmt: skip
+            rows.append((
                 milestone_id, task_id, position, leaf.label, leaf.group, leaf.text, due.date,
                 due.kind, due.recurrence, Quarter.of_date(due.date).label, due.phrase, leaf.line,
             ))  # fmt: skip
@@ -612,12 +760,29 @@ def _build_milestones(
                 targets.append(
                     (milestone_id, task_id, no, t.metric, t.value, t.unit, t.comparator, t.raw)
                 )
+        milestones += rows
+        if task["_milestones"] == "phrases" and rows and all(_date_only(x.text) for x in leaves):
+            # no milestones column, and the deadline says nothing but dates (a 民生实事 ledger's
+            # 12月底前): the title's targets belong to the last milestone; else they are counted
+            # in the milestones
+            last = rows[-1][0]
+            for no, t in enumerate(extract_targets(task["title"]), start=1):
+                targets.append((last, task_id, no, t.metric, t.value, t.unit, t.comparator, t.raw))
     ms = pd.DataFrame(milestones, columns=MILESTONE_COLUMNS)
     ms["due_date"] = _datetimes(ms["due_date"])
     tg = pd.DataFrame(targets, columns=TARGET_COLUMNS)
     # typed even when empty (a plan without any quantity): object columns would fail the schema
     tg = tg.astype({"target_no": "int64", "value": float})
     return ms, tg
+
+
+def _date_only(text: str) -> bool:
+    """True when a milestone's text is a date and nothing else (``12月底前``, ``10月31日``)."""
+    rest = vocab.DATE_PHRASE_RE.sub("", text)
+    rest = vocab.BARE_MONTH_DATE_RE.sub("", vocab.DEADLINE_RE.sub("", rest))
+    for word in (*vocab.DEADLINE_SUFFIXES, "完成"):
+        rest = rest.replace(word, "")
+    return not rest.strip(vocab.TRAILING_PUNCT + "：:")
 
 
 def _owners(tasks: list[dict[str, Any]]) -> pd.DataFrame:

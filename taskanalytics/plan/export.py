@@ -94,17 +94,30 @@ def write_tables(plan: Plan, out_dir: str | Path, *, fmt: str = "csv") -> list[P
             flat = _joined(frame)
             paths.append(_atomic(target, lambda tmp, f=flat: _to_csv(f, tmp)))
         else:
-            paths.append(_atomic(target, lambda tmp, f=frame: f.to_parquet(tmp, index=False)))
+            table = _dicts_as_text(frame)  # parquet has no type for an empty dict
+            paths.append(_atomic(target, lambda tmp, f=table: f.to_parquet(tmp, index=False)))
     return paths
 
 
 def _joined(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with list cells joined by 、 (the input is not modified)."""
-    out = frame.copy()
+    out = _dicts_as_text(frame)
     for col in out.columns:
         if out[col].map(lambda v: isinstance(v, list)).any():
             out[col] = out[col].map(
                 lambda v: LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list) else v
+            )
+    return out
+
+
+def _dicts_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with dict cells (``tasks.extra``) as ``header：text；…`` (the input is not
+    modified); an empty dict is an empty string."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, dict)).any():
+            out[col] = out[col].map(
+                lambda v: "；".join(f"{k}：{x}" for k, x in v.items()) if isinstance(v, dict) else v
             )
     return out
 

@@ -6,6 +6,8 @@ Rules (see docs/data-contract.md):
   circled item is one milestone and the ``（n）`` heading becomes their ``group``;
 - a line ending in a colon that is not numbered (``建设街道办事处：``) is the ``group`` of the
   items after it, never part of the previous milestone;
+- ``1.…`` and ``1、…`` number items as ``（1）`` does; numbered items inside one line
+  (``（1）甲；（2）乙``, ``1.甲 2.乙``) are split into items of their own;
 - a cell with no numbering is one milestone with label ``""``.
 """
 
@@ -43,6 +45,9 @@ class Due:
     recurrence: str | None
     phrase: str | None
     vague: str | None
+    #: True when the date is a guess from a vague time word (``上半年``, ``年内``, ``9月``):
+    #: ``read_plan`` notes it as ``inferred_date`` for the audit.
+    inferred: bool = False
 
 
 def _clean(text: str) -> str:
@@ -83,11 +88,8 @@ def split_leaves(lines: list[tuple[int, str]]) -> list[Leaf]:
     def current() -> _Item | None:
         return items[-1] if items else None
 
-    for number, raw in lines:
-        line = raw.strip(" \u3000\t")
-        if not line:
-            continue
-        m = vocab.NUMBERED_RE.match(line)
+    for number, line in _inline_split(lines):
+        m = vocab.NUMBERED_RE.match(line) or vocab.DOT_NUMBERED_RE.match(line)
         if m:
             items.append(_Item(int(m.group(1)), line[m.end() :], number, section, []))
             _split_inline_circled(items[-1], number)
@@ -126,6 +128,41 @@ def split_leaves(lines: list[tuple[int, str]]) -> list[Leaf]:
     return leaves
 
 
+def _inline_split(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The non-blank lines, stripped, with numbered items inside a line (``（1）甲；（2）乙``,
+    ``1.甲；2.乙``) on lines of their own.
+
+    A line is split only where its marks count up one by one from the first (1, 2, 3 or
+    3, 4), each mark after a delimiter or a space: ``增长5%，2.5万元`` or a lone ``（2）`` inside
+    the text stay as printed.
+    """
+    out: list[tuple[int, str]] = []
+    for number, raw in lines:
+        line = raw.strip(" \u3000\t")
+        if not line:
+            continue
+        marks = list(vocab.INLINE_NUMBER_RE.finditer(line))
+        starts: list[int] = []
+        expected: int | None = None
+        for m in marks:
+            n = int(m.group("bracket") or m.group("dot"))
+            if expected is None and (m.start() == 0 or n == 1):
+                starts.append(m.start())
+                expected = n + 1
+            elif expected is not None and n == expected:
+                starts.append(m.start())
+                expected = n + 1
+        if len(starts) < 2:
+            out.append((number, line))
+            continue
+        cuts = [0, *starts] if starts[0] else starts
+        for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True):
+            part = line[a:b].strip(" \u3000\t")
+            if part:
+                out.append((number, part))
+    return out
+
+
 def _circled_parts(text: str) -> list[tuple[str, str]]:
     parts = vocab.CIRCLED_SPLIT_RE.split(text)
     # parts = [before, mark, body, mark, body, ...]
@@ -154,14 +191,27 @@ _YEARS = range(1901, 2200)
 def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
     """Read a milestone's due date from its text.
 
-    The earliest date phrase in the text wins. ``N月底(前)`` is the month's last day,
-    ``N月中旬`` the 20th, ``N月初`` the 10th, ``年底``/``年末`` 31 December; ``2月至3月份`` is
-    a range due at its end; ``每月``/``按月``/``每季度``/``每半年`` and listed dates such as
-    ``4月初、7月初、10月初`` are recurring and due at the task deadline. A bare other year
-    (``计划2024年将…``) dates the milestone at that year's end. With no date at all the
-    milestone is due at the task deadline; so is a phrase naming no real date (``13月底``,
-    ``2月30日``, ``2月至13月份``, a year outside 1901-2199), which is then returned as
-    ``vague`` for the audit.
+    A milestone opening with a month and a colon (``4月：…``) is due at that month's end.
+    Otherwise the earliest date phrase in the text wins:
+
+    - ``N月底(前)``/``N月末``/``N月下旬`` are the month's last day, ``N月中旬``
+      the 20th, ``N月初`` the 10th; ``N月M日`` and dotted dates (``2023.6.30``) that day, a
+      dotted month (``2021.8``) its last day;
+    - ``一季度``..``四季度`` (``第二季度``, ``2季度末``) the quarter's last day;
+    - ``上半年`` and ``年中`` 30 June, ``下半年``, ``年内`` (at the start of a clause),
+      ``年底``/``年末`` 31 December;
+    - a year (``2024年3月底``) or ``明年`` (the plan year + 1) before any of them sets the year;
+    - ``2月至3月份`` is a range due at its end;
+    - ``每月``/``按月``/``每季度``/``每半年`` and listed dates such as ``4月初、7月初、10月初``
+      are recurring and due at the task deadline.
+
+    Without such a phrase, a bare other year (``计划2024年将…``) dates the milestone at that
+    year's end; a bare month (``3月份完成``) is vague here (see :func:`parse_month` for deadline
+    columns). With no date at all the milestone is due
+    at the task deadline; so is a phrase naming no real date (``13月底``, ``2月30日``,
+    ``2月至13月份``, a year outside 1901-2199), which is then returned as ``vague`` for the
+    audit. Dates read from vague words (``上半年``, ``下半年``, ``年中``, ``年内``) are returned
+    with ``inferred=True``.
 
     Parameters
     ----------
@@ -182,7 +232,14 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
     >>> parse_due("3月底前，化解政府性债务17501万元", year=2023,
     ...           task_deadline=dt.date(2023, 12, 31)).date
     datetime.date(2023, 3, 31)
+    >>> parse_due("第二季度：完成招标", year=2023, task_deadline=dt.date(2023, 12, 31)).date
+    datetime.date(2023, 6, 30)
     """
+    m = vocab.MONTH_PREFIX_RE.match(text)
+    if m:
+        due = _month_due(m, year, "date")
+        if due is not None:
+            return due
     m = vocab.DATE_RE.search(text)
     if m is None:
         m = vocab.BARE_YEAR_RE.search(text)
@@ -195,8 +252,9 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
     phrase = m.group(0)
     prefix = kind + "__"
     groups = {k[len(prefix) :]: v for k, v in m.groupdict().items() if k.startswith(prefix)}
-    y = int(groups["year"]) if groups.get("year") else year
+    y = _year_of(groups, year)
     undated = Due(task_deadline, "task_deadline", None, None, phrase)
+    inferred = kind in vocab.INFERRED_DATE_KINDS
     if kind == "recurring":
         return Due(task_deadline, "recurring", vocab.RECURRENCE_WORDS[phrase], phrase, None)
     if kind == "month_list":
@@ -211,18 +269,69 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
         if not (1 <= start <= 12 and 1 <= end <= 12):
             return undated  # 2月至13月份
         return Due(_month_end(y, end), "range", None, phrase, None)
-    if kind == "year_end":
-        return Due(dt.date(y, 12, 31), "date", None, phrase, None)
+    if kind in ("year_end", "within_year"):
+        return Due(dt.date(y, 12, 31), "date", None, phrase, None, inferred)
+    if kind == "mid_year":
+        return Due(dt.date(y, 6, 30), "date", None, phrase, None, inferred)
+    if kind == "half_year":
+        month = vocab.HALF_YEAR_END_MONTH[groups["half"]]
+        return Due(_month_end(y, month), "date", None, phrase, None, inferred)
+    if kind == "quarter":
+        month = 3 * vocab.QUARTER_NUMERALS[groups["quarter"]]
+        return Due(_month_end(y, month), "date", None, phrase, None)
     month = int(groups["month"])
     if not 1 <= month <= 12:
         return undated
-    if kind == "day":
+    if kind == "day" or (kind == "dotted" and groups.get("day")):
         day = int(groups["day"])
         try:
             return Due(dt.date(y, month, day), "date", None, phrase, None)
         except ValueError:
             return undated
-    if kind == "month_end":
+    if kind in ("month_end", "month_only", "dotted"):
         return Due(_month_end(y, month), "date", None, phrase, None)
     day = vocab.MID_MONTH_DAY if kind == "month_mid" else vocab.EARLY_MONTH_DAY
     return Due(dt.date(y, month, day), "date", None, phrase, None)
+
+
+def parse_month(text: str, *, year: int) -> Due | None:
+    """The end of the first bare month in ``text`` (``9月投入使用``, ``6月份``, ``明年7月``), as a
+    deadline column means it; None when there is none or it names no real month.
+
+    Parameters
+    ----------
+    text
+        A deadline cell's phrase.
+    year
+        The plan's year (``明年`` is the next one).
+
+    Returns
+    -------
+    Due or None
+        Kind ``date``, its phrase the month as printed.
+
+    Examples
+    --------
+    >>> parse_month("明年7月份", year=2023).date
+    datetime.date(2024, 7, 31)
+    """
+    m = vocab.BARE_MONTH_DATE_RE.search(text)
+    return _month_due(m, year, "date") if m else None
+
+
+def _year_of(groups: dict[str, str | None], year: int) -> int:
+    """The year a phrase names: its own (``2024年``), the next (``明年``), else the plan's."""
+    if groups.get("year"):
+        return int(groups["year"])  # type: ignore[arg-type]
+    return year + 1 if groups.get("next") else year
+
+
+def _month_due(m: re.Match[str], year: int, kind: str, *, inferred: bool = False) -> Due | None:
+    """The end of the month a match names (groups ``year``, ``next``, ``month``); None when it
+    names no real month or a year outside 1901-2199."""
+    y = _year_of(m.groupdict(), year)
+    month = int(m.group("month"))
+    if y not in _YEARS or not 1 <= month <= 12:
+        return None
+    phrase = m.group(0).strip().rstrip("：:").strip()
+    return Due(_month_end(y, month), kind, None, phrase, None, inferred)

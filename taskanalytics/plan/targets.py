@@ -1,6 +1,9 @@
 """Quantitative targets: every number with a unit in a milestone's text.
 
-``新开工项目5个、复工项目30个`` gives two targets. Money is normalized to 万元, area to 平方米,
+``新开工项目5个、复工项目30个`` gives two targets. A target's ``comparator`` is ``>=`` after
+以上/不低于/不少于/至少/突破/超过, ``<=`` after 以内/以下/不超过/不高于/控制在/低于 (a word right
+after the number wins over one before it; the word nearest the number wins among those before
+it), else ``=``. Money is normalized to 万元, area to 平方米,
 volume to 立方米; counts keep their measure word. Numbers without a unit (``315转播台``,
 ``12345热线``, ``6.5环境日``, years) are not targets, nor are capacities such as ``10000吨/年``.
 
@@ -58,6 +61,12 @@ def _clause_start(text: str, pos: int) -> int:
     return k
 
 
+def _comparator_before(before: str) -> str:
+    """``>=``/``<=`` from the comparator word nearest the number in its clause, else ``=``."""
+    words = vocab.COMPARATOR_BEFORE_RE.findall(before)
+    return vocab.COMPARATOR_BEFORE[words[-1]] if words else "="
+
+
 def extract_targets(text: str) -> list[Target]:
     """Return the quantitative targets in a milestone's text, in printed order.
 
@@ -82,11 +91,11 @@ def extract_targets(text: str) -> list[Target]:
     for k, m in enumerate(matches):
         start = max(_clause_start(norm, m.start()), consumed)
         before_raw = norm[start : m.start()]
-        comparator = ">=" if any(w in before_raw for w in vocab.AT_LEAST_BEFORE) else "="
+        comparator = _comparator_before(before_raw)
         after_start = m.end()
-        for word in vocab.AT_LEAST_AFTER:
+        for word, after_comparator in vocab.COMPARATOR_AFTER.items():
             if norm.startswith(word, after_start):
-                comparator = ">="
+                comparator = after_comparator
                 after_start += len(word)
         next_num = matches[k + 1].start() if k + 1 < len(matches) else len(norm)
         stop = after_start

@@ -149,7 +149,7 @@ YES: Final = "是"
 NO: Final = "否"
 
 #: Comparators of targets as shown to units.
-COMPARATOR_LABELS: Final[dict[str, str]] = {">=": "≥", "=": "="}
+COMPARATOR_LABELS: Final[dict[str, str]] = {">=": "≥", "<=": "≤", "=": "="}
 
 README_TITLE: Final = "{year}年{plan}任务进度填报说明"
 

@@ -189,6 +189,15 @@ def _kind_problem(series: pd.Series, kind: str) -> str | None:
             if bad is None:
                 return None
             return f"dtype object holding {type(bad).__name__} {bad!r:.40}"
+    elif kind == "dict[str, str]":
+        if is_object:
+            bad = next(
+                (v for v in values if not (isinstance(v, dict) and all(isinstance(k, str) and isinstance(x, str) for k, x in v.items()))),
+                None,
+            )  # fmt: skip
+            if bad is None:
+                return None
+            return f"dtype object holding {type(bad).__name__} {bad!r:.40}"
     if is_object:
         kinds = sorted({type(v).__name__ for v in values})
         return f"dtype object holding {', '.join(kinds)}"

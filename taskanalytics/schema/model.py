@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-Kind = Literal["string", "int", "float", "bool", "date", "datetime", "category", "list[str]"]
+Kind = Literal[
+    "string", "int", "float", "bool", "date", "datetime", "category", "list[str]", "dict[str, str]"
+]
 
 #: Dtype kinds and what each accepts. ``date`` is a tz-naive datetime64 column (a calendar day),
 #: ``datetime`` any datetime64 column (``ingested_at`` is UTC); ``string`` and ``list[str]``
@@ -20,6 +22,7 @@ KINDS: Final[dict[str, str]] = {
     "datetime": "datetime64 (with or without time zone)",
     "category": "category",
     "list[str]": "object holding lists of str",
+    "dict[str, str]": "object holding dicts of str to str",
 }
 
 #: A column name with ``{n}`` stands for a family: ``actual_{n}`` is actual_1, actual_2 …

@@ -36,7 +36,9 @@ _TARGET_NO = _c("target_no", "int", "指标序号", "1-based position of the tar
 _METRIC = _c("metric", "string", "指标", "the quantity's name: 化解政府性债务")
 # ``unit`` of a target is a unit of measure, not a government unit (牵头单位): hence 计量单位.
 _MEASURE = _c("unit", "string", "计量单位", "unit of measure: 万元, 平方米, %, 个 …")
-_COMPARATOR = _c("comparator", "string", "比较方式", ">= (以上, 不低于 …) or =")
+_COMPARATOR = _c(
+    "comparator", "string", "比较方式", ">= (以上, 不低于 …), <= (以内, 不超过, 控制在 …) or ="
+)
 _QUARTER = _c("quarter", "string", "季度", "the quarter assessed: 2023Q2")
 _AS_OF = _c("as_of", "date", "截至日期", "the assessment's as-of date")
 _DUE_QUARTER = _c("due_quarter", "string", "到期季度", "quarter of the due date")
@@ -128,6 +130,13 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
             _LEAD_UNITS,
             _c("responsible_units", "list[str]", "责任单位", "units carrying the task out"),
             _LEADERS,
+            _c(
+                "extra",
+                "dict[str, str]",
+                "其他列",
+                "columns kept aside, not interpreted (落实情况, 备注 …): header as printed -> "
+                "cell text; empty when none",
+            ),
             _LINE,
         ),
         key=("task_id",),

@@ -3,7 +3,11 @@
 Every reader returns a :class:`Source`: the letter's metadata and :class:`~taskanalytics.plan.readers.text.Table`
 objects of :class:`~taskanalytics.plan.readers.text.RawRow`; :mod:`taskanalytics.plan.build` is the one place that interprets rows.
 
-- ``.txt``, the text export of the Word table: :mod:`taskanalytics.plan.readers.text`;
+- ``.txt``: :mod:`taskanalytics.plan.readers.plaintext` tells the seed's text export
+  (:mod:`taskanalytics.plan.readers.text`), another table's tab-cell export (any known
+  header) and prose (:mod:`taskanalytics.plan.readers.prose`) apart;
+- prose (numbered paragraphs with a bracketed 责任领导/牵头单位/完成时限 block), in a ``.txt``
+  without tab cells or a ``.docx`` without tables: :mod:`taskanalytics.plan.readers.prose`;
 - ``.docx``: python-docx's XML objects; vertical (``w:vMerge``) and horizontal
   (``w:gridSpan``) merges are read from the document, so a merged cell is filled from its
   anchor and a blank cell is really empty; a Word table without a header row, or repeating the
@@ -12,8 +16,13 @@ objects of :class:`~taskanalytics.plan.readers.text.RawRow`; :mod:`taskanalytics
   row is a table;
 - ``.csv``: UTF-8 (with or without BOM) or GB18030; merges are lost, as in the text export.
 
-Tables read from grids find their header row by the synonym table
-:data:`taskanalytics.plan.vocab.HEADER_SYNONYMS`; ``mapping=`` adds or overrides headers.
+Tables read from grids find their header row (the row with the most known headers) by the
+synonym table :data:`taskanalytics.plan.vocab.HEADER_SYNONYMS`; ``mapping=`` adds or overrides
+headers. Columns of progress and remarks, and unknown columns beside a known task column, are
+kept aside in ``RawRow.extra``; an unknown header naming units, leaders or times, or any
+unknown header when the task column is missing, is an error listing all of them at once.
+Every reader gives a table's title (the text above it: a title paragraph, a title row, the
+sheet name) as ``Table.title``, so a 民生实事 table is ``livelihood`` in every format.
 
 Before any reader parses, the file passes the guards of :mod:`taskanalytics.limits` (size,
 type, zip structure, DTDs, rows and columns, encoding, control characters, cell length); a
@@ -31,8 +40,9 @@ from pathlib import Path
 from taskanalytics.errors import InputRefused, PlanParseError
 from taskanalytics.limits import Limits, current_limits, read_input
 from taskanalytics.plan.readers.grid import header_key
+from taskanalytics.plan.readers.plaintext import read_txt
 from taskanalytics.plan.readers.sheets import read_csv, read_xlsx
-from taskanalytics.plan.readers.text import Source, read_text
+from taskanalytics.plan.readers.text import Source
 from taskanalytics.plan.readers.word import read_docx
 
 __all__ = ["SUFFIXES", "Source", "header_key", "read_source"]
@@ -55,8 +65,9 @@ def read_source(
         ``.txt`` (the text export), ``.docx``, ``.xlsx``/``.xlsm`` or ``.csv``.
     mapping
         Extra or overriding headers: header as printed -> contract column (``task``,
-        ``milestones``, ``deadline``, ``lead_units``, …) or None to skip the column. Not used
-        for ``.txt``, whose header is fixed.
+        ``milestones``, ``deadline``, ``lead_units``, …, ``extra`` to keep it aside) or None to
+        skip the column; used by every reader except the seed's own export, whose header is
+        fixed.
     limits
         The input limits; default :func:`taskanalytics.limits.current_limits`.
 
@@ -71,7 +82,7 @@ def read_source(
         :mod:`taskanalytics.limits`, no task table, a header the reader cannot map.
     """
     readers: dict[str, Callable[..., Source]] = {
-        ".txt": read_text,
+        ".txt": read_txt,
         ".docx": read_docx,
         ".xlsx": read_xlsx,
         ".xlsm": read_xlsx,

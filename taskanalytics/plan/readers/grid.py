@@ -10,7 +10,7 @@ the same ones the text export gives; ``plan.py`` interprets them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from taskanalytics.errors import PlanParseError
@@ -27,10 +27,12 @@ _TASK_BODY = ("number", "task", "milestones", "deadline", "lead_units", "respons
 @dataclass(frozen=True)
 class Slot:
     """One grid position: its text (merged cells filled from the anchor) and the anchor's
-    position, which grid positions of one merged cell share."""
+    position, which grid positions of one merged cell share; ``line`` is the text line the cell
+    starts on, for a grid built from a text export (else the row's number is the line)."""
 
     text: str
     anchor: tuple[int, int]
+    line: int | None = field(default=None, compare=False)
 
     @property
     def blank(self) -> bool:
@@ -105,28 +107,53 @@ def _accepted_all() -> str:
     return "; ".join(f"{col}: {'/'.join(_accepted(col))}" for col in vocab.CONTRACT_COLUMNS)
 
 
+def header_score(texts: list[str], lookup: Headers) -> int:
+    """How many of a row's texts are known headers."""
+    return sum(1 for t in texts if header_key(t) in lookup)
+
+
 def find_header(grid: Grid, lookup: Headers) -> int | None:
-    """The first row in which at least two distinct cells are known headers."""
+    """The row among the first :data:`MAX_HEADER_ROW` with the most known headers (at least
+    two distinct cells; the first of equals): a title or a note above the header that happens
+    to hold one header word does not win."""
+    best, best_score = None, 1
     for r, row in enumerate(grid.rows[:MAX_HEADER_ROW]):
-        keys = {s.anchor: header_key(s.text) for s in row if not s.blank}
-        if sum(1 for k in keys.values() if k in lookup) >= 2:
-            return r
-    return None
+        texts = list({s.anchor: s.text for s in row if not s.blank}.values())
+        score = header_score(texts, lookup)
+        if score > best_score:
+            best, best_score = r, score
+    return best
+
+
+def _hint(key: str) -> str:
+    """The contract column an unknown header most likely means (for the ``mapping=`` hint)."""
+    return next((column for word, column in vocab.HEADER_HINTS if word in key), "extra")
+
+
+def _mapping_hint(headers: list[str]) -> str:
+    pairs = ", ".join(f"'{h}': '{_hint(header_key(h))}'" for h in headers)
+    return f"read_plan(..., mapping={{{pairs}}})"
 
 
 def _map_columns(
     path: Path, grid: Grid, r: int, lookup: Headers
-) -> tuple[dict[int, str], dict[str, str], int]:
-    """Grid column -> contract column, contract column -> header as printed, first data row.
+) -> tuple[dict[int, str], dict[str, str], int, dict[int, str]]:
+    """Grid column -> contract column, contract column -> header as printed, first data row,
+    and grid column -> header as printed of the columns kept aside (``extra``).
 
     A header spanning two columns over a second header row (责任单位 over 牵头/配合) takes the
-    second row's headers; 类别 spanning two columns is category and subcategory.
+    second row's headers; 类别 spanning two columns is category and subcategory. Unknown
+    headers are collected: without a task column, or when one names who or when
+    (:data:`~taskanalytics.plan.vocab.HEADER_NEEDS_MAPPING_RE`), one error lists them all;
+    otherwise they are kept aside as ``extra``.
     """
     row = grid.rows[r]
     line = grid.numbers[r]
     below = grid.rows[r + 1] if r + 1 < len(grid.rows) else None
     columns: dict[int, str] = {}
     headers: dict[str, str] = {}
+    extra: dict[int, str] = {}
+    unknown: dict[str, list[int]] = {}
     data_start = r + 1
     spans: dict[tuple[int, int], list[int]] = {}
     for c, slot in enumerate(row):
@@ -150,13 +177,8 @@ def _map_columns(
                 )
             continue
         if key not in lookup:
-            raise PlanParseError(
-                path,
-                line,
-                f"a known column header (accepted: {_accepted_all()}), "
-                f"or read_plan(..., mapping={{'{slot.text.strip()}': column}})",
-                slot.text.strip(),
-            )
+            unknown.setdefault(slot.text.strip(), []).extend(cols)
+            continue
         column = column_of(key)
         if len(cols) == 1 or column is None:
             names = [column] * len(cols)
@@ -177,10 +199,16 @@ def _map_columns(
                 )
             names = [column_of(k) for k in sub_keys]
             data_start = r + 2
-            for k, s in zip(sub_keys, subs, strict=True):
-                headers.setdefault(str(column_of(k)), s.text.strip())
+            for c, k, s in zip(cols, sub_keys, subs, strict=True):
+                if column_of(k) == "extra":
+                    extra[c] = s.text.strip()
+                else:
+                    headers.setdefault(str(column_of(k)), s.text.strip())
         for c, name in zip(cols, names, strict=True):
             if name is None:
+                continue
+            if name == "extra":
+                extra.setdefault(c, slot.text.strip())
                 continue
             if name in columns.values():
                 other = headers[name]
@@ -193,23 +221,57 @@ def _map_columns(
             columns[c] = name
             headers.setdefault(name, slot.text.strip())
     if "task" not in columns.values():
+        expected = f"a task column ({'/'.join(_accepted('task'))})"
+        found = "/".join(dict.fromkeys(s.text.strip() for s in row if not s.blank))
+        if unknown:
+            expected += (
+                f"; unknown headers {'、'.join(unknown)}: map each of them at once, "
+                f"{_mapping_hint(list(unknown))} (columns: {', '.join(vocab.CONTRACT_COLUMNS)}; "
+                "None skips a column)"
+            )
+            found = "、".join(unknown)
+        raise PlanParseError(path, line, expected, found)
+    ask = [h for h in unknown if vocab.HEADER_NEEDS_MAPPING_RE.search(header_key(h))]
+    if ask:
+        aside = [h for h in unknown if h not in ask]
         raise PlanParseError(
             path,
             line,
-            f"a task column ({'/'.join(_accepted('task'))})",
-            "/".join(dict.fromkeys(s.text.strip() for s in row if not s.blank)),
+            f"a known column header (accepted: {_accepted_all()}), or for every unknown one "
+            f"at once {_mapping_hint(ask)} (columns: {', '.join(vocab.CONTRACT_COLUMNS)}; "
+            "None skips a column); a header naming units, leaders, times or tasks is never "
+            "kept aside unasked"
+            + (f"; {'、'.join(aside)} would be kept aside as extra" if aside else ""),
+            "、".join(ask),
         )
-    return columns, headers, data_start
+    for header, cols in unknown.items():
+        for c in cols:
+            extra.setdefault(c, header)
+    return columns, headers, data_start, extra
 
 
 # --- grid -> raw rows -------------------------------------------------------------------
 
 
-def grid_table(path: Path, grid: Grid, index: int, lookup: Headers, *, merges_known: bool) -> Table:
-    """Turn a grid into a :class:`Table` of raw rows; ``plan.py`` interprets them."""
-    header = find_header(grid, lookup)
+def grid_table(
+    path: Path,
+    grid: Grid,
+    index: int,
+    lookup: Headers,
+    *,
+    merges_known: bool,
+    header: int | None = None,
+    line_unit: str = "row",
+) -> Table:
+    """Turn a grid into a :class:`Table` of raw rows; ``build.py`` interprets them.
+
+    ``header`` is the header row when the caller found it (default: :func:`find_header`);
+    ``line_unit`` is ``"line"`` for a grid built from a text export (each slot's ``line``).
+    """
+    if header is None:
+        header = find_header(grid, lookup)
     assert header is not None  # callers only pass grids with a header
-    columns, headers, start = _map_columns(path, grid, header, lookup)
+    columns, headers, start, extra_cols = _map_columns(path, grid, header, lookup)
     by_name: dict[str, list[int]] = {}
     for c, name in sorted(columns.items()):
         by_name.setdefault(name, []).append(c)
@@ -218,7 +280,7 @@ def grid_table(path: Path, grid: Grid, index: int, lookup: Headers, *, merges_kn
         header_line=grid.numbers[header],
         columns=frozenset(by_name),
         merges_known=merges_known,
-        line_unit="row",
+        line_unit=line_unit,
         headers=headers,
         title=grid.title,
     )
@@ -262,6 +324,7 @@ def grid_table(path: Path, grid: Grid, index: int, lookup: Headers, *, merges_kn
                 cell("responsible_units"),
                 cell("leaders"),
                 number=cell("number") if "number" in by_name else None,
+                extra=_extra(row, head, extra_cols),
             )
         )
         pending = []
@@ -289,7 +352,20 @@ def _prefix(
 
 def _cell(slot: Slot, line: int, r: int) -> Cell:
     """A grid slot as a cell of row ``r``; merged when its anchor is in a row above."""
-    return Cell(slot.text, line, merged=slot.anchor[0] < r)
+    return Cell(slot.text, slot.line if slot.line is not None else line, merged=slot.anchor[0] < r)
+
+
+def _extra(row: list[Slot], head: list[Slot], extra_cols: dict[int, str]) -> dict[str, str]:
+    """The non-blank cells of the columns kept aside: header as printed -> text."""
+    out: dict[str, str] = {}
+    for c, header in extra_cols.items():
+        slot = row[c]
+        if not slot.blank and slot.anchor != head[c].anchor:
+            text = "\n".join(
+                s for s in (ln.strip(" \u3000\t") for ln in slot.text.split("\n")) if s
+            )
+            out.setdefault(header, text)
+    return out
 
 
 def _is_subheading(cell: Cell) -> bool:

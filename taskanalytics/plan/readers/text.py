@@ -59,7 +59,9 @@ class RawRow:
     """One printed row of a task table.
 
     ``prefix`` holds the category cells before the task cell: one (category) or two
-    (category, subcategory); ``cells`` the task cell and the five after it.
+    (category, subcategory); ``cells`` the task cell and the five after it. ``extra`` holds
+    the cells of columns kept aside (落实情况, 备注, 联系人 …): header as printed -> cell text,
+    non-blank cells only.
     """
 
     table: int
@@ -72,6 +74,8 @@ class RawRow:
     leaders: Cell
     #: The task's number from a column of its own (序号), when the table has one.
     number: Cell | None = None
+    #: Columns kept aside, not interpreted: header as printed -> the cell's text.
+    extra: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 #: The contract columns of the text export's table, in order.

@@ -29,6 +29,7 @@ from taskanalytics.plan.readers.grid import (
     title_of,
 )
 from taskanalytics.plan.readers.office import check_package
+from taskanalytics.plan.readers.prose import read_prose
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,11 @@ def read_docx(
         grid_table(path, _resolve(rows, numbers, title), k, lookup, merges_known=True)
         for k, (rows, numbers, title) in enumerate(joined)
     ]
-    return make_source(path, [(n, s) for n, s in enumerate(preamble, start=1)], tables)
+    lines = [(n, s) for n, s in enumerate(preamble, start=1)]
+    if not joined and not any(rows for rows, _ in word_tables):
+        # no table at all: a plan published as numbered paragraphs
+        return read_prose(path, lines, lookup)
+    return make_source(path, lines, tables)
 
 
 def _read_body(data: bytes) -> tuple[list[str], list[tuple[list[list[_Tc]], str]]]:
@@ -128,9 +133,17 @@ def _read_body(data: bytes) -> tuple[list[str], list[tuple[list[list[_Tc]], str]
         if child.tag == qn("w:p"):
             (between if word_tables else preamble).append(text_of(child))
         elif child.tag == qn("w:tbl"):
-            word_tables.append((_word_rows(child, text_of), title_of(between)))
+            # the first table's title is the last paragraph of the letter above it (the
+            # table's heading: 2023年十件民生实事), a later table's the paragraphs between
+            above = title_of(between) if word_tables else _last_line(preamble)
+            word_tables.append((_word_rows(child, text_of), above))
             between = []
     return preamble, word_tables
+
+
+def _last_line(paragraphs: list[str]) -> str:
+    """The last non-blank paragraph, stripped ("" when there is none)."""
+    return next((s.strip() for s in reversed(paragraphs) if s.strip()), "")
 
 
 def _check_texts(
