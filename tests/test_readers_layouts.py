@@ -253,3 +253,60 @@ def test_prose_without_blocks_is_no_plan(tmp_path):
     with pytest.raises(PlanParseError) as info:
         read_plan(path)
     assert "task table" in info.value.expected and "numbered paragraphs" in info.value.expected
+
+
+# --- 一季度…四季度 columns, and quarterly phases written in one cell ---------------------------
+
+PHASE_TITLE = "2023年重点项目推进计划"
+PHASE_HEADER = ["序号", "项目名称", "一季度", "二季度", "三季度", "四季度", "牵头单位", "分管领导"]
+PHASE_ROWS = [
+    ["1", "新建城市书房5处。", "完成选址", "开工建设2处", "", "全部投入使用", "区文旅局", "王强"],
+    ["2", "改造雨污管网12公里。", "完成设计", "完成招标", "完成改造6公里", "完成改造12公里",
+     "区住建局、区水务局", "李明"],
+]  # fmt: skip
+ONE_CELL_HEADER = ["序号", "项目名称", "进度安排", "牵头单位", "分管领导"]
+ONE_CELL_ROWS = [
+    ["1", "新建城市书房5处。", "一季度：完成选址；二季度：开工建设2处；四季度：全部投入使用",
+     "区文旅局", "王强"],
+    ["2", "改造雨污管网12公里。",
+     "一季度：完成设计；二季度：完成招标；三季度：完成改造6公里；四季度：完成改造12公里",
+     "区住建局、区水务局", "李明"],
+]  # fmt: skip
+
+
+def test_quarter_columns_are_milestones_due_at_each_quarters_end_in_every_format(tmp_path):
+    plans = _plans(tmp_path, PHASE_TITLE, PHASE_HEADER, PHASE_ROWS, year=2023)
+    _assert_same_frames(plans)
+    plan = plans["xlsx"]
+    ms = plan.milestones
+    assert ms["milestone_id"].tolist() == [
+        "T001.01", "T001.02", "T001.03", "T002.01", "T002.02", "T002.03", "T002.04",
+    ]  # fmt: skip
+    assert ms["due_date"].dt.strftime("%m-%d").tolist() == [
+        "03-31", "06-30", "12-31", "03-31", "06-30", "09-30", "12-31",
+    ]  # fmt: skip
+    assert ms["text"].iloc[1] == "第二季度：开工建设2处"
+    assert plan.tasks["lead_units"].iloc[1] == ["区住建局", "区水务局"]
+    got = plan.targets[["milestone_id", "value", "unit"]].values.tolist()
+    assert got == [["T001.02", 2.0, "处"], ["T002.03", 6.0, "公里"], ["T002.04", 12.0, "公里"]]
+
+
+def test_quarterly_phases_in_one_cell_give_the_same_dates_as_quarter_columns(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    columns = _plans(tmp_path / "a", PHASE_TITLE, PHASE_HEADER, PHASE_ROWS, year=2023)
+    one_cell = _plans(tmp_path / "b", PHASE_TITLE, ONE_CELL_HEADER, ONE_CELL_ROWS, year=2023)
+    _assert_same_frames(one_cell)
+    a, b = columns["docx"].milestones, one_cell["docx"].milestones
+    assert b["milestone_id"].tolist() == a["milestone_id"].tolist()
+    assert b["due_date"].tolist() == a["due_date"].tolist()
+    keep = ["milestone_id", "value", "unit", "comparator"]
+    assert_frame_equal(one_cell["docx"].targets[keep], columns["docx"].targets[keep])
+
+
+def test_month_columns_are_read_as_month_ends(tmp_path):
+    header = ["序号", "重点工作", "3月", "六月份", "12月目标", "牵头单位"]
+    rows = [["1", "建设智慧停车场。", "完成方案", "开工", "建成车位500个", "区城管局"]]
+    plan = _plans(tmp_path, PHASE_TITLE, header, rows, year=2023)["xlsx"]
+    assert plan.milestones["due_date"].dt.strftime("%m-%d").tolist() == ["03-31", "06-30", "12-31"]
+    assert plan.targets["value"].tolist() == [500.0]

@@ -153,7 +153,7 @@ def _inline_split(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
                 starts.append(m.start())
                 expected = n + 1
         if len(starts) < 2:
-            out.append((number, line))
+            out.extend((number, part) for part in _phase_parts(line))
             continue
         cuts = [0, *starts] if starts[0] else starts
         for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True):
@@ -161,6 +161,22 @@ def _inline_split(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             if part:
                 out.append((number, part))
     return out
+
+
+def _phase_parts(line: str) -> list[str]:
+    """``一季度：甲；二季度：乙`` -> ``（1）一季度：甲``, ``（2）二季度：乙``: a line of two or more
+    phases of the year, each a milestone (numbered, so :func:`split_leaves` keeps them apart);
+    any other line as it is."""
+    starts = [m.start() for m in vocab.PHASE_PREFIX_RE.finditer(line)]
+    if len(starts) < 2:
+        return [line]
+    head = line[: starts[0]].strip(" \u3000\t；;，,。")
+    parts = [head] if head else []
+    for k, (a, b) in enumerate(zip(starts, [*starts[1:], len(line)], strict=True), start=1):
+        body = line[a:b].strip(" \u3000\t；;，,。")
+        if body:
+            parts.append(f"（{k}）{body}")
+    return parts
 
 
 def _circled_parts(text: str) -> list[tuple[str, str]]:

@@ -48,6 +48,11 @@ DOT_NUMBERED_RE = re.compile(r"^(\d{1,2})\s*[.．、](?!\d(?!\d?\s*月))\s*")
 #: A numbered item inside a line (``（1）甲；（2）乙``, ``1.甲；2.乙``): a mark at the start or
 #: after a delimiter or space; :func:`~taskanalytics.plan.milestones.split_leaves` splits the
 #: line there when the marks count up 1, 2, 3…
+#: A phase of the year opening a clause: ``一季度：``, ``第二季度:``, ``上半年：``, ``3月：`` (at the
+#: start of a line or after a delimiter). Two or more in one line make one milestone each.
+PHASE_PREFIX_RE = re.compile(
+    r"(?:^|(?<=[；;，,。\s]))(?:第?[一二三四1-4]季度末?|[上下]半年|\d{1,2}月(?:份|底)?)\s*[：:]"
+)
 INLINE_NUMBER_RE = re.compile(
     r"(?:^|(?<=[；;。，,：:\s]))(?:[（(]\s*(?P<bracket>\d{1,2})\s*[）)]|(?P<dot>\d{1,2})\s*[.．、](?!\d(?!\d?\s*月)))"
 )
@@ -411,6 +416,17 @@ CONTRACT_COLUMNS = (
 #: An unknown header naming who or when (督办科室, 督导时间): it may be a contract column, so it
 #: is never kept aside silently; the reader asks for a ``mapping=`` (other unknown headers,
 #: beside a known task column, are kept aside as ``extra``).
+#: A column of one phase of the year (一季度 … 四季度, 1月 … 12月, with 第/目标/任务/计划… around):
+#: its cells are milestones due at the phase's end, read as "一季度：<cell>" / "3月：<cell>".
+PHASE_HEADER_RE = re.compile(
+    r"^第?(?:(?P<quarter>[一二三四1-4])季度|(?P<month>[1-9]|1[0-2]|十[一二]?|[一二三四五六七八九])月份?)"
+    r"(?:目标|任务|工作|计划|进度|安排|节点|完成情况目标)?$"
+)
+#: Chinese month numerals of phase headers -> month number.
+MONTH_NUMERALS = {
+    "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+    "十一": 11, "十二": 12,
+}  # fmt: skip
 HEADER_NEEDS_MAPPING_RE = re.compile(r"单位|部门|科室|处室|股室|领导|区长|县长|时限|时间|日期|任务")
 #: The contract column an unknown header most likely means, for the error's ``mapping=`` hint.
 HEADER_HINTS: tuple[tuple[str, str], ...] = (

@@ -108,8 +108,8 @@ def _accepted_all() -> str:
 
 
 def header_score(texts: list[str], lookup: Headers) -> int:
-    """How many of a row's texts are known headers."""
-    return sum(1 for t in texts if header_key(t) in lookup)
+    """How many of a row's texts are known headers (a phase column, 一季度, counts)."""
+    return sum(1 for t in texts if header_key(t) in lookup or phase_label(header_key(t)))
 
 
 def find_header(grid: Grid, lookup: Headers) -> int | None:
@@ -137,9 +137,10 @@ def _mapping_hint(headers: list[str]) -> str:
 
 def _map_columns(
     path: Path, grid: Grid, r: int, lookup: Headers
-) -> tuple[dict[int, str], dict[str, str], int, dict[int, str]]:
+) -> tuple[dict[int, str], dict[str, str], int, dict[int, str], dict[int, str]]:
     """Grid column -> contract column, contract column -> header as printed, first data row,
-    and grid column -> header as printed of the columns kept aside (``extra``).
+    grid column -> header as printed of the columns kept aside (``extra``), and grid column ->
+    phase of the columns of one quarter or month (:func:`phase_label`).
 
     A header spanning two columns over a second header row (责任单位 over 牵头/配合) takes the
     second row's headers; 类别 spanning two columns is category and subcategory. Unknown
@@ -154,6 +155,7 @@ def _map_columns(
     headers: dict[str, str] = {}
     extra: dict[int, str] = {}
     unknown: dict[str, list[int]] = {}
+    phases: dict[int, str] = {}
     data_start = r + 1
     spans: dict[tuple[int, int], list[int]] = {}
     for c, slot in enumerate(row):
@@ -175,6 +177,9 @@ def _map_columns(
                 raise PlanParseError(
                     path, line, f"a header over column {cols[0] + 1}", "a blank header cell"
                 )
+            continue
+        if key not in lookup and phase_label(key) is not None and len(cols) == 1:
+            phases[cols[0]] = phase_label(key)  # type: ignore[assignment]
             continue
         if key not in lookup:
             unknown.setdefault(slot.text.strip(), []).extend(cols)
@@ -247,7 +252,27 @@ def _map_columns(
     for header, cols in unknown.items():
         for c in cols:
             extra.setdefault(c, header)
-    return columns, headers, data_start, extra
+    if phases:
+        headers.setdefault("milestones", "、".join(row[c].text.strip() for c in sorted(phases)))
+    return columns, headers, data_start, extra, phases
+
+
+def phase_label(key: str) -> str | None:
+    """The phase a header names, as a milestone's date prefix (``一季度``, ``3月``); else None.
+
+    Examples
+    --------
+    >>> phase_label("第二季度目标"), phase_label("十一月"), phase_label("3月份"), phase_label("备注")
+    ('第二季度', '11月', '3月', None)
+    """
+    match = vocab.PHASE_HEADER_RE.match(key)
+    if match is None:
+        return None
+    if match.group("quarter"):
+        q = match.group("quarter")
+        return f"第{'一二三四'[int(q) - 1] if q.isdigit() else q}季度"
+    month = match.group("month")
+    return f"{int(month) if month.isdigit() else vocab.MONTH_NUMERALS[month]}月"
 
 
 # --- grid -> raw rows -------------------------------------------------------------------
@@ -271,20 +296,20 @@ def grid_table(
     if header is None:
         header = find_header(grid, lookup)
     assert header is not None  # callers only pass grids with a header
-    columns, headers, start, extra_cols = _map_columns(path, grid, header, lookup)
+    columns, headers, start, extra_cols, phases = _map_columns(path, grid, header, lookup)
     by_name: dict[str, list[int]] = {}
     for c, name in sorted(columns.items()):
         by_name.setdefault(name, []).append(c)
     table = Table(
         index=index,
         header_line=grid.numbers[header],
-        columns=frozenset(by_name),
+        columns=frozenset(by_name) | ({"milestones"} if phases else set()),
         merges_known=merges_known,
         line_unit=line_unit,
         headers=headers,
         title=grid.title,
     )
-    mapped = sorted(columns)
+    mapped = sorted([*columns, *phases])
     head = grid.rows[header]
     pending: list[Cell] = []
     for r in range(start, len(grid.rows)):
@@ -318,7 +343,7 @@ def grid_table(
                 table.index,
                 _prefix(pending, row, by_name, line, r),
                 cell("task"),
-                cell("milestones"),
+                _with_phases(cell("milestones"), row, phases, line, r),
                 cell("deadline"),
                 cell("lead_units"),
                 cell("responsible_units"),
@@ -329,6 +354,25 @@ def grid_table(
         )
         pending = []
     return table
+
+
+def _with_phases(
+    milestones: Cell, row: list[Slot], phases: dict[int, str], line: int, r: int
+) -> Cell:
+    """The milestones cell with each phase column's text appended as ``（k）第一季度：<text>``
+    (numbered: one milestone each; the date vocabulary dates it at the phase's end); merged
+    only when every part is."""
+    if not phases:
+        return milestones
+    parts = [] if milestones.blank else [milestones]
+    filled = [(c, label) for c, label in sorted(phases.items()) if not row[c].blank]
+    parts += [  # numbered, so each phase is a milestone of its own
+        Cell(f"（{k}）{label}：{row[c].text.strip()}", line, merged=row[c].anchor[0] < r)
+        for k, (c, label) in enumerate(filled, start=1)
+    ]
+    if not parts:
+        return Cell("", line)
+    return Cell("\n".join(p.text for p in parts), line, merged=all(p.merged for p in parts))
 
 
 def _prefix(
