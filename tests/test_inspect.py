@@ -151,3 +151,22 @@ def test_a_notebook_run_reads_a_mapped_plan(tmp_path):
     page = next((tmp_path / "reports").rglob("source_audit*.html"))
     text = page.read_text(encoding="utf-8")
     assert "2023年攻坚事项清单" in text and "共解析 2 项任务" in text
+
+
+def test_the_store_reads_a_mapped_plans_archived_source_with_its_mapping(tmp_path):
+    from pandas.testing import assert_frame_equal
+
+    from taskanalytics import read_plan
+    from taskanalytics.progress.registry import read_version
+    from taskanalytics.progress.store import register_plan, store_versions
+
+    ledger = _ledger(tmp_path / "ledger.xlsx")
+    options = {"mapping": {ODD_HEADER: "task"}, "year": 2023}
+    plan = read_plan(ledger, name="2023-攻坚", **options)
+    assert plan.meta["read_options"] == options
+    store = tmp_path / "progress.sqlite"
+    register_plan(store, plan)
+    (version,) = store_versions(store, plan)
+    again = read_version(version)  # the archived copy, read as it was read at registration
+    assert_frame_equal(again.tasks, plan.tasks)
+    assert_frame_equal(again.milestones, plan.milestones)

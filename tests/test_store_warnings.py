@@ -23,8 +23,6 @@ from stores import store_digest
 import taskanalytics
 from taskanalytics import briefing, read_plan, schema
 from taskanalytics.errors import ValidationError
-from taskanalytics.progress import db
-from taskanalytics.progress import store as store_module
 from taskanalytics.progress.demo import fill_template
 from taskanalytics.progress.file_warnings import WARNING_COLUMNS, value_text
 from taskanalytics.progress.store import (
@@ -206,11 +204,11 @@ def test_values_are_kept_as_typed_text():
 # --------------------------------------------------------------------------- migrations
 
 
-def test_a_v1_store_migrates_straight_to_v3_and_then_keeps_warnings(seed_plan, files, tmp_path):
+def test_a_v1_store_migrates_straight_to_the_current_schema_and_then_keeps_warnings(seed_plan, files, tmp_path):
     shutil.copytree(V1_STORE, tmp_path / "store_v1")
     path = tmp_path / "store_v1" / "progress.sqlite"
     open_store(path, plans=[seed_plan])
-    assert SCHEMA_VERSION == 3 and _schema(path) == [1, 2, 3]
+    assert SCHEMA_VERSION == 4 and _schema(path) == [1, 2, 3, 4]
     assert _count(path) == 0  # the old files' warnings are not recomputed
     assert load_warnings(path, plan=seed_plan).empty
     n_files = _count(path, "source_files")
@@ -220,19 +218,26 @@ def test_a_v1_store_migrates_straight_to_v3_and_then_keeps_warnings(seed_plan, f
     assert found["source_file"].tolist() == [files["q2"].name]
 
 
-def test_a_v2_store_migrates_to_v3_keeping_its_rows(seed_plan, files, tmp_path, monkeypatch):
+def _as_v2(path) -> None:
+    """Take a store back to schema v2, as the code of v2 left it: no warnings table, no
+    plan_versions.read_options, schema_version 1 and 2."""
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("DROP TABLE file_warnings")
+        conn.execute("ALTER TABLE plan_versions DROP COLUMN read_options")
+        conn.execute("DELETE FROM schema_version WHERE version > 2")
+
+
+def test_a_v2_store_migrates_to_the_current_schema_keeping_its_rows(seed_plan, files, tmp_path):
     path = tmp_path / "progress.sqlite"
-    with monkeypatch.context() as m:  # the code of schema v2: no warnings table, none written
-        m.setattr(db, "SCHEMA_VERSION", 2)
-        m.setattr(store_module, "insert_warnings", lambda *args: 0)
-        register_plan(path, seed_plan)
-        ingest_files([files["q2"]], plan=seed_plan, store=path)
-        with closing(sqlite3.connect(path)) as conn:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert _schema(path) == [1, 2] and "file_warnings" not in tables
+    register_plan(path, seed_plan)
+    ingest_files([files["q2"]], plan=seed_plan, store=path)
+    _as_v2(path)
+    with closing(sqlite3.connect(path)) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert _schema(path) == [1, 2] and "file_warnings" not in tables
     reports = _count(path, "reports")
     open_store(path)
-    assert _schema(path) == [1, 2, 3] and _count(path, "reports") == reports
+    assert _schema(path) == [1, 2, 3, 4] and _count(path, "reports") == reports
     assert load_warnings(path, plan=seed_plan).empty  # stored before v3: not recomputed
     ingest_files([files["other"]], plan=seed_plan, store=path)
     assert load_warnings(path, plan=seed_plan)["unit"].tolist() == [OTHER_UNIT]

@@ -199,6 +199,8 @@ def read_plan(
     if name:
         meta["name"] = name
     meta["source_sha256"] = source.sha256  # of the bytes read, not of a second read
+    options = {"mapping": dict(mapping) if mapping else None, "year": year}
+    meta["read_options"] = {k: v for k, v in options.items() if v is not None}
     return Plan(
         meta=meta,
         tasks=task_df,

@@ -14,6 +14,9 @@ Schema versions (``schema_version`` records each step applied):
    typed, and the sentence in Chinese and in English. The migration adds the table empty: the
    warnings of files stored before it are not recomputed (they were printed at their ingest;
    reading the archived copies again would judge old files by today's intake rules).
+4. ``plan_versions.read_options``: how the version's source is read (``read_plan``'s
+   ``mapping`` and ``year`` as JSON, from the workspace), so its archived copy is read again
+   the same way; NULL for versions read without options (every one stored before).
 
 Every table is append-only (triggers refuse UPDATE and DELETE). Migrations run in one
 transaction with whatever else the opener needs (:func:`migrate` takes an ``attach`` step: a v1
@@ -60,7 +63,7 @@ __all__ = [
 
 logger = logging.getLogger("taskanalytics")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def append_only(*tables: str) -> str:
@@ -156,6 +159,9 @@ MIGRATIONS: dict[int, str] = {
     );
     """
     + append_only("file_warnings"),
+    4: """
+    ALTER TABLE plan_versions ADD COLUMN read_options TEXT;
+    """,
 }
 
 

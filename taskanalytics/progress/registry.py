@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ PLAN_LIST_COLUMNS = [
 
 _VERSION_SQL = """
 SELECT v.version_id, v.plan_id, p.name, p.year, p.kind, v.sha256, v.doc_number, v.title,
-       v.source_name, v.archived_path, v.effective_from
+       v.source_name, v.archived_path, v.effective_from, v.read_options
 FROM plan_versions AS v JOIN plans AS p USING (plan_id)
 """
 
@@ -80,6 +81,9 @@ class PlanVersion:
         Absolute path of the archived copy of the source, or None (a plan built in memory).
     effective_from
         The first day this version is in force.
+    read_options
+        ``read_plan``'s keyword arguments the source was read with (``mapping``, ``year``);
+        :func:`read_version` reads the archived copy with them.
     """
 
     version_id: int
@@ -93,6 +97,7 @@ class PlanVersion:
     source_name: str
     archived_path: Path | None
     effective_from: dt.date
+    read_options: tuple[tuple[str, Any], ...] = ()
 
     def describe(self) -> str:
         """Chinese, for pages and messages: ``双区政办发〔2023〕9号（2023-07-10起施行）``."""
@@ -101,11 +106,20 @@ class PlanVersion:
 
 
 def _version(row: Sequence[Any], store_dir: Path) -> PlanVersion:
-    vid, pid, name, year, kind, sha, doc, title, source, archived, start = row
+    vid, pid, name, year, kind, sha, doc, title, source, archived, start, options = row
+    read = json.loads(options) if options else {}
     return PlanVersion(
         vid, pid, name, int(year), kind, sha, doc, title, source,
         store_dir / archived if archived else None, dt.date.fromisoformat(start),
+        tuple(sorted((k, _frozen(v)) for k, v in read.items())),
     )  # fmt: skip
+
+
+def _frozen(value: Any) -> Any:
+    """A JSON value made hashable (a mapping becomes sorted pairs), for the read cache."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value
 
 
 def find_version(conn: sqlite3.Connection, store_dir: Path, sha256: str) -> PlanVersion | None:
@@ -244,17 +258,19 @@ def register_version(
                 '`from = "YYYY-MM-DD"` for this version in taskanalytics.toml' + why
             )
     archived = _archive_source(plan, identity, copies)
+    row = {
+        "plan_id": plan_id, "sha256": identity.sha256, "doc_number": identity.doc_number,
+        "title": identity.title, "source_name": Path(str(meta.get("source") or "<in memory>")).name,
+        "archived_path": archived.relative_to(store_dir).as_posix() if archived else None,
+        "effective_from": start.isoformat(), "n_tasks": len(plan.tasks),
+        "n_milestones": len(plan.milestones), "registered_at": now(),
+    }  # fmt: skip
+    if meta.get("read_options"):  # (schema v4) how to read the source again
+        row["read_options"] = json.dumps(meta["read_options"], ensure_ascii=False, sort_keys=True)
     conn.execute(
-        "INSERT INTO plan_versions (plan_id, sha256, doc_number, title, source_name, "
-        "archived_path, effective_from, n_tasks, n_milestones, registered_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            plan_id, identity.sha256, identity.doc_number, identity.title,
-            Path(str(meta.get("source") or "<in memory>")).name,
-            archived.relative_to(store_dir).as_posix() if archived else None,
-            start.isoformat(), len(plan.tasks), len(plan.milestones), now(),
-        ),
-    )  # fmt: skip
+        f"INSERT INTO plan_versions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        tuple(row.values()),
+    )
     found = find_version(conn, store_dir, identity.sha256)
     assert found is not None
     return found
@@ -291,14 +307,15 @@ def read_version(version: PlanVersion) -> Any:
             "bytes do not hash to its name (it was changed, or is a symbolic link); put the "
             "original back"
         )
-    return _read_archived(version.archived_path, version.name)
+    return _read_archived(version.archived_path, version.name, version.read_options)
 
 
 @functools.lru_cache(maxsize=8)
-def _read_archived(path: Path, name: str) -> Any:
+def _read_archived(path: Path, name: str, options: tuple[tuple[str, Any], ...] = ()) -> Any:
     from taskanalytics.plan.build import read_plan
 
-    return read_plan(path, name=name)
+    read = {k: dict(v) if isinstance(v, tuple) else v for k, v in options}
+    return read_plan(path, name=name, **read)
 
 
 def _fits(plan: PlanLike, identity: PlanIdentity, file: dict[str, Any]) -> str | None:
