@@ -310,3 +310,25 @@ def test_month_columns_are_read_as_month_ends(tmp_path):
     plan = _plans(tmp_path, PHASE_TITLE, header, rows, year=2023)["xlsx"]
     assert plan.milestones["due_date"].dt.strftime("%m-%d").tolist() == ["03-31", "06-30", "12-31"]
     assert plan.targets["value"].tolist() == [500.0]
+
+
+# --- a heading row that opens the 十件民生实事 inside one table --------------------------------
+
+MIXED_HEADER = ["序号", "工作任务", "牵头单位", "完成时限"]
+MIXED_ROWS = [
+    ["一、稳增长"],
+    ["1", "全年实施亿元以上项目30个。", "区发改局", "12月31日"],
+    ["2", "新建5G基站100个。", "区工信局", "6月30日"],
+    ["二、十件民生实事"],
+    ["1", "新建口袋公园3个。", "区住建局", "9月30日"],
+    ["2", "完成100户家庭居家适老化改造。", "区民政局", "10月31日"],
+]
+
+
+def test_a_livelihood_heading_inside_a_table_starts_that_section_in_every_format(tmp_path):
+    plans = _plans(tmp_path, WORK_TITLE, MIXED_HEADER, MIXED_ROWS)
+    _assert_same_frames(plans)
+    tasks = plans["xlsx"].tasks
+    assert tasks["task_id"].tolist() == ["T001", "T002", "L01", "L02"]
+    assert tasks["section"].tolist() == ["work_report"] * 2 + ["livelihood"] * 2
+    assert plans["xlsx"].meta["kind"] == "work_report"

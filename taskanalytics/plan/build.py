@@ -12,6 +12,7 @@ Where each column is born:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
@@ -179,7 +180,7 @@ def read_plan(
     tasks: list[dict[str, Any]] = []
     milestone_lines: dict[str, list[tuple[int, str]]] = {}
     declared: dict[str, dict[str, int | None]] = {}
-    for table in source.tables:
+    for table in (part for t in source.tables for part in _section_parts(t)):
         if not table.rows:
             continue
         section = _section(table)
@@ -237,6 +238,29 @@ def _plan_year(path: Path, meta: dict[str, Any], given: int | None) -> int:
         None,
         "the plan year in the title or document number (2023年…), or read_plan(..., year=2023)",
     )
+
+
+def _section_parts(table: Table) -> list[Table]:
+    """A table split where a heading row opens the 十件民生实事 inside it (``二、十件民生实事``
+    over rows of the work report's table): each part is read as a table of its own section.
+
+    A table whose first row already says 民生实事, or that never does, is one part.
+    """
+    starts = [
+        k
+        for k, row in enumerate(table.rows)
+        if k > 0 and row.prefix and vocab.LIVELIHOOD_MARK in "".join(row.prefix[0].lines)
+    ]
+    if not starts or _section(table) == "livelihood":
+        return [table]
+    cut = starts[0]
+    return [
+        dataclasses.replace(table, rows=table.rows[:cut]),
+        dataclasses.replace(
+            table, rows=table.rows[cut:], title="".join(table.rows[cut].prefix[0].lines),
+            declared_tasks=None, declared_milestones=None, declared_line=None,
+        ),
+    ]  # fmt: skip
 
 
 def _section(table: Table) -> str:
