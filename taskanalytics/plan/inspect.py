@@ -111,7 +111,8 @@ class Inspection:
             owners = "、".join(task["lead_units"]) or "-"
             out.append(
                 f"  {task['task_id']} [{task['section']}] {_short(task['title'], 40)} "
-                f"| lead {owners} | deadline {_day(task['deadline'])} | {len(ms)} milestones"
+                f"| lead {owners} | deadline {_day(task['deadline'])} | {len(ms)} "
+                f"milestone{'' if len(ms) == 1 else 's'}"
             )
             if not milestones:
                 continue
