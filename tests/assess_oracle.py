@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from taskanalytics.progress.vocab import STATUS_ALIASES
@@ -679,3 +680,50 @@ def unmatched_ids(plan: Any, progress: pd.DataFrame) -> list[str]:
     """§1: milestone ids of reports not in the plan, in input order."""
     ids = set(plan.milestones["milestone_id"])
     return [r.milestone_id for r in read_reports(progress) if r.milestone_id not in ids]
+
+
+# --------------------------------------------------------------------------- reports
+
+
+REPORT_COLUMNS = [
+    "milestone_id",
+    "as_of_date",
+    "status",
+    "completed_date",
+    "actual_1",
+    "actual_2",
+    "ingested_at",
+    "unit",
+    "note",
+]
+
+
+def make_progress(rows: list[dict[str, Any]], *, actual_columns: int = 2) -> pd.DataFrame:
+    """Rows with ``milestone_id, as_of, status`` and optional ``completed, actual_1, actual_2,
+    ingested`` (datetime; default the day after ``as_of``), like ``load_progress_history``.
+    Each report's ``note`` is ``r<row>``, so a test can tell which report the engine used."""
+    records = []
+    for i, r in enumerate(rows):
+        as_of = pd.Timestamp(r["as_of"])
+        ingested = r.get("ingested", as_of + pd.Timedelta(days=1, hours=9))
+        records.append(
+            {
+                "milestone_id": r["milestone_id"],
+                "as_of_date": as_of,
+                "status": r["status"],
+                "completed_date": pd.Timestamp(r["completed"]) if r.get("completed") else pd.NaT,
+                "actual_1": r.get("actual_1", np.nan),
+                "actual_2": r.get("actual_2", np.nan),
+                "ingested_at": pd.Timestamp(ingested).tz_localize("UTC"),
+                "unit": "填报单位",
+                "note": f"r{i}",
+            }
+        )
+    frame = pd.DataFrame(records, columns=REPORT_COLUMNS)
+    for column in ("as_of_date", "completed_date"):
+        frame[column] = pd.to_datetime(frame[column])
+    frame["ingested_at"] = pd.to_datetime(frame["ingested_at"], utc=True)
+    for column in ("actual_1", "actual_2"):
+        frame[column] = frame[column].astype(float)
+    dropped = [f"actual_{n}" for n in (1, 2) if n > actual_columns]
+    return frame.drop(columns=dropped)

@@ -162,6 +162,21 @@ class Assessment:
             ["task_id", "metric", "due_date", "target_no"], kind="stable"
         ).reset_index(drop=True)
 
+    def projections(self) -> pd.DataFrame:
+        """Return the year-end projection of every cumulative indicator (年底预计).
+
+        The latest reported actual's pace against the plan's own trajectory, carried to the
+        year-end target; see :func:`taskanalytics.assess.projection.projections` and
+        ``docs/assessment-rules.md``. Never a schedule status.
+
+        Examples
+        --------
+        >>> a.projections()[["metric", "target", "projected", "outlook"]]  # doctest: +SKIP
+        """
+        from taskanalytics.assess.projection import projections
+
+        return projections(self)
+
     def unit_ranking(self, quarter: str | None = None) -> pd.DataFrame:
         """Return the 单位排名 of a quarter (default the last): :func:`~taskanalytics.assess.
         ranking.rank_units` on ``by_unit`` with this assessment's rules.

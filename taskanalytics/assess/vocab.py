@@ -94,3 +94,28 @@ HTML_WORDS: Final[dict[str, str]] = {
     "units": "牵头单位",
     "items": "项",
 }
+
+#: Units of rates and changes: a series in them does not add up over the year, so it is not
+#: projected to the year end (:mod:`taskanalytics.assess.projection`).
+RATE_UNITS: Final[tuple[str, ...]] = ("%", "％", "‰", "百分点", "个百分点")
+#: Units of durations (办结时限压缩至1个工作日): a limit, not an amount that grows.
+DURATION_UNITS: Final[tuple[str, ...]] = ("工作日", "天", "日", "小时", "分钟", "个月", "年")
+#: Words of a metric that make it a change, not an amount (同比增长 5%).
+CHANGE_WORDS: Final[tuple[str, ...]] = (
+    "增长",
+    "增速",
+    "增幅",
+    "下降",
+    "降低",
+    "降幅",
+    "比重",
+    "率",
+)
+
+#: The year-end outlook of a cumulative indicator (年底预计), code -> label; never a status.
+OUTLOOK_LABELS: Final[dict[str, str]] = {
+    "at_risk": "年底完成有风险",
+    "on_track": "按进度可完成",
+    "met": "已完成年度目标",
+    "no_data": "尚无报送，无法预计",
+}

@@ -369,6 +369,28 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
         description="one row per quarter and target of a due milestone",
     ),
     TableSchema(
+        "assessment.projections",
+        "年底预计",
+        (
+            _TASK_ID,
+            _METRIC,
+            _MEASURE,
+            _c("target", "float", "年度目标", "the series' last (year-end) target"),
+            _c("due_date", "date", "目标时限", "the year-end target's due date"),
+            _c("actual", "float", "最新实际值", "latest reported actual", nullable=True),
+            _c("actual_as_of", "date", "实际值截至", "the day it speaks for", nullable=True),
+            _c("planned", "float", "计划进度值", "the plan's trajectory that day", nullable=True),
+            _c("pace", "float", "进度比", "actual / planned", nullable=True),
+            _c("projected", "float", "年底预计", "max(actual, pace x target)", nullable=True),
+            _c("shortfall", "float", "预计缺口", "target - projected, 0 when none", nullable=True),
+            _c("method", "string", "预计方法", "trajectory | straight_line"),
+            _c("outlook", "string", "年底研判", "年底完成有风险/按进度可完成/已完成年度目标/…"),
+            _c("outlook_code", "string", "研判代码", "at_risk | on_track | met | no_data"),
+        ),
+        key=("task_id", "metric"),
+        description="one row per cumulative indicator series (assess.projection; rules: 年底预计)",
+    ),
+    TableSchema(
         "assessment.by_task",
         "按任务汇总",
         (
