@@ -18,6 +18,8 @@ the frames it is given. Display text is Simplified Chinese; column names stay En
   run's file names, so pages link to one another;
 - :mod:`~taskanalytics.briefing.reminders`: 报送提醒, the intake's warnings of a unit's files
   (values accepted but worth a second look), on the unit's page;
+- :mod:`~taskanalytics.briefing.outlook`: 年底预计, each cumulative indicator's year-end
+  projection (an indicator's page, the at-risk table on 全部量化指标 and the watch list);
 - :mod:`~taskanalytics.briefing.yoy`: 与上年对比, this year's indicators beside last year's
   final results when the store holds both plans (the first quarter's overview).
 """
@@ -54,6 +56,7 @@ from taskanalytics.briefing.indicators import (
     indicators_all_summary,
     indicators_all_table,
 )
+from taskanalytics.briefing.outlook import indicator_outlook, outlook_sentence, outlook_table
 from taskanalytics.briefing.plan_facts import count_plan, plan_key_facts
 from taskanalytics.briefing.reminders import (
     REMINDERS_TITLE,
