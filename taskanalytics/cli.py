@@ -626,6 +626,81 @@ def ingest(
     click.echo(f"store: {ws.store}")
 
 
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--quarter", "-q", type=QUARTER, required=True, help="Quarter judged, e.g. 2023Q2.")
+@click.option(
+    "--template",
+    "template_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the 研判 workbook the office fills (one row per task, its light prefilled).",
+)
+@STORE_OPTION
+@PLAN_OPTION
+@_handle_errors
+def judge(
+    files: tuple[Path, ...], quarter: Quarter, template_out: Path | None,
+    store_path: Path | None, plan_path: str | None,
+) -> None:  # fmt: skip
+    """Record the 督查室's 研判 (有把握/有风险/难以完成) of tasks for a quarter from filled
+    .xlsx/.csv FILES, or write the workbook to fill with --template OUT.xlsx.
+
+    Every file is checked before anything is stored; a later 研判 of a task and quarter
+    supersedes the earlier one (both are kept). The 研判 is shown beside the schedule light in
+    the briefings, never merged into it.
+    """
+    from taskanalytics.progress.judgements import (
+        read_judgement_file,
+        record_judgements,
+        validate_judgements,
+        write_judgement_template,
+    )
+
+    if bool(files) == (template_out is not None):
+        raise click.UsageError("give either --template OUT.xlsx or the filled FILE(s), not both")
+    ws = _workspace(store_path)
+    chosen = _one(ws, plan_path, "judge")
+    _migrate(ws)
+    _register_versions(ws, chosen)
+    plan = chosen.read(quarter.end)  # the version in force at the quarter's end
+    if template_out is not None:
+        from taskanalytics.assess import assess
+        from taskanalytics.progress.store import load_progress_history
+
+        progress = load_progress_history(ws.store, plan=plan)
+        by_task = assess(plan, progress, quarter.label, quarter.end).by_task
+        lights = {t: str(v) for t, v in zip(by_task["task_id"], by_task["light"], strict=True)
+                  if isinstance(v, str)}  # fmt: skip
+        path = write_judgement_template(plan, quarter, template_out, lights=lights)
+        click.echo(f"wrote the 研判 template of {quarter.label}: {path}")
+        return
+    problems: list[Any] = []
+    parsed = []
+    for file in files:
+        try:
+            rows = read_judgement_file(file, plan)
+            validate_judgements(plan, rows, source=file, quarter=quarter)
+            parsed.append((file, rows))
+        except ValidationError as err:
+            problems.extend(err.problems)
+    if problems:
+        err = ValidationError(problems, f"{len(problems)} problem(s); no judgement was recorded")
+        click.echo("研判文件未通过检查，未录入：", err=True)
+        by_file: dict[str, list[Any]] = {}
+        for problem in problems:
+            by_file.setdefault(problem.file, []).append(problem)
+        for file_name, found in by_file.items():
+            click.echo(f"{Path(file_name).name}：", err=True)
+            for line in ValidationError(found).zh_lines(limit=50):
+                click.echo(f"  {line}", err=True)
+        raise err
+    for file, rows in parsed:
+        n = record_judgements(ws.store, plan, rows, source=file, quarter=quarter)
+        click.echo(f"recorded: {file.name} ({n} 研判, {quarter.label})")
+    click.echo(f"store: {ws.store}")
+
+
 def _write_problem_lists(err: ValidationError, *, fallback: Path) -> None:
     """Write each refused file's problems to ``<file>.问题清单.xlsx`` beside it (or in
     ``fallback`` when that folder cannot be written), for the clerk to open, and say where."""

@@ -204,11 +204,13 @@ def test_values_are_kept_as_typed_text():
 # --------------------------------------------------------------------------- migrations
 
 
-def test_a_v1_store_migrates_straight_to_the_current_schema_and_then_keeps_warnings(seed_plan, files, tmp_path):
+def test_a_v1_store_migrates_straight_to_the_current_schema_and_then_keeps_warnings(
+    seed_plan, files, tmp_path
+):
     shutil.copytree(V1_STORE, tmp_path / "store_v1")
     path = tmp_path / "store_v1" / "progress.sqlite"
     open_store(path, plans=[seed_plan])
-    assert SCHEMA_VERSION == 4 and _schema(path) == [1, 2, 3, 4]
+    assert SCHEMA_VERSION == 5 and _schema(path) == [1, 2, 3, 4, 5]
     assert _count(path) == 0  # the old files' warnings are not recomputed
     assert load_warnings(path, plan=seed_plan).empty
     n_files = _count(path, "source_files")
@@ -220,8 +222,9 @@ def test_a_v1_store_migrates_straight_to_the_current_schema_and_then_keeps_warni
 
 def _as_v2(path) -> None:
     """Take a store back to schema v2, as the code of v2 left it: no warnings table, no
-    plan_versions.read_options, schema_version 1 and 2."""
+    plan_versions.read_options, no judgements, schema_version 1 and 2."""
     with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("DROP TABLE judgements")
         conn.execute("DROP TABLE file_warnings")
         conn.execute("ALTER TABLE plan_versions DROP COLUMN read_options")
         conn.execute("DELETE FROM schema_version WHERE version > 2")
@@ -237,7 +240,7 @@ def test_a_v2_store_migrates_to_the_current_schema_keeping_its_rows(seed_plan, f
     assert _schema(path) == [1, 2] and "file_warnings" not in tables
     reports = _count(path, "reports")
     open_store(path)
-    assert _schema(path) == [1, 2, 3, 4] and _count(path, "reports") == reports
+    assert _schema(path) == [1, 2, 3, 4, 5] and _count(path, "reports") == reports
     assert load_warnings(path, plan=seed_plan).empty  # stored before v3: not recomputed
     ingest_files([files["other"]], plan=seed_plan, store=path)
     assert load_warnings(path, plan=seed_plan)["unit"].tolist() == [OTHER_UNIT]

@@ -370,7 +370,7 @@ def test_the_v1_fixture_is_a_self_contained_v1_store():
 def test_a_v1_store_migrates_to_its_plan(seed_plan, plan2024, tmp_path):
     db = _v1_copy(tmp_path)
     open_store(db, plans=[plan2024, seed_plan])  # the 2024 plan fits nothing: not registered
-    assert _schema(db) == SCHEMA_VERSION == 4
+    assert _schema(db) == SCHEMA_VERSION == 5
     with closing(sqlite3.connect(db)) as conn:
         unattached = conn.execute(
             "SELECT COUNT(*) FROM source_files WHERE plan_version_id IS NULL"
@@ -406,7 +406,7 @@ def test_a_v1_store_that_fits_no_plan_is_refused_and_left_as_it_was(
     assert _snapshot(db) == before
     assert _schema(db) == 1  # the v1 schema intact ...
     open_store(db, plans=[seed_plan])  # ... and still migratable with the right plan
-    assert _schema(db) == 4
+    assert _schema(db) == 5
 
 
 def test_a_v1_store_that_fits_two_plans_is_refused(seed_plan, tmp_path):

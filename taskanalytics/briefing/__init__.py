@@ -18,8 +18,12 @@ the frames it is given. Display text is Simplified Chinese; column names stay En
   run's file names, so pages link to one another;
 - :mod:`~taskanalytics.briefing.reminders`: 报送提醒, the intake's warnings of a unit's files
   (values accepted but worth a second look), on the unit's page;
+- :mod:`~taskanalytics.briefing.judgement`: 研判, the 督查室's judgement of each task beside
+  its light (never merged), and the overview's 研判与进度不一致的任务;
 - :mod:`~taskanalytics.briefing.outlook`: 年底预计, each cumulative indicator's year-end
   projection (an indicator's page, the at-risk table on 全部量化指标 and the watch list);
+- :mod:`~taskanalytics.briefing.notice`: the 督查通报, the quarter's Word draft in official
+  format (:func:`write_notice`, docxtpl on the package's template);
 - :mod:`~taskanalytics.briefing.yoy`: 与上年对比, this year's indicators beside last year's
   final results when the store holds both plans (the first quarter's overview).
 """
@@ -56,6 +60,14 @@ from taskanalytics.briefing.indicators import (
     indicators_all_summary,
     indicators_all_table,
 )
+from taskanalytics.briefing.judgement import (
+    DISAGREEMENTS_TITLE,
+    disagreements,
+    disagreements_section,
+    judgement_words,
+    task_judgements,
+)
+from taskanalytics.briefing.notice import notice_context, write_notice
 from taskanalytics.briefing.outlook import indicator_outlook, outlook_sentence, outlook_table
 from taskanalytics.briefing.plan_facts import count_plan, plan_key_facts
 from taskanalytics.briefing.reminders import (
@@ -112,7 +124,10 @@ __all__ = [
     "ASSESS_COLUMNS_ZH",
     "BADGE_CLASSES",
     "BADGE_COLUMNS",
+    "BriefingContext",
+    "BriefingError",
     "COLUMNS_ZH",
+    "DISAGREEMENTS_TITLE",
     "HEADLINE_LABELS",
     "MAIN_CATEGORY",
     "REMINDERS_TITLE",
@@ -120,11 +135,11 @@ __all__ = [
     "SOURCE_COLUMNS",
     "YOY_COLUMNS",
     "YOY_QUARTERS",
-    "BriefingContext",
-    "BriefingError",
     "briefing_header",
     "check_scope",
     "count_plan",
+    "disagreements",
+    "disagreements_section",
     "format_quantity",
     "heading",
     "headline_cards",
@@ -134,11 +149,13 @@ __all__ = [
     "indicator_facts",
     "indicator_keys",
     "indicator_notes",
+    "indicator_outlook",
     "indicator_table",
     "indicators_all",
     "indicators_all_summary",
     "indicators_all_table",
     "indicators_table",
+    "judgement_words",
     "key_facts",
     "kpi_cards",
     "load_context",
@@ -148,6 +165,9 @@ __all__ = [
     "milestones_table",
     "not_reporting",
     "not_reporting_note",
+    "notice_context",
+    "outlook_sentence",
+    "outlook_table",
     "plan_key_facts",
     "plan_sources_footer",
     "portfolio",
@@ -163,6 +183,7 @@ __all__ = [
     "status_table",
     "synthetic_banner",
     "table_html",
+    "task_judgements",
     "tasks_table",
     "trend_chart",
     "trend_table",
@@ -173,6 +194,7 @@ __all__ = [
     "watchlist_more",
     "watchlist_summary",
     "watchlist_table",
+    "write_notice",
     "write_watchlist_xlsx",
     "yoy_chart",
     "yoy_section",

@@ -32,6 +32,7 @@ from taskanalytics.briefing.context import (
     indicator_keys,
     quarter_label,
 )
+from taskanalytics.briefing.judgement import JUDGEMENT_HEADER, judgement_words
 from taskanalytics.briefing.pages import indicator_series, leader_links, unit_links
 from taskanalytics.errors import AssessmentError
 from taskanalytics.progress import vocab as vp
@@ -403,6 +404,10 @@ def tasks_table(
 ) -> HTML:
     """Return the scope's tasks with their status and counts, worst light first.
 
+    Beside the schedule light, in its own column, the 督查室's 研判 of the task this quarter
+    (:mod:`~taskanalytics.briefing.judgement`): never merged into the light, blank for a task
+    not judged.
+
     Parameters
     ----------
     ctx
@@ -415,16 +420,18 @@ def tasks_table(
     IPython.display.HTML
     """
     rows = _rows(ctx, "by_task", unit, leader)
-    rows = rows.assign(_light=rows["light"].map(_LIGHT_ORDER).astype(float)).sort_values(
-        ["_light", "overdue", "not_reported"], ascending=False, kind="stable"
-    )
-    cols = ["task_id", "task_title", "light", "status", "due", "done", "overdue"]
+    rows = rows.assign(
+        _light=rows["light"].map(_LIGHT_ORDER).astype(float),
+        judgement=rows["task_id"].map(judgement_words(ctx)),
+    ).sort_values(["_light", "overdue", "not_reported"], ascending=False, kind="stable")
+    cols = ["task_id", "task_title", "light", "judgement", "status", "due", "done", "overdue"]
     cols += ["not_reported", "on_time_rate", "red_streak"]
     cols += ["lead_units"] if unit is None else []
     return _table(
         rows,
         cols,
         table="assessment.by_task",
+        columns_zh={"judgement": JUDGEMENT_HEADER},
         empty_text="（无牵头任务）",
         cards=True,
         links={"lead_units": _unit_hrefs(ctx)},

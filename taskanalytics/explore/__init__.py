@@ -3,7 +3,8 @@
 :mod:`~taskanalytics.explore.data` lays out and filters the tables and exports a selection (plain
 pandas, tested without a notebook); :mod:`~taskanalytics.explore.charts` builds the linked altair
 charts; :mod:`~taskanalytics.explore.widgets` assembles the ipywidgets explorer
-(:func:`plan_explorer`). Data does not import widgets: the layers run one way.
+(:func:`plan_explorer`); :mod:`~taskanalytics.explore.judgement_form` is the 督查室's 研判 form
+(:func:`judgement_form`). Data does not import widgets: the layers run one way.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from taskanalytics.explore.data import (
     indicator_series,
     select,
 )
+from taskanalytics.explore.judgement_form import JudgementForm, judgement_form
 from taskanalytics.explore.widgets import Explorer, plan_explorer
 
 __all__ = [
@@ -26,11 +28,13 @@ __all__ = [
     "ExploreData",
     "Explorer",
     "Filters",
+    "JudgementForm",
     "Selection",
     "explore_data",
     "export_selection",
     "filter_choices",
     "indicator_series",
+    "judgement_form",
     "plan_explorer",
     "select",
 ]

@@ -17,6 +17,13 @@ Schema versions (``schema_version`` records each step applied):
 4. ``plan_versions.read_options``: how the version's source is read (``read_plan``'s
    ``mapping`` and ``year`` as JSON, from the workspace), so its archived copy is read again
    the same way; NULL for versions read without options (every one stored before).
+5. ``judgements``: the 督查室's confidence judgement (研判) of a task for a quarter: the plan
+   version it was made against, the quarter, the task, a code (``sure`` 有把握, ``at_risk``
+   有风险, ``unlikely`` 难以完成), a reason (required, at most 500 characters), who judged and
+   when, when it was entered and where from (``form``, or the file's name and SHA-256). A later
+   row for the same task and quarter supersedes an earlier one when read
+   (:mod:`taskanalytics.progress.judgements`); none is ever updated or deleted. Kept apart
+   from the schedule: nothing in the assessment reads it.
 
 Every table is append-only (triggers refuse UPDATE and DELETE). Migrations run in one
 transaction with whatever else the opener needs (:func:`migrate` takes an ``attach`` step: a v1
@@ -63,7 +70,7 @@ __all__ = [
 
 logger = logging.getLogger("taskanalytics")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def append_only(*tables: str) -> str:
@@ -162,6 +169,24 @@ MIGRATIONS: dict[int, str] = {
     4: """
     ALTER TABLE plan_versions ADD COLUMN read_options TEXT;
     """,
+    5: """
+    CREATE TABLE judgements (
+        judgement_id    INTEGER PRIMARY KEY,
+        plan_version_id INTEGER NOT NULL REFERENCES plan_versions (version_id),
+        quarter         TEXT NOT NULL,
+        task_id         TEXT NOT NULL,
+        judgement       TEXT NOT NULL CHECK (judgement IN ('sure', 'at_risk', 'unlikely')),
+        reason          TEXT NOT NULL CHECK (length(trim(reason)) BETWEEN 1 AND 500),
+        judged_by       TEXT NOT NULL CHECK (length(trim(judged_by)) >= 1),
+        judged_at       TEXT NOT NULL,
+        entered_at      TEXT NOT NULL,
+        source          TEXT NOT NULL,
+        source_sha256   TEXT,
+        source_row      INTEGER
+    );
+    CREATE INDEX judgements_by_task ON judgements (quarter, task_id);
+    """
+    + append_only("judgements"),
 }
 
 

@@ -37,7 +37,7 @@ from taskanalytics.plan.readers.office import check_package, quietly
 from taskanalytics.progress import vocab as vp
 from taskanalytics.quarters import Quarter
 
-__all__ = ["RawFile", "Uncomputed", "read_cells"]
+__all__ = ["RawFile", "Uncomputed", "check_xlsx", "read_cells"]
 
 
 @dataclass
@@ -86,12 +86,24 @@ def read_cells(path: Path, data: bytes, limits: Limits) -> RawFile:
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def _read_xlsx(path: Path, data: bytes, limits: Limits) -> RawFile:
+def check_xlsx(path: Path, data: bytes, limits: Limits) -> None:
+    """The guards of :func:`taskanalytics.plan.readers.office.check_package` for a workbook of
+    the office's (a report, a 研判 file): rows and columns within the progress limits.
+
+    Raises
+    ------
+    InputRefused
+        Naming the file and the limit.
+    """
     check_package(
         path, data, kind="xlsx", limits=limits, max_rows=limits.progress_max_rows,
         max_columns=limits.progress_max_columns, row_limit="progress_max_rows",
         column_limit="progress_max_columns", per_sheet=True, header_rows=1,
     )  # fmt: skip
+
+
+def _read_xlsx(path: Path, data: bytes, limits: Limits) -> RawFile:
+    check_xlsx(path, data, limits)
     try:
         meta, cells = _workbook_cells(path, data)
         formulas = _uncomputed(data) if _has_formulas(data) else {}

@@ -543,6 +543,39 @@ _TABLE_LIST: tuple[TableSchema, ...] = (
         description="one row per quantitative indicator of this year's plan whose metric and "
         "unit match last year's plan (briefing.yoy.previous_year_results)",
     ),
+    # last: its ``reason`` must not lend the watch list's label to label("reason")
+    TableSchema(
+        "progress.judgements",
+        "研判",
+        (
+            _c("quarter", "string", "季度", "the quarter judged: 2023Q2"),
+            _TASK_ID,
+            _c(
+                "judgement",
+                "string",
+                "研判",
+                "the 督查室's confidence: sure 有把握 | at_risk 有风险 | unlikely 难以完成 "
+                "(progress.judgements.JUDGEMENT_LABELS); never merged into the light",
+            ),
+            _c("reason", "string", "理由", "why, in the office's words (at most 500 chars)"),
+            _c("judged_by", "string", "研判人", "who judged"),
+            _c("judged_at", "date", "研判日期", "the day of the judgement"),
+            _c("entered_at", "datetime", "录入时间", "when it was stored (UTC); the latest wins"),
+            _c("source", "string", "来源", "form (the explorer) or the file's name"),
+            _c(
+                "source_sha256",
+                "string",
+                "文件校验值（SHA-256）",
+                "SHA-256 of the file",
+                nullable=True,
+            ),
+            _c("plan", "string", "计划名称", "the plan's name"),
+            _c("plan_version", "string", "计划版本", "SHA-256 of the plan version judged"),
+        ),
+        key=("task_id", "quarter"),
+        description="the latest judgement (研判) per task and quarter (load_judgements); the "
+        "store keeps every one, append-only",
+    ),  # fmt: skip
 )
 
 #: Every contract table by its full name, in declaration order.
