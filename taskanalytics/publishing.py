@@ -6,7 +6,8 @@ the promises). In a plan's reports folder ``<out>/<plan>/``:
 ``<quarter>``
     A symbolic link to the build published last (relative, so the tree can be moved).
 ``.<quarter>.build-<time>-<pid>/``
-    A published build: the pages, ``index.html``, ``watchlist.xlsx``, the executed notebooks.
+    A published build: the pages, ``index.html``, ``watchlist.xlsx``, the shared stylesheet
+    (the executed notebooks are kept apart, see :func:`taskanalytics.quarterly.run_quarter`).
 ``.<quarter>.tmp-<time>-<pid>/``
     A run's staging folder while it runs; its ``.snapshot/`` holds the run's copy of the store.
 ``.<quarter>.lock``

@@ -77,8 +77,9 @@ def quarter_store(seed_plan, demo_store, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def quarter_run(quarter_store, tmp_path_factory):
     """The whole 2023Q2 run on ``quarter_store`` (88 briefings, papermill + nbconvert, about
-    50-60 s), once per session: a ``quarterly.RunResult``. Its folder is read-only; copy it to
-    write beside it. Only slow tests may use it."""
+    25-35 s on 2 cores), once per session, shared by every test that needs one: a
+    ``quarterly.RunResult``. Its folder (and ``.notebooks``, the executed notebooks kept beside
+    it) is read-only; copy it to write beside it. Only slow tests may use it."""
     from taskanalytics.quarterly import run_quarter
 
     out = tmp_path_factory.mktemp("quarter_run") / "reports"

@@ -50,7 +50,7 @@ def pages(quarter_run, store, tmp_path_factory) -> dict[str, Path]:
         ]  # fmt: skip
         if jobs:
             stem = jobs[0].stem
-            shutil.copy2(quarter_run.out_dir / "notebooks" / f"{stem}.ipynb", out)
+            shutil.copy2(quarter_run.notebooks / f"{stem}.ipynb", out)  # kept outside the folder
             found[name] = Path(shutil.copy2(quarter_run.out_dir / f"{stem}.html", out))
         else:
             parameters = {"quarter": RUN_QUARTER, "store": str(store), **extra}

@@ -230,3 +230,28 @@ def test_indicator_labels_never_sit_on_each_other_and_the_axis_starts_at_zero(of
     # Q1: the actual (216) is above the target (200); Q2: the target (400) above the actual
     assert above == {("一季度", "实际"), ("二季度", "目标")}
     assert '"zero": true' in json.dumps(spec["layer"][0]["encoding"]["y"]["scale"])
+
+
+def test_identical_charts_are_drawn_once_and_shown_without_validation(offline, monkeypatch):
+    from taskanalytics.charts import render
+
+    calls = []
+    real = render.render_svg
+    monkeypatch.setattr(render, "render_svg", lambda spec: calls.append(1) or real(spec))
+    monkeypatch.setattr(render, "_RENDERED", type(render._RENDERED)())
+    chart = (
+        alt.Chart(pd.DataFrame({"单位": ["甲", "乙"], "n": [1, 2]}))
+        .mark_bar()
+        .encode(x="单位:N", y="n:Q")
+    )
+    first = render.render_svg_variants(chart.to_dict())
+    again = render.render_svg_variants(chart.to_dict())
+    assert first == again and len(calls) == 2  # desktop + phone, once
+    seen = []
+    to_dict = alt.Chart.to_dict
+    monkeypatch.setattr(
+        alt.Chart, "to_dict", lambda self, *a, **kw: seen.append(kw) or to_dict(self, *a, **kw)
+    )
+    data, meta = render._show_charts(chart)  # what a kernel's display calls for a chart
+    assert seen[0]["validate"] is False and len(calls) == 2
+    assert data["image/svg+xml"] == first[0] and meta["image/svg+xml"]["phone"] == first[1]

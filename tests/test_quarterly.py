@@ -116,3 +116,46 @@ def test_quarterly_briefings_for_the_seed():
     assert 85 <= len(jobs) <= 100
     assert len({j.stem for j in jobs}) == len(jobs)
     assert all("/" not in j.stem and not j.stem.startswith(".") for j in jobs)
+
+
+def test_pages_share_one_stylesheet_and_the_notebooks_are_kept_outside(tmp_path, notebooks):
+    from taskanalytics.runner import LAB_STYLESHEET
+
+    out = tmp_path / "reports"
+    result = run_quarter(
+        "2023Q2", out_dir=out, store=tmp_path / "none.sqlite", briefings=_jobs("甲", "乙"),
+        notebooks_dir=notebooks, allow_empty=True,
+    )  # fmt: skip
+    folder = result.out_dir
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["index.html", LAB_STYLESHEET, "unit-甲.html", "unit-乙.html"]
+    )  # no notebooks/ in the published folder
+    assert (folder / LAB_STYLESHEET).stat().st_size > 100_000  # JupyterLab's CSS, once
+    page = (folder / "unit-甲.html").read_text(encoding="utf-8")
+    assert f'<link rel="stylesheet" type="text/css" href="{LAB_STYLESHEET}">' in page
+    assert "critical subset" in page and len(page) < 40_000  # not 140 KB of CSS a page
+    assert page.count(".jp-RenderedHTMLCommon table {") == 1
+    # kept for debugging under the reports root, hidden from its index
+    assert result.notebooks == out / ".runs" / "2023-工作报告" / "2023Q2"
+    assert sorted(p.name for p in result.notebooks.iterdir()) == ["unit-乙.ipynb", "unit-甲.ipynb"]
+    again = run_quarter(
+        "2023Q2", out_dir=out, store=tmp_path / "none.sqlite", briefings=_jobs("丙"),
+        notebooks_dir=notebooks, allow_empty=True,
+    )  # fmt: skip
+    assert [p.name for p in again.notebooks.iterdir()] == ["unit-丙.ipynb"]  # the last run's
+    assert ".runs" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_costliest_notebooks_start_first():
+    from taskanalytics.quarterly import _longest_first
+
+    jobs = [
+        Briefing("indicator", "k", "k", "indicator_briefing", {}, "indicator-k"),
+        Briefing("unit", "u", "u", "unit_briefing", {}, "unit-u"),
+        Briefing("overview", None, "o", "quarterly_overview", {}, "overview"),
+        Briefing("unit", "v", "v", "unit_briefing", {}, "unit-v"),
+        Briefing("other", None, "t", "tiny", {}, "tiny"),
+    ]
+    assert [j.stem for j in _longest_first(jobs)] == [
+        "overview", "unit-u", "unit-v", "indicator-k", "tiny"
+    ]  # fmt: skip

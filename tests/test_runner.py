@@ -187,3 +187,39 @@ def test_notebooks_on_a_shared_kernel_leave_no_open_sockets(tmp_path):
             )  # fmt: skip
             counts.append(len(os.listdir("/proc/self/fd")))
     assert counts[-1] - counts[1] <= 2, counts  # the first run may open what later ones reuse
+
+
+@pytest.mark.slow
+def test_a_shared_kernel_never_imports_rfc3987_syntax_and_reuses_one_client(tmp_path):
+    from jupyter_client.manager import KernelManager
+
+    from taskanalytics.runner import shared_kernel
+
+    with shared_kernel(cwd=tmp_path) as kernel:
+        client = kernel._taskanalytics_client  # started once, lent to every notebook's nbclient
+        reply = []
+        client.execute_interactive(
+            "import sys, jsonschema\n"
+            "print(sys.modules.get('rfc3987_syntax', 'absent'), 'iri' in "
+            "jsonschema.FormatChecker.checkers, 'uri' in jsonschema.FormatChecker.checkers)",
+            output_hook=lambda msg: reply.append(msg["content"].get("text", "")),
+            timeout=60,
+        )
+    assert "".join(reply).split() == ["None", "False", "True"]  # iri unchecked, uri as before
+    assert isinstance(kernel, KernelManager) and not kernel.has_kernel  # shut down
+
+
+def test_self_contained_and_shared_stylesheet_pages(tmp_path):
+    from taskanalytics.runner import lab_stylesheet
+
+    nb = new_notebook(cells=[new_markdown_cell("## 季度简报"), new_code_cell("1")])
+    nbformat.write(nb, tmp_path / "p.ipynb")
+    alone = export_html(tmp_path / "p.ipynb", tmp_path / "alone.html").read_text(encoding="utf-8")
+    shared = export_html(
+        tmp_path / "p.ipynb", tmp_path / "shared.html", stylesheet="ta-lab.css"
+    ).read_text(encoding="utf-8")
+    assert "<link" not in alone and "--jp-layout-color0" in alone and len(alone) > 150_000
+    assert 'href="ta-lab.css"' in shared and len(shared) < 30_000
+    assert "季度简报" in alone and "季度简报" in shared  # text, not character references
+    css = lab_stylesheet()
+    assert "--jp-layout-color0" in css and ".highlight" in css

@@ -9,7 +9,10 @@ needs a CJK font (``fonts-noto-cjk``); the SVG keeps text as text, drawn by the 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from collections import OrderedDict
 from typing import Any
 
 import altair as alt
@@ -270,8 +273,17 @@ def phone_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Charts rendered in this process, newest last: an identical chart (same spec, same data) is
+#: drawn once; each vl-convert call costs 0.05-0.6 s.
+_RENDERED: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
+_RENDERED_MAX = 128
+
+
 def render_svg_variants(spec: dict[str, Any]) -> tuple[str, str | None]:
     """Return a chart's desktop SVG and its phone SVG (None if the phone variant fails).
+
+    Both are kept for the process's last :data:`_RENDERED_MAX` distinct specs, so a chart
+    shown again (on another page run in the same kernel) is not drawn again.
 
     Parameters
     ----------
@@ -283,12 +295,21 @@ def render_svg_variants(spec: dict[str, Any]) -> tuple[str, str | None]:
     tuple of str and str or None
         The SVG of ``spec`` and the SVG of :func:`phone_spec` of it.
     """
+    key = hashlib.sha256(
+        json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+    if key in _RENDERED:
+        _RENDERED.move_to_end(key)
+        return _RENDERED[key]
     desktop = render_svg(spec)
     try:
         phone = render_svg(phone_spec(spec))
     except Exception as exc:  # a phone variant is a nicety; never lose the chart for it
         logger.warning("phone variant of a chart failed (%s); showing the desktop chart", exc)
         phone = None
+    _RENDERED[key] = (desktop, phone)
+    while len(_RENDERED) > _RENDERED_MAX:
+        _RENDERED.popitem(last=False)
     return desktop, phone
 
 
@@ -347,3 +368,31 @@ def enable_offline_charts() -> None:
         alt.themes.register(THEME_NAME, cjk_theme)
         alt.themes.enable(THEME_NAME)
     alt.data_transformers.enable("default")
+    _show_without_validation()
+
+
+def _show_charts(chart: Any) -> Any:
+    """A chart's mime bundle, its spec built without validation against the Vega-Lite schema
+    (altair's own display validates every chart: a jsonschema walk of the whole spec); other
+    renderers than ours get altair's own bundle."""
+    if alt.renderers.active != RENDERER_NAME:
+        return chart._repr_mimebundle_()
+    return _svg_renderer(chart.to_dict(validate=False, context={"pre_transform": False}))
+
+
+def _show_without_validation() -> None:
+    """In IPython (a kernel), show altair charts with :func:`_show_charts`.
+
+    The builders of this package make their charts from code, not user input, and
+    ``tests/test_charts.py`` validates each kind; a notebook's display need not do it again.
+    vl-convert still refuses a spec it cannot draw.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with altair's extras
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.mimebundle_formatter
+    formatter.for_type(alt.TopLevelMixin, _show_charts)
