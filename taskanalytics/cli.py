@@ -417,7 +417,9 @@ def audit(plan_path: str | None) -> None:
     "Reports root (default: the workspace's output, else reports/); a quarter goes to "
     "<out>/<plan>/<quarter>/."
 )
-@click.option("--workers", default=2, show_default=True, help="Kernels run in parallel.")
+@click.option(
+    "--workers", type=int, default=None, help="Kernels run in parallel (default: one per core)."
+)
 @click.option(
     "--min-units",
     type=click.IntRange(min=0),
@@ -432,13 +434,20 @@ def audit(plan_path: str | None) -> None:
     help="With --quarter: publish even when the store is missing, has no report of the "
     "quarter or too few units reported (the pages then say 未报送).",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="With --quarter: also print every page to pdf/<page>.pdf with headless Chromium "
+    "(its print stylesheet: A4, 数据截至 and page numbers), published with the pages.",
+)
 @STORE_OPTION
 @PLAN_OPTION
 @_handle_errors
 def run(
     quarter: Quarter | None, as_of: str | None, name: str | None,
-    params: tuple[tuple[str, str], ...], out_dir: Path | None, workers: int,
-    min_units: int | None, allow_empty: bool, store_path: Path | None, plan_path: str | None,
+    params: tuple[tuple[str, str], ...], out_dir: Path | None, workers: int | None,
+    min_units: int | None, allow_empty: bool, pdf: bool, store_path: Path | None,
+    plan_path: str | None,
 ) -> None:  # fmt: skip
     """Execute report notebooks with papermill and export offline HTML briefings.
 
@@ -486,7 +495,7 @@ def run(
                 _register_versions(ws, chosen)
             _run_quarter(
                 quarter, as_of=as_of, day=day, workers=workers, ws=ws, chosen=chosen,
-                min_units=min_units, allow_empty=allow_empty,
+                min_units=min_units, allow_empty=allow_empty, pdf=pdf,
             )  # fmt: skip
             published += 1
         except TaskAnalyticsError as exc:  # the other plans are still published
@@ -499,8 +508,8 @@ def run(
 
 
 def _run_quarter(
-    quarter: Quarter, *, as_of: str | None, day: dt.date, workers: int, ws: Workspace,
-    chosen: _Chosen, min_units: int | None = None, allow_empty: bool = False,
+    quarter: Quarter, *, as_of: str | None, day: dt.date, workers: int | None, ws: Workspace,
+    chosen: _Chosen, min_units: int | None = None, allow_empty: bool = False, pdf: bool = False,
 ) -> None:  # fmt: skip
     from tqdm import tqdm
 
@@ -523,7 +532,7 @@ def _run_quarter(
             quarter, as_of=as_of, plan_path=plan_path, store=ws.store, out_dir=ws.output,
             workers=workers, briefings=jobs, on_start=start,
             on_done=lambda job: bars[0].update(1), plan_name=chosen.name, min_units=min_units,
-            allow_empty=allow_empty, plan_options=options,
+            allow_empty=allow_empty, plan_options=options, pdf=pdf,
         )  # fmt: skip
     finally:
         for bar in bars:
@@ -532,7 +541,7 @@ def _run_quarter(
     click.echo(
         f"{len(result.briefings)} briefings written to {result.out_dir} in {result.seconds:.1f} s "
         f"(execute {t['execute_s'].sum():.1f} s, export {t['export_s'].sum():.1f} s, "
-        f"{workers} kernel(s)); 0 failures"
+        f"{len(result.kernel_start_s) or workers} kernel(s)); 0 failures"
     )
     click.echo(f"index: {result.index}")
 
@@ -951,7 +960,7 @@ def demo(out_dir: Path | None, store_path: Path | None) -> None:
     else:
         click.echo(f"real reports found in {ws.store}: no synthetic data added")
     last = Quarter.parse(DEMO_QUARTERS[-1])
-    _run_quarter(last, as_of=None, day=last.end, workers=2, ws=ws, chosen=chosen)
+    _run_quarter(last, as_of=None, day=last.end, workers=None, ws=ws, chosen=chosen)
     click.echo(f"all plans: {ws.output / 'index.html'}")
 
 

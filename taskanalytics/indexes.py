@@ -176,10 +176,19 @@ def write_index(
         if not items:
             continue
         links = "".join(
-            f'<li><a href="{e(quote(b.stem))}.html">{e(b.title)}</a></li>' for b in items
-        )
+            f'<li><a href="{e(quote(b.stem))}.html">{e(b.title)}</a>'
+            + (f' · <a href="pdf/{e(quote(b.stem))}.pdf">PDF</a>'
+               if (folder / "pdf" / f"{b.stem}.pdf").is_file() else "")
+            + "</li>"
+            for b in items
+        )  # fmt: skip
         if group == "watchlist" and (folder / "watchlist.xlsx").is_file():
             links += '<li><a href="watchlist.xlsx">督办清单（Excel 表格）</a></li>'
+        notice = f"督查通报_{quarter}.docx"  # briefing.pages.NOTICE_DOCX (not imported: heavy)
+        if group == "watchlist" and (folder / notice).is_file():
+            links += (
+                f'<li><a href="{e(quote(notice))}">督查通报（Word 草稿，供修改后印发）</a></li>'
+            )
         sections.append(f"<section><h2>{e(heading)}（{len(items)}）</h2><ul>{links}</ul></section>")
     rows = "".join(
         f"<tr><td>{e(str(r.quarter))}</td><td>{e(str(r.unit))}</td><td>{e(str(r.source_file))}</td>"

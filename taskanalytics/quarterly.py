@@ -32,9 +32,12 @@ A run cannot lie:
   after publishing, the builds it replaced. The machinery is :mod:`taskanalytics.publishing`;
   the index pages are :mod:`taskanalytics.indexes`.
 
-Speed: notebooks run in a few shared kernels (one per worker thread), so the kernel start and the
-imports are paid once per worker rather than once per briefing; the kernels run in parallel
-processes while this process exports HTML.
+Speed (docs/speed.md): notebooks run in shared kernels, one per core, so the kernel start and the
+imports are paid once per kernel rather than once per briefing; the costliest notebooks start
+first; papermill writes each executed notebook once; the pages are exported by one reused
+exporter in a process of its own, off the kernels' critical path; the pages of a quarter share
+one stylesheet file; the executed notebooks are kept for debugging outside the published folder
+(``<out_dir>/.runs/``).
 """
 
 from __future__ import annotations
@@ -66,7 +69,14 @@ from taskanalytics.publishing import (
     snapshot_store,
 )
 from taskanalytics.quarters import Quarter, QuarterLike
-from taskanalytics.runner import execute_notebook, export_html, shared_kernel
+from taskanalytics.runner import (
+    LAB_STYLESHEET,
+    ExportProcess,
+    execute_notebook,
+    export_html,
+    lab_stylesheet,
+    shared_kernel,
+)
 
 __all__ = [
     "GROUPS",
@@ -81,6 +91,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger("taskanalytics")
+
+#: Folder of a quarter's PDF copies (``run --pdf``).
+PDF_FOLDER = "pdf"
 
 
 def _stem(prefix: str, key: str) -> str:
@@ -114,8 +127,11 @@ class RunResult:
     """What a quarterly run wrote and how long each part took.
 
     ``timings`` has one row per briefing: ``stem``, ``worker``, ``execute_s``, ``export_s``,
-    ``first_in_kernel`` (the first notebook of a kernel also pays the imports); ``kernel_start_s``
-    lists each worker's kernel start.
+    ``first_in_kernel`` (the first notebook of a kernel also pays the imports), ``done_s`` (when
+    its page was written, seconds after the run started); ``kernel_start_s`` lists
+    each worker's kernel start. ``notebooks`` is the folder of the executed notebooks, kept for
+    debugging beside, not in, the published folder:
+    ``<out_dir>/.runs/<plan>/<quarter>/`` (the last run of the quarter).
     """
 
     quarter: str
@@ -126,6 +142,7 @@ class RunResult:
     seconds: float
     timings: pd.DataFrame = field(repr=False)
     kernel_start_s: tuple[float, ...] = ()
+    notebooks: Path | None = None
 
 
 def quarterly_briefings(
@@ -247,7 +264,7 @@ def run_quarter(
     plan_path: Path | str | None = None,
     store: Path | str | None = None,
     out_dir: Path | str | None = None,
-    workers: int = 2,
+    workers: int | None = None,
     briefings: Sequence[Briefing] | None = None,
     notebooks_dir: Path | None = None,
     on_done: Callable[[Briefing], None] | None = None,
@@ -256,6 +273,7 @@ def run_quarter(
     min_units: int | None = None,
     allow_empty: bool = False,
     plan_options: Mapping[str, Any] | None = None,
+    pdf: bool = False,
 ) -> RunResult:
     """Run every briefing of a quarter and publish them together, or not at all.
 
@@ -277,7 +295,8 @@ def run_quarter(
         module's docstring), and ``<out_dir>/index.html`` links every plan's quarters
         (:func:`write_root_index`). A relative path is taken against the working directory.
     workers
-        Kernels run in parallel (the machine has 2 cores).
+        Kernels run in parallel; default one per core (``os.cpu_count()``). Notebooks are
+        started longest first (:func:`_longest_first`).
     briefings
         The briefings to run (default :func:`quarterly_briefings`); tests pass a few. Their
         ``plan_path`` parameters are made absolute.
@@ -301,6 +320,9 @@ def run_quarter(
     plan_options
         ``read_plan``'s keyword arguments for the document (``mapping``, ``year``), used here
         and passed to every notebook (see :func:`quarterly_briefings`).
+    pdf
+        Also print every page to ``pdf/<page>.pdf`` with headless Chromium
+        (:func:`taskanalytics.pdfs.print_pdfs`), published with the pages; the index links them.
 
     Returns
     -------
@@ -369,9 +391,11 @@ def run_quarter(
             jobs = [_on_snapshot(job, snapshot) for job in jobs]
             if on_start is not None:
                 on_start(len(jobs))
+            (staging / LAB_STYLESHEET).write_text(lab_stylesheet(), encoding="utf-8")
             timings, kernel_starts, failure = _execute_all(
-                jobs, staging, workers=workers, notebooks_dir=notebooks_dir, on_done=on_done
-            )
+                jobs, staging, workers=workers or os.cpu_count() or 2,
+                notebooks_dir=notebooks_dir, on_done=on_done, started=started,
+            )  # fmt: skip
             shutil.rmtree(staging / SNAPSHOT, ignore_errors=True)  # never published nor kept
             if failure is not None:
                 failed = root / f".{quarter}.failed-{stamp}"
@@ -382,10 +406,17 @@ def run_quarter(
                 )
             if any(job.group == "watchlist" for job in jobs):
                 _write_watchlist_xlsx(staging, ctx)
+                _write_notice(staging, ctx)
+            if pdf:
+                from taskanalytics.pdfs import print_pdfs
+
+                pages = [staging / f"{job.stem}.html" for job in jobs]
+                print_pdfs(pages, staging / PDF_FOLDER, workers=workers)
             write_index(
                 staging, jobs, quarter=quarter, as_of=as_of_date, plan_file=plan_file,
                 store_file=snapshot, ctx=ctx,
             )  # fmt: skip
+            kept = _keep_notebooks(staging / "notebooks", top, name, quarter)
             final = publish_build(staging, root, quarter, stamp)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)  # gone already when it failed or published
@@ -400,7 +431,26 @@ def run_quarter(
         seconds=time.perf_counter() - started,
         timings=pd.DataFrame(timings),
         kernel_start_s=tuple(kernel_starts),
+        notebooks=kept,
     )
+
+
+#: Where the executed notebooks of a quarter's last run are kept, under the reports root.
+RUNS_FOLDER = ".runs"
+
+
+def _keep_notebooks(folder: Path, top: Path, plan: str, quarter: str) -> Path:
+    """Move a finished run's executed notebooks out of the folder to publish, to
+    ``<top>/.runs/<plan>/<quarter>/`` (replacing the previous run's): they are for debugging,
+    5 MB a quarter that readers never open. The root index skips hidden folders."""
+    target = top / RUNS_FOLDER / plan / quarter
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".{quarter}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    folder.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
 
 
 def _on_snapshot(job: Briefing, snapshot: Path) -> Briefing:
@@ -470,6 +520,22 @@ def _checked_context(
     return ctx
 
 
+#: Rank of each notebook by cost (its cells and charts, as measured on the 2023Q2 demo): the
+#: costliest start first, so that no long briefing is left to run alone at the end of a run and
+#: the last ones to run are the short indicator pages. Unknown notebooks start last.
+_COST = {"quarterly_overview": 6, "source_audit": 5, "indicators_all": 4, "watchlist": 4,
+         "leader_briefing": 3, "unit_briefing": 2, "indicator_briefing": 1}  # fmt: skip
+
+#: From this many briefings on, pages are exported in a process of their own
+#: (:class:`~taskanalytics.runner.ExportProcess`); a few are exported by the worker threads.
+EXPORT_PROCESS_MIN_JOBS = 12
+
+
+def _longest_first(jobs: Sequence[Briefing]) -> list[Briefing]:
+    """The jobs in the order to start them: the costliest notebooks first, else as given."""
+    return sorted(jobs, key=lambda job: -_COST.get(job.notebook, 0))
+
+
 def _execute_all(
     jobs: Sequence[Briefing],
     staging: Path,
@@ -477,16 +543,39 @@ def _execute_all(
     workers: int,
     notebooks_dir: Path | None,
     on_done: Callable[[Briefing], None] | None,
+    started: float | None = None,
 ) -> tuple[list[dict[str, Any]], list[float], str | None]:
-    """Run the jobs on ``workers`` threads, each with its own kernel; stop at the first failure."""
+    """Run the jobs on ``workers`` threads, each with its own kernel; stop at the first failure.
+
+    ``done_s`` of each timing row counts from ``started`` (a ``time.perf_counter()``, the run's
+    start), default this call's.
+
+    Every worker takes the next notebook (longest first) as soon as its kernel is free: with
+    many jobs, the pages are exported by an :class:`~taskanalytics.runner.ExportProcess`, off
+    this process's GIL and off the kernels' critical path; with few, by the workers.
+    """
     todo: queue.Queue[Briefing] = queue.Queue()
-    for job in jobs:
+    for job in _longest_first(jobs):
         todo.put(job)
     timings: list[dict[str, Any]] = []
     kernel_starts: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()
+    t_start = time.perf_counter() if started is None else started
+    exports = ExportProcess() if len(jobs) >= EXPORT_PROCESS_MIN_JOBS else None
+
+    def fail(message: str) -> None:
+        stop.set()
+        with lock:
+            failures.append(message)
+
+    def finished(job: Briefing, row: dict[str, Any]) -> None:
+        row["done_s"] = time.perf_counter() - t_start
+        with lock:
+            timings.append(row)
+        if on_done is not None:
+            on_done(job)
 
     def work(worker: int) -> None:
         try:
@@ -510,32 +599,51 @@ def _execute_all(
                         kernel=kernel,
                     )
                     t2 = time.perf_counter()
-                    export_html(
-                        executed, staging / f"{job.stem}.html", title=job.page_title or job.title
-                    )
-                    t3 = time.perf_counter()
-                    with lock:
-                        timings.append({
-                            "stem": job.stem, "group": job.group, "worker": worker,
-                            "execute_s": t2 - t1, "export_s": t3 - t2, "first_in_kernel": first,
-                        })  # fmt: skip
+                    row = {
+                        "stem": job.stem, "group": job.group, "notebook": job.notebook,
+                        "worker": worker, "execute_s": t2 - t1, "first_in_kernel": first,
+                    }  # fmt: skip
                     first = False
-                    if on_done is not None:
-                        on_done(job)
+                    target = staging / f"{job.stem}.html"
+                    title = job.page_title or job.title
+                    if exports is None:
+                        export_html(executed, target, title=title, stylesheet=LAB_STYLESHEET)
+                        finished(job, {**row, "export_s": time.perf_counter() - t2})
+                        continue
+
+                    def done(seconds: float, error: str | None, job=job, row=row) -> None:
+                        if error is not None:
+                            fail(error)
+                        else:
+                            finished(job, {**row, "export_s": seconds})
+
+                    exports.submit(executed, target, title=title, stylesheet=LAB_STYLESHEET,
+                                   done=done)  # fmt: skip
         except Exception as exc:  # the first failure stops every worker
-            stop.set()
-            with lock:
-                failures.append(str(exc))
+            fail(str(exc))
 
     threads = [  # no more kernels than briefings (none for none)
         threading.Thread(target=work, args=(w,), daemon=True)
         for w in range(min(max(1, workers), len(jobs)))
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        if exports is not None:
+            exports.close()  # every page queued is written (or has failed) before this returns
     return timings, kernel_starts, (failures[0] if failures else None)
+
+
+def _write_notice(folder: Path, ctx: Any) -> Path:
+    """Write the quarter's 督查通报 draft (``督查通报_<quarter>.docx``) into the (staging) folder
+    (:func:`taskanalytics.briefing.notice.write_notice`), for the office to edit and issue."""
+    from taskanalytics.briefing.notice import write_notice
+    from taskanalytics.briefing.pages import NOTICE_DOCX
+
+    return write_notice(ctx, folder / NOTICE_DOCX.format(quarter=ctx.quarter))
 
 
 def _write_watchlist_xlsx(folder: Path, ctx: Any) -> Path:

@@ -269,3 +269,14 @@ def test_libreoffice_pages_keep_text_inside_the_text_block(notice, tmp_path):
             assert 0 <= y0 and y1 <= height, f"page {n}: {w.text!r} at y {y0:.1f}-{y1:.1f}"
             words += 1
     assert words > 500
+
+
+@pytest.mark.slow
+def test_the_quarterly_run_publishes_the_notice_and_links_it(quarter_run):
+    import docx
+
+    notice = quarter_run.out_dir / "督查通报_2023Q2.docx"
+    text = "\n".join(p.text for p in docx.Document(notice).paragraphs)
+    assert "2023年第二季度" in text and "示例数据" in text
+    index = (quarter_run.out_dir / "index.html").read_text(encoding="utf-8")
+    assert "督查通报" in index and "%E7%9D%A3%E6%9F%A5%E9%80%9A%E6%8A%A5_2023Q2.docx" in index

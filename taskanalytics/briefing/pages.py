@@ -27,6 +27,7 @@ __all__ = [
     "INDICATORS_ALL_STEM",
     "KEY_SEPARATOR",
     "WATCHLIST_STEM",
+    "NOTICE_DOCX",
     "WATCHLIST_XLSX",
     "href",
     "indicator_links",
@@ -45,6 +46,8 @@ INDEX_PAGE = "index.html"
 #: File stem of the full 督办清单 page, and the name of its Excel copy.
 WATCHLIST_STEM = "watchlist"
 WATCHLIST_XLSX = "watchlist.xlsx"
+#: The quarter's 督查通报 draft beside the pages: ``督查通报_2023Q2.docx``.
+NOTICE_DOCX = "督查通报_{quarter}.docx"
 
 #: Joins a task id and a metric in the key of a metric that several tasks share.
 KEY_SEPARATOR = ":"
