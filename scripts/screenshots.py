@@ -92,8 +92,8 @@ def store_report_count(store: Path) -> int:
         return 0
 
 
-def ensure_demo_data(quarter: str) -> Path:
-    """Fill the store with 示例数据 if it is empty and build the quarter's briefings if missing."""
+def ensure_demo_store() -> Path:
+    """Fill the progress store with 示例数据 if it holds no reports; return its path."""
     store = Path(os.environ.get("TASKANALYTICS_STORE") or ROOT / "data/progress/progress.sqlite")
     count = store_report_count(store)
     if count == 0:
@@ -101,6 +101,12 @@ def ensure_demo_data(quarter: str) -> Path:
         subprocess.run([*taskanalytics_cli(), "demo-progress"], cwd=ROOT, check=True)
     else:
         log(f"{store.relative_to(ROOT) if store.is_relative_to(ROOT) else store}: {count} reports")
+    return store
+
+
+def ensure_demo_data(quarter: str) -> Path:
+    """Fill the store with 示例数据 if it is empty and build the quarter's briefings if missing."""
+    ensure_demo_store()
     index = ROOT / "reports" / "2023-工作报告" / quarter / "index.html"
     if not index.exists():
         log(f"{index.relative_to(ROOT)} missing: running taskanalytics run --quarter {quarter}")
@@ -211,8 +217,16 @@ def write_lab_settings(folder: Path) -> None:
 
 
 @contextmanager
-def jupyter_lab(tmp: Path, start_timeout: float = 120.0):
-    """Start JupyterLab on notebooks/ and yield its base URL and token; always stop it."""
+def jupyter_lab(
+    tmp: Path,
+    start_timeout: float = 120.0,
+    *,
+    notebook_dir: Path | None = None,
+    env: dict[str, str] | None = None,
+):
+    """Start JupyterLab on notebooks/ (or ``notebook_dir``) and yield its base URL and token;
+    always stop it. ``env`` adds environment variables for the server and its kernels (the
+    Lab test points ``TASKANALYTICS_STORE`` at its own store)."""
     port, token = free_port(), secrets.token_hex(16)
     write_lab_settings(tmp / "settings")
     cmd = [
@@ -222,7 +236,7 @@ def jupyter_lab(tmp: Path, start_timeout: float = 120.0):
         f"--port={port}",
         "--ip=127.0.0.1",
         f"--ServerApp.token={token}",
-        "--notebook-dir=notebooks",
+        f"--notebook-dir={notebook_dir or 'notebooks'}",
         f"--LabApp.user_settings_dir={tmp / 'settings'}",
         f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
         "--LabApp.news_url=",
@@ -230,7 +244,7 @@ def jupyter_lab(tmp: Path, start_timeout: float = 120.0):
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     logfile = (tmp / "lab.log").open("wb")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
+    env = {**os.environ, **(env or {}), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
     proc = subprocess.Popen(
         cmd, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT, env=env, start_new_session=True
     )
@@ -429,8 +443,8 @@ def main(argv: list[str] | None = None) -> int:
         help="Lab viewport width; the explorer output is a little narrower (default 1050)",
     )  # fmt: skip
     parser.add_argument(
-        "--lab-height", type=int, default=2400,
-        help="Lab viewport height, tall enough for the whole explorer (default 2400)",
+        "--lab-height", type=int, default=3600,
+        help="Lab viewport height, tall enough for the whole explorer (default 3600)",
     )  # fmt: skip
     parser.add_argument(
         "--lead-unit",
@@ -441,7 +455,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=180, help="seconds for Lab to render")
     parser.add_argument("--skip-briefings", action="store_true")
     parser.add_argument("--skip-explorer", action="store_true")
+    parser.add_argument(
+        "--only-explorer",
+        action="store_true",
+        help="only explore-lab.png: no briefings and no quarterly run (needs the demo store)",
+    )
     args = parser.parse_args(argv)
+    if args.only_explorer:
+        args.skip_briefings = True
 
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -457,7 +478,9 @@ def main(argv: list[str] | None = None) -> int:
             problems += shoot_briefings(pw, pages, out, args.width, args.height)
 
     if not args.skip_explorer:
-        if args.skip_briefings:
+        if args.only_explorer:
+            ensure_demo_store()
+        elif args.skip_briefings:
             ensure_demo_data(args.quarter)
         notebook = ROOT / "notebooks" / EXPLORER_NOTEBOOK
         original = notebook.read_bytes()

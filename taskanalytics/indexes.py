@@ -166,7 +166,7 @@ def write_index(
         .agg(
             unit=("unit", "first"), quarter=("quarter", "first"), synthetic=("is_synthetic", "max")
         )
-        .sort_values(["quarter", "unit"])
+        .sort_values(["quarter", "unit"], key=_pinyin_column)
     )
     synthetic = bool(files["synthetic"].any()) if len(files) else False
     e = html.escape
@@ -277,3 +277,12 @@ def _index_opening(ctx: Any, briefings: Sequence[Briefing]) -> str:
         f"<details open><summary>全部单位排名（{len(ranking)} 个单位）</summary>{table}</details>"
         "</section>"
     )
+
+
+def _pinyin_column(column: pd.Series) -> pd.Series:
+    """Units sort by their pinyin (财政局, 交警大队, 人社局), not by code point."""
+    if column.name != "unit":
+        return column
+    from taskanalytics.plan.order import pinyin_key
+
+    return column.astype(str).map(lambda name: pinyin_key(name))

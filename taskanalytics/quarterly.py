@@ -202,7 +202,9 @@ def quarterly_briefings(
     for unit in lead_units(plan):
         out.append(Briefing("unit", unit, unit, "unit_briefing", {"unit": unit, **common},
                             _stem("unit", unit), f"{unit} {brief}"))  # fmt: skip
-    leaders = sorted({name for names in plan.tasks["leaders"] for name in names})
+    from taskanalytics.plan.order import chinese_order
+
+    leaders = chinese_order({name for names in plan.tasks["leaders"] for name in names})
     for leader in leaders:
         out.append(Briefing("leader", leader, leader, "leader_briefing",
                             {"leader": leader, **common}, _stem("leader", leader),

@@ -4,6 +4,7 @@ the JupyterLab explorer driven programmatically, and the notebook run headless."
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import nbformat
 import pandas as pd
@@ -28,6 +29,7 @@ from taskanalytics.explore.data import (
     select,
 )
 from taskanalytics.explore.widgets import TABLE_COLUMNS, plan_explorer
+from taskanalytics.plan.order import pinyin_key
 
 
 @pytest.fixture(scope="module")
@@ -228,12 +230,13 @@ def test_export_writes_the_selected_rows(data, tmp_path):
     ]
     assert paths[2].read_bytes().startswith(b"\xef\xbb\xbf")  # utf-8-sig: Excel reads Chinese
     csv = pd.read_csv(paths[2], encoding="utf-8-sig")
-    assert list(csv["milestone_id"]) == list(sel.milestones["milestone_id"])
-    assert csv["lead_units"].str.contains("财政局").all()
+    assert list(csv["节点编号"]) == list(sel.milestones["milestone_id"])
+    assert csv["牵头单位"].str.contains("财政局").all()
     book = pd.read_excel(paths[0], sheet_name=None)
-    assert list(book) == ["filters", "tasks", "milestones", "targets"]
-    assert len(book["targets"]) == len(sel.targets)
-    assert book["filters"].set_index("filter").loc["lead_unit", "value"] == "财政局"
+    assert list(book) == ["筛选条件", "按任务汇总", "节点评估", "指标评估"]
+    assert len(book["指标评估"]) == len(sel.targets)
+    conditions = book["筛选条件"].set_index("筛选条件")["取值"]
+    assert conditions["牵头单位"] == "财政局" and conditions["部分"] == "（全部）"
     assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == sorted(
         p.name for p in paths
     )  # no temporary files left
@@ -323,7 +326,8 @@ def test_tables_sort_on_header_click(explorer):
         assert table.rows[0]["milestone_id"] == table.frame["milestone_id"].iloc[0]
         table.sort_by, table.ascending = "lead_units", True  # a list column sorts by its text
         shown = [r["lead_units"] for r in table.rows]
-        assert shown == sorted(shown)
+        assert shown == sorted(shown, key=pinyin_key)  # in pinyin, not code points
+        assert shown[0].startswith("财政局")
     finally:
         table.sort_by, table.ascending = "", True
     assert [c["key"] for c in table.columns] == list(TABLE_COLUMNS["milestones"])
@@ -346,7 +350,7 @@ def test_export_button_writes_the_selection(explorer, tmp_path):
     try:
         explorer.export_button.click()
         csv = next(tmp_path.glob("explore_*_milestones.csv"))
-        exported = pd.read_csv(csv, encoding="utf-8-sig")["milestone_id"].tolist()
+        exported = pd.read_csv(csv, encoding="utf-8-sig")["节点编号"].tolist()
         assert exported == explorer.selection.milestones["milestone_id"].tolist()
         assert "已导出" in explorer.export_status.value
         explorer.export_dir.value = str(csv)  # a file, not a folder
@@ -399,3 +403,163 @@ def test_a_task_with_nothing_due_says_so_instead_of_a_blank_light(data):
     nothing_due = data.tasks["due"] == 0
     assert nothing_due.any() and (lights[nothing_due] == "本期无到期事项").all()
     assert (lights[~nothing_due] != "本期无到期事项").all()
+
+
+# --------------------------------------------------------------------------- issue 18: reading
+
+
+def test_chinese_order_plan_order_first_then_pinyin():
+    from taskanalytics.plan.order import chinese_order
+
+    # code points would give 交警大队, 人武部, 人社局, 财政局
+    assert chinese_order(["交警大队", "人武部", "人社局", "财政局"]) == [
+        "财政局", "交警大队", "人社局", "人武部",
+    ]  # fmt: skip
+    assert chinese_order(["乙局", "甲局", "丙局", "甲局", None, ""], plan=["丙局", "甲局"]) == [
+        "丙局", "甲局", "乙局",
+    ]  # fmt: skip
+    assert chinese_order(["b局", "A局", "阿局"]) == ["A局", "阿局", "b局"]  # latin as itself
+
+
+def test_filter_choices_are_in_plan_or_pinyin_order(data, plan):
+    choices = filter_choices(data)
+    units = [v for _, v in choices["lead_unit"][1:]]
+    assert units == sorted(units, key=pinyin_key) and units[0] == "财政局"
+    leaders = [v for _, v in choices["leader"][1:]]
+    assert leaders == sorted(leaders, key=pinyin_key)
+    categories = [v for _, v in choices["category"][1:]]
+    assert categories == list(dict.fromkeys(plan.tasks["category"]))  # the plan's own order
+    assert [v for _, v in choices["section"][1:]] == ["work_report", "livelihood"]
+
+
+def test_store_note_names_a_missing_store(tmp_path):
+    from taskanalytics.explore.data import store_note
+
+    missing = tmp_path / "progres.sqlite"
+    assert str(missing) in store_note(missing, has_progress=False)
+    assert "不存在" in store_note(missing, has_progress=False)
+    (tmp_path / "empty.sqlite").write_bytes(b"")
+    assert "没有进度报送" in store_note(tmp_path / "empty.sqlite", has_progress=False)
+    assert store_note(None, has_progress=False) == "（未载入进度数据：到期节点均为“未报送”）"
+    assert store_note(missing, has_progress=True) == ""
+
+
+def test_explorer_names_a_mistyped_store(plan, tmp_path):
+    ex = plan_explorer(plan, None, quarter="2023Q1", store=tmp_path / "typo.sqlite")
+    assert f"进度库 {tmp_path / 'typo.sqlite'} 不存在" in ex.summary.value
+
+
+def test_relax_hints_say_which_filter_to_drop(data):
+    from taskanalytics.explore.data import relax_hints
+
+    f = Filters(quarter="2023Q2", lead_unit="财政局", text="回迁安置", section="livelihood")
+    assert select(data, f).milestones.empty
+    hints = relax_hints(data, f)
+    assert hints and all(h.startswith("去掉 ") for h in hints)
+    assert any("牵头单位“财政局”" in h for h in hints)
+    assert not any("部分" in h and "livelihood" in h for h in hints)  # codes in Chinese
+    assert relax_hints(data, Filters(quarter="2023Q2", lead_unit="财政局")) == []
+
+
+def test_explorer_empty_selection_says_what_to_relax(explorer):
+    explorer.set_filters(lead_unit="财政局", text="回迁安置")
+    try:
+        assert "没有符合全部条件的节点" in explorer.summary.value
+        assert "去掉 关键词“回迁安置”" in explorer.summary.value
+        for name in ("month", "achievement"):  # a note, no empty axes
+            assert explorer.charts[name].chart.to_dict()["mark"]["type"] == "text"
+    finally:
+        explorer.set_filters(lead_unit=None, text=None)
+
+
+def test_chinese_table_translates_codes_and_headers(data):
+    from taskanalytics.explore.data import chinese_table
+
+    sel = select(data, quarter="2023Q2")
+    ms = chinese_table(sel.milestones, "assessment.milestones")
+    assert not [c for c in ms.columns if c.isascii()]
+    assert set(ms["部分"]) == {"政府工作报告", "十件民生实事"}
+    assert "状态代码" not in ms.columns and set(ms["已到期"]) <= {"是", "否"}
+    assert set(ms["自报状态"].dropna()) <= {"已完成", "推进中", "未启动", "滞后"}
+    targets = chinese_table(sel.targets, "assessment.indicators")
+    assert set(targets["比较口径"].dropna()) <= {"实际/目标", "实际−目标"}
+    assert "milestone_id" in sel.milestones.columns  # input untouched
+
+
+def test_export_filters_sheet_in_chinese(data, tmp_path):
+    sel = select(data, quarter="2023Q2", section="livelihood", status="overdue")
+    [book, *_] = export_selection(sel, tmp_path)
+    conditions = pd.read_excel(book, sheet_name="筛选条件").set_index("筛选条件")["取值"]
+    assert conditions["部分"] == "十件民生实事" and conditions["状态"] == "逾期未完成"
+    assert conditions["评估季度"] == "2023Q2" and conditions["关键词"] == ALL
+
+
+def test_month_axis_is_short_and_never_overlaps(data):
+    spec = chart_due_by_month(select(data, quarter="2023Q2").milestones).to_dict()
+    months = set(pd.DataFrame(next(iter(spec["datasets"].values())))["month"])
+    short = {f"{m}月" for m in range(1, 13)}
+    assert {"3月", "6月", "12月"} <= months  # the plan year: 1月 … 12月
+    assert all(re.fullmatch(r"\d\d年\d{1,2}月", m) for m in months - short)  # 24年12月
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["labelOverlap"] == "greedy"
+    assert axis["labelAngle"] == (0 if months <= short else -45)
+    many_years = pd.DataFrame(
+        {
+            "due_date": pd.to_datetime(["2023-12-31", "2024-01-31"]),
+            "milestone_id": ["a", "b"], "text": ["x", "y"], "status": ["未到期"] * 2,
+            "lead_units": [["财政局"]] * 2,
+        }
+    )  # fmt: skip
+    many_years = pd.concat([many_years, many_years.iloc[[0]].assign(milestone_id="c")])
+    spec = chart_due_by_month(many_years).to_dict()
+    assert spec["encoding"]["x"]["axis"]["labelAngle"] == -45
+    # the main year's months stay short; only the other year's carry it
+    assert set(pd.DataFrame(next(iter(spec["datasets"].values())))["month"]) == {
+        "12月", "24年1月",
+    }  # fmt: skip
+
+
+def test_category_labels_are_whole_on_lines(data):
+    from taskanalytics.explore.charts import wrap_label
+
+    name = "坚持以人为本，持续增进民生福祉"
+    assert wrap_label(name).replace("\n", "") == name
+    assert wrap_label(name).split("\n")[0] == "坚持以人为本，"
+    assert all(len(line) <= 12 for line in wrap_label("一" * 30).split("\n"))
+    spec = chart_achievement(select(data, quarter="2023Q2").targets).to_dict()
+    rows = pd.DataFrame(next(iter(spec["datasets"].values())))
+    assert set(rows["category"].str.replace("\n", "")) == set(rows["category_full"])
+    assert "split(datum.label" in spec["encoding"]["y"]["axis"]["labelExpr"]
+    assert "category_full" in [t["field"] for t in spec["encoding"]["tooltip"]]
+
+
+def test_indicator_chart_target_and_actual_differ_and_unit_is_level(data):
+    spec = chart_indicator_series(indicator_series(data, "化解政府性债务", "2023Q2")).to_dict()
+    enc = spec["encoding"]
+    for channel in ("color", "shape", "strokeDash"):
+        assert enc[channel]["field"] == "kind"
+        assert enc[channel]["scale"]["domain"] == ["目标", "实际"]
+    colors, shapes = enc["color"]["scale"]["range"], enc["shape"]["scale"]["range"]
+    assert colors[0] != colors[1] and shapes[0] != shapes[1]
+    assert "#000" not in colors and "black" not in colors
+    y_axis = enc["y"]["axis"]
+    assert y_axis["titleAngle"] == 0 and y_axis["title"]  # the unit, not rotated
+
+
+def test_empty_charts_are_notes_not_empty_plots(bare):
+    from taskanalytics.explore.charts import empty_chart
+
+    spec = chart_achievement(select(bare, quarter="2023Q2").targets).to_dict()
+    assert spec["mark"]["type"] == "text" and "x" in spec["encoding"]
+    assert "0 个已到期" in next(iter(spec["datasets"].values()))[0]["text"]
+    assert empty_chart("（无）").to_dict()["mark"]["type"] == "text"
+    empty = indicator_series(bare, "化解政府性债务", "2023Q2").iloc[0:0]
+    assert chart_indicator_series(empty).to_dict()["mark"]["type"] == "text"
+
+
+def test_unit_bars_with_equal_counts_are_in_pinyin_order():
+    ms = pd.DataFrame(
+        {"lead_units": [["人社局"], ["交警大队"], ["财政局"]], "status": ["未到期"] * 3}
+    )
+    spec = chart_status_by_unit(ms).to_dict()
+    assert spec["encoding"]["y"]["sort"] == ["财政局", "交警大队", "人社局"]

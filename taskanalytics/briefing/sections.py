@@ -35,6 +35,7 @@ from taskanalytics.briefing.context import (
 from taskanalytics.briefing.judgement import JUDGEMENT_HEADER, judgement_words
 from taskanalytics.briefing.pages import indicator_series, leader_links, unit_links
 from taskanalytics.errors import AssessmentError
+from taskanalytics.plan.order import chinese_order
 from taskanalytics.progress import vocab as vp
 
 __all__ = [
@@ -551,6 +552,10 @@ def _rollup_now(ctx: BriefingContext, by: str) -> pd.DataFrame:
         raise KeyError(f"status_table: by must be one of {list(_GROUP_COLUMN)}, got {by!r}")
     rows = ctx.current(f"by_{by}")
     if by in ("unit", "leader"):
+        # names the plan does not order: pinyin first, so ties read 财政局, 交警大队, 人社局
+        names = rows[_GROUP_COLUMN[by]].astype(str)
+        position = {n: i for i, n in enumerate(chinese_order(names))}
+        rows = rows.iloc[names.map(lambda n: position.get(n, -1)).argsort(kind="stable")]
         rows = rows.assign(_light=rows["light"].map(_LIGHT_ORDER).astype(float)).sort_values(
             ["_light", "overdue", "not_reported", "due"], ascending=False, kind="stable"
         )
@@ -712,6 +717,9 @@ def portfolio(ctx: BriefingContext, leader: str) -> pd.DataFrame:
     )
     out["light"] = pd.Categorical.from_codes(codes, categories=list(va.LIGHT_LABELS.values()))
     out["_light"] = codes
+    position = {n: i for i, n in enumerate(chinese_order(out.index))}
+    # equal rows in pinyin order of the unit
+    out = out.iloc[out.index.map(lambda n: position.get(n, -1)).to_numpy().argsort(kind="stable")]
     out = out.sort_values(["_light", "overdue", "not_reported"], ascending=False, kind="stable")
     return out.drop(columns=["_light", "_days", "indicators", "indicators_behind"]).reset_index()
 

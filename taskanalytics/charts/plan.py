@@ -16,6 +16,7 @@ import pandas as pd
 
 from taskanalytics.charts.render import describe
 from taskanalytics.errors import ChartInputError
+from taskanalytics.plan.order import pinyin_key
 
 __all__ = [
     "DUE_KIND_LABELS",
@@ -99,7 +100,9 @@ def _names_per_task(tasks: pd.DataFrame, column: str) -> pd.DataFrame:
     # A unit named twice in one task's list counts once for that task.
     pairs = pd.DataFrame({"row": names.index, "name": names.to_numpy()}).drop_duplicates()
     counts = pairs.groupby("name", sort=False).size().rename("tasks").reset_index()
-    return counts.sort_values(["tasks", "name"], ascending=[False, True], ignore_index=True)
+    counts["_key"] = counts["name"].map(pinyin_key)  # ties in pinyin order, not code points
+    counts = counts.sort_values(["tasks", "_key"], ascending=[False, True], ignore_index=True)
+    return counts.drop(columns="_key")
 
 
 # --------------------------------------------------------------------------- chart builders

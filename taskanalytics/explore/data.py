@@ -23,12 +23,15 @@ from typing import Final
 
 import pandas as pd
 
+from taskanalytics import schema
 from taskanalytics.assess import vocab as va
 from taskanalytics.assess.engine import Assessment, assess, assess_all
 from taskanalytics.config import DATA_DIR
 from taskanalytics.plan.audit import SECTION_NAMES
 from taskanalytics.plan.build import Plan
 from taskanalytics.plan.export import _atomic, _for_excel, _joined, _write_workbook, write_csv
+from taskanalytics.plan.order import chinese_order
+from taskanalytics.progress import vocab as vp
 from taskanalytics.progress.store import PROGRESS_COLUMNS
 from taskanalytics.quarters import Quarter, QuarterLike
 
@@ -42,7 +45,9 @@ __all__ = [
     "export_selection",
     "filter_choices",
     "indicator_series",
+    "relax_hints",
     "select",
+    "store_note",
 ]
 
 #: The drop-down entry that means "no filter".
@@ -336,12 +341,15 @@ def filter_choices(data: ExploreData) -> dict[str, list[tuple[str, str]]]:
     Returns
     -------
     dict
-        Keys are the :class:`Filters` fields except ``text``.
+        Keys are the :class:`Filters` fields except ``text``. Sections, categories,
+        statuses and quarters are in plan (or vocabulary) order; lead units and leaders, which
+        the plan does not order, in pinyin order (:func:`taskanalytics.plan.order.chinese_order`).
     """
     ms = data.milestones
 
     def names(column: str) -> list[str]:
-        return sorted(ms[column].explode().dropna().astype(str).unique())
+        # units and leaders: the plan has no order of its own across tasks, so pinyin
+        return chinese_order(ms[column].explode().dropna().astype(str))
 
     def pairs(values: list[str], label: dict[str, str] | None = None) -> list[tuple[str, str]]:
         return [(ALL, ""), *[((label or {}).get(v, v), v) for v in values]]
@@ -386,10 +394,165 @@ def indicator_series(
     return assess(data.plan, data.progress, q).series(key)
 
 
+# --------------------------------------------------------------------------- states
+
+
+def store_note(store: str | Path | None, *, has_progress: bool) -> str:
+    """Return the Chinese note on where the progress came from ("" when reports were loaded).
+
+    Parameters
+    ----------
+    store
+        The store path the analyst *named* (the notebook's ``store`` parameter); None when the
+        default location was used.
+    has_progress
+        Whether any report was loaded.
+
+    Returns
+    -------
+    str
+        A named store that does not exist is named, so a typo is not taken for "no store";
+        an unnamed or empty store gets the quiet plan-only note.
+
+    Examples
+    --------
+    >>> store_note("/data/progres.sqlite", has_progress=False)
+    '进度库 /data/progres.sqlite 不存在，请检查路径；现仅按计划浏览（到期节点均为“未报送”）'
+    """
+    if has_progress:
+        return ""
+    if store is not None and not Path(store).exists():
+        return f"进度库 {store} 不存在，请检查路径；现仅按计划浏览（到期节点均为“未报送”）"
+    if store is not None:
+        return f"进度库 {store} 中没有进度报送；现仅按计划浏览（到期节点均为“未报送”）"
+    return "（未载入进度数据：到期节点均为“未报送”）"
+
+
+def relax_hints(data: ExploreData, filters: Filters) -> list[str]:
+    """Say which single filter to drop to get rows back, when ``filters`` select nothing.
+
+    Parameters
+    ----------
+    data
+        From :func:`explore_data`.
+    filters
+        The filters of an empty selection (the quarter is never dropped).
+
+    Returns
+    -------
+    list of str
+        One Chinese hint per set filter, the most helpful first (``去掉 牵头单位“财政局”：
+        12 个节点``); a filter that does not help on its own is left out. Empty when the
+        filters select something or none is set.
+    """
+    f = filters if filters.quarter else filters.replace(quarter=data.quarters[-1])
+    ms = data.milestones
+    if _milestone_mask(ms, f).any():
+        return []
+    hints: list[tuple[int, str]] = []
+    for name, value in f.active().items():
+        if name == "quarter":
+            continue
+        n = int(_milestone_mask(ms, f, skip=(name,)).sum())
+        if n:
+            shown = FILTER_VALUE_LABELS.get(name, {}).get(value, value)
+            hints.append((n, f"去掉 {FILTER_LABELS[name]}“{shown}”：{n} 个节点"))
+    return [text for _, text in sorted(hints, key=lambda h: -h[0])]
+
+
 # --------------------------------------------------------------------------- export
 
-#: Sheet (and csv suffix) names of an export, in order.
+#: Chinese name of each filter, as on screen and on the export's 筛选条件 sheet.
+FILTER_LABELS: Final[dict[str, str]] = {
+    "quarter": "评估季度",
+    "section": schema.label("section", "assessment.milestones"),
+    "category": schema.label("category", "assessment.milestones"),
+    "lead_unit": schema.label("lead_units", "assessment.milestones"),
+    "leader": schema.label("leaders", "assessment.milestones"),
+    "status": schema.label("status", "assessment.milestones"),
+    "due_quarter": schema.label("due_quarter", "assessment.milestones"),
+    "text": "关键词",
+}
+#: Filter values that are codes, code -> Chinese.
+FILTER_VALUE_LABELS: Final[dict[str, dict[str, str]]] = {
+    "section": dict(SECTION_NAMES),
+    "status": dict(va.STATUS_LABELS),
+}
+#: Columns holding codes, code -> Chinese, in every exported table.
+CODE_LABELS: Final[dict[str, dict[str, str]]] = {
+    "section": dict(SECTION_NAMES),
+    "reported_status": dict(vp.STATUS_LABELS),
+    "comparator": dict(vp.COMPARATOR_LABELS),
+    "basis": {"ratio": "实际/目标", "points": "实际−目标"},
+    "due_kind": {
+        "date": "具体日期",
+        "recurring": "周期性",
+        "task_deadline": "按任务完成时限",
+        "range": "时间段",
+    },
+    "recurrence": {"monthly": "每月", "quarterly": "每季度", "semiannual": "每半年"},
+}
+#: Sheet (and csv suffix) names of an export, in order; sheets take the schema's titles.
 EXPORT_TABLES: Final = ("tasks", "milestones", "targets")
+_EXPORT_SCHEMA: Final = {
+    "tasks": "assessment.by_task",
+    "milestones": "assessment.milestones",
+    "targets": "assessment.indicators",
+}
+#: Columns left out of an export: codes repeated by a Chinese column next to them.
+_NOT_EXPORTED: Final = frozenset({"status_code"})
+FILTERS_SHEET: Final = "筛选条件"
+
+
+def _header(column: str, table: str) -> str | None:
+    for name in (table, "assessment.milestones", "plan.tasks"):
+        try:
+            return schema.label(column, name)
+        except KeyError:  # not a column of that table: try the next
+            continue
+    return None
+
+
+def chinese_table(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return an explorer table as shown to readers: codes in Chinese, Chinese headers.
+
+    Parameters
+    ----------
+    frame
+        ``Selection.tasks``/``milestones``/``targets`` (or any frame of schema columns); not
+        modified.
+    table
+        The schema table whose labels name the columns (``assessment.milestones``); the
+        milestone and plan-task labels are used for joined columns. Columns without a label
+        and :data:`_NOT_EXPORTED` are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame; list cells are kept (the writers join them with 、).
+    """
+    out = {}
+    for column in frame.columns:
+        label = None if column in _NOT_EXPORTED else _header(column, table)
+        if label is None or label in out:
+            continue
+        values = frame[column]
+        if column in CODE_LABELS:
+            codes = CODE_LABELS[column]
+            values = values.map(lambda v, c=codes: c.get(v, v) if isinstance(v, str) else v)
+        elif pd.api.types.is_bool_dtype(values):
+            values = values.map({True: "是", False: "否"})
+        out[label] = values
+    return pd.DataFrame(out, index=frame.index)
+
+
+def filters_sheet(filters: Filters) -> pd.DataFrame:
+    """Return the 筛选条件 sheet: one row per filter, Chinese name and value (全部 when unset)."""
+    rows = []
+    for name, value in dataclasses.asdict(filters).items():
+        shown = FILTER_VALUE_LABELS.get(name, {}).get(value, value) if value else ALL
+        rows.append({"筛选条件": FILTER_LABELS[name], "取值": shown})
+    return pd.DataFrame(rows)
 
 
 def export_selection(
@@ -397,8 +560,10 @@ def export_selection(
     folder: str | Path | None = None,
     *,
     stamp: dt.datetime | None = None,
+    comparison: pd.DataFrame | None = None,
+    compared: tuple[str, str] | None = None,
 ) -> list[Path]:
-    """Write a selection's tasks, milestones and targets to ``.xlsx`` and ``.csv``.
+    """Write a selection to one ``.xlsx`` to forward as it is, and ``.csv`` copies.
 
     Parameters
     ----------
@@ -408,15 +573,22 @@ def export_selection(
         Output folder, created if missing; default :data:`DEFAULT_EXPORT_DIR`.
     stamp
         Time used in the file names; default now.
+    comparison
+        A quarter-to-quarter comparison (:func:`taskanalytics.explore.compare.compare_quarters`)
+        written as a 季度对比 sheet and csv; default none.
+    compared
+        The two quarters of ``comparison`` (上期, 本期), written on the 筛选条件 sheet.
 
     Returns
     -------
     list of pathlib.Path
-        ``explore_<YYYYmmdd-HHMMSS>.xlsx`` (sheets ``filters``, ``tasks``, ``milestones``,
-        ``targets``), then ``explore_<stamp>_tasks.csv``, ``…_milestones.csv``,
-        ``…_targets.csv`` (UTF-8 with BOM, opens in Excel). Each file is written to a temporary
-        file and moved into place. A text that a spreadsheet could take for a formula (a note
-        ``=cmd|…``, a title ``-2+3``) is a quote-prefixed text cell in the ``.xlsx`` and starts
+        ``explore_<YYYYmmdd-HHMMSS>.xlsx`` with sheets 筛选条件 (the filters in Chinese), then
+        the schema's titles of the three tables (按任务汇总, 节点评估, 指标评估) and 季度对比 if
+        given, every header Chinese and every code translated (:func:`chinese_table`); then
+        ``explore_<stamp>_tasks.csv``, ``…_milestones.csv``, ``…_targets.csv`` (and
+        ``…_compare.csv``) with the same headers (UTF-8 with BOM, opens in Excel). Each file is
+        written to a temporary file and moved into place. A text that a spreadsheet could take
+        for a formula (``=cmd|…``) is a quote-prefixed text cell in the ``.xlsx`` and starts
         with ``'`` in the ``.csv`` (:mod:`taskanalytics.schema.cells`).
 
     Raises
@@ -428,6 +600,7 @@ def export_selection(
     --------
     >>> export_selection(select(data, lead_unit="财政局"), "/tmp/out")  # doctest: +SKIP
     """
+    from taskanalytics.explore.compare import COMPARE_LABELS
     from taskanalytics.plan.export import ExportError
 
     out = Path(folder) if folder is not None else DEFAULT_EXPORT_DIR
@@ -436,12 +609,30 @@ def export_selection(
     except OSError as exc:
         raise ExportError(f"{out}: cannot create the export folder ({exc})") from exc
     name = f"explore_{(stamp or dt.datetime.now()).strftime('%Y%m%d-%H%M%S')}"
-    frames = {t: getattr(selection, t) for t in EXPORT_TABLES}
-    filters = pd.DataFrame(
-        [{"filter": k, "value": v} for k, v in dataclasses.asdict(selection.filters).items()]
-    )
-    sheets = {"filters": filters, **{t: _for_excel(f) for t, f in frames.items()}}
+    frames = {
+        (t, schema.table_schema(_EXPORT_SCHEMA[t]).title): chinese_table(
+            getattr(selection, t), _EXPORT_SCHEMA[t]
+        )
+        for t in EXPORT_TABLES
+    }
+    # an empty selection still gets its headers (typed empty columns trip the list check)
+    frames = {k: f.astype(object) if f.empty else f for k, f in frames.items()}
+    if comparison is not None:
+        labelled = comparison[list(COMPARE_LABELS)].rename(columns=COMPARE_LABELS)
+        frames[("compare", COMPARISON_SHEET)] = labelled
+    conditions = filters_sheet(selection.filters)
+    if comparison is not None and compared is not None:
+        pair = pd.DataFrame([{"筛选条件": COMPARISON_SHEET, "取值": " → ".join(compared)}])
+        conditions = pd.concat([conditions, pair], ignore_index=True)
+    sheets = {
+        FILTERS_SHEET: conditions,
+        **{title: _for_excel(f) for (_, title), f in frames.items()},
+    }
     paths = [_atomic(out / f"{name}.xlsx", lambda tmp: _write_workbook(sheets, tmp))]
-    for table, frame in frames.items():
+    for (table, _), frame in frames.items():
         paths.append(write_csv(_joined(frame), out / f"{name}_{table}.csv"))
     return paths
+
+
+#: Sheet of a quarter-to-quarter comparison in an export.
+COMPARISON_SHEET: Final = "季度对比"

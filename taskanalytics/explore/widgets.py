@@ -30,11 +30,15 @@ from taskanalytics.errors import TaskAnalyticsError
 from taskanalytics.explore.charts import (
     UNIT_SELECTION,
     chart_achievement,
+    chart_changes,
     chart_due_by_month,
     chart_indicator_series,
     chart_status_by_unit,
+    empty_chart,
 )
+from taskanalytics.explore.compare import COMPARE_LABELS, compare_selection
 from taskanalytics.explore.data import (
+    FILTER_LABELS,
     ExploreData,
     Filters,
     Selection,
@@ -42,9 +46,12 @@ from taskanalytics.explore.data import (
     export_selection,
     filter_choices,
     indicator_series,
+    relax_hints,
     select,
+    store_note,
 )
 from taskanalytics.plan import Plan
+from taskanalytics.plan.order import pinyin_key
 from taskanalytics.progress import vocab as vp
 from taskanalytics.quarters import Quarter, QuarterLike
 
@@ -75,15 +82,6 @@ TABLE_COLUMNS: Final[dict[str, dict[str, str]]] = {
 _PERCENT_COLUMNS = {"on_time_rate", "achievement"}
 #: Columns holding codes that readers should see in Chinese.
 _CODE_LABELS: Final = {"reported_status": vp.STATUS_LABELS}
-_FILTER_LABELS: Final = {
-    "quarter": "评估季度",
-    "section": schema.label("section", "assessment.milestones"),
-    "category": schema.label("category", "assessment.milestones"),
-    "lead_unit": schema.label("lead_units", "assessment.milestones"),
-    "leader": schema.label("leaders", "assessment.milestones"),
-    "status": schema.label("status", "assessment.milestones"),
-    "due_quarter": schema.label("due_quarter", "assessment.milestones"),
-}
 
 _TABLE_ESM = """
 function render({ model, el }) {
@@ -189,6 +187,10 @@ class TableView(anywidget.AnyWidget):
         col = frame[by]
         if col.map(lambda v: isinstance(v, list | tuple)).any():
             col = col.map(lambda v: _cell(v, by))
+        texts = col.dropna()
+        if len(texts) and texts.map(lambda v: isinstance(v, str)).all():
+            # names in pinyin order (交警大队 before 人社局), as in the drop-downs
+            col = col.map(lambda v: pinyin_key(v) if isinstance(v, str) else v)
         order = col.sort_values(ascending=self.ascending, kind="stable", na_position="last")
         return frame.loc[order.index]
 
@@ -233,6 +235,10 @@ class Explorer:
         The metric drawn in ``charts["series"]``.
     export_dir : ipywidgets.Text
         Folder the export button writes to.
+    compare_from, compare_to : ipywidgets.Dropdown
+        The two quarters compared (上期, 本期); ``charts["changes"]`` counts the changes and
+        ``tables["changes"]`` lists them (:func:`~taskanalytics.explore.compare.compare_quarters`
+        for the milestones the filters pick). The export adds them as a 季度对比 sheet.
     summary, export_status : ipywidgets.HTML
         The selection in one line; the last export's result.
     widget : ipywidgets.VBox
@@ -246,7 +252,9 @@ class Explorer:
         quarter: str | None = None,
         export_dir: str | Path | None = None,
         offline: bool = True,
+        store: str | Path | None = None,
     ) -> None:
+        self._store_note = store_note(store, has_progress=data.has_progress)
         if offline:
             # vega-embed from vl-convert's bundle instead of a CDN (intranet machines have
             # none); altair keeps this per process, and building the bundle takes ~3 s once.
@@ -258,7 +266,7 @@ class Explorer:
             name: w.Dropdown(
                 options=options,
                 value=first if name == "quarter" else "",
-                description=_FILTER_LABELS[name],
+                description=FILTER_LABELS[name],
                 layout=w.Layout(width="260px"),
             )
             for name, options in choices.items()
@@ -276,6 +284,22 @@ class Explorer:
             self.charts[name] = alt.JupyterChart(chart)
         self.charts["unit"].observe(self._on_unit_click, names="_vl_selections")
         self.tables = {name: TableView(labels) for name, labels in TABLE_COLUMNS.items()}
+        self.tables["changes"] = TableView(COMPARE_LABELS)
+        position = data.quarters.index(first)
+        self.compare_from = w.Dropdown(
+            options=list(data.quarters),
+            value=data.quarters[max(position - 1, 0)],
+            description="上期",
+            layout=w.Layout(width="200px"),
+        )
+        self.compare_to = w.Dropdown(
+            options=list(data.quarters), value=first, description="本期",
+            layout=w.Layout(width="200px"),
+        )  # fmt: skip
+        self.compare_status = w.HTML()
+        self.charts["changes"] = alt.JupyterChart(self._changes_chart())
+        for picker in (self.compare_from, self.compare_to):
+            picker.observe(lambda _: self._draw_changes(), names="value")
         metrics = list(dict.fromkeys(data.targets["metric"].astype(str)))
         self.indicator = w.Dropdown(
             options=metrics, value=self._default_metric(metrics), description="指标"
@@ -374,7 +398,29 @@ class Explorer:
             See :func:`~taskanalytics.explore.export_selection`.
         """
         target = folder if folder is not None else (self.export_dir.value.strip() or None)
-        return export_selection(self._selection, target)
+        pair = (self.compare_from.value, self.compare_to.value)
+        return export_selection(self._selection, target, comparison=self._changes, compared=pair)
+
+    def set_compare(self, q1: str, q2: str) -> pd.DataFrame:
+        """Compare quarter ``q1`` (上期) with ``q2`` (本期), as picking them does.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The changes shown (:func:`~taskanalytics.explore.compare.compare_selection`).
+        """
+        self._busy = True
+        try:
+            self.compare_from.value, self.compare_to.value = q1, q2
+        finally:
+            self._busy = False
+        self._draw_changes()
+        return self._changes
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """The quarter-to-quarter changes shown (a copy)."""
+        return self._changes.copy()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -398,9 +444,30 @@ class Explorer:
     def _series_chart(self) -> Any:
         metric = self.indicator.value
         if metric is None:  # a plan without quantitative targets
-            return alt.Chart(pd.DataFrame()).mark_point().properties(title="（无量化指标）")
+            return empty_chart("（本计划没有量化指标）")
         series = indicator_series(self.data, metric, self._selection.filters.quarter)
         return chart_indicator_series(series)
+
+    def _changes_chart(self) -> Any:
+        q1, q2 = self.compare_from.value, self.compare_to.value
+        self._changes = compare_selection(self.data, self.current_filters, q1, q2)
+        return chart_changes(self._changes, title=f"{q1} → {q2} 变化")
+
+    def _draw_changes(self) -> None:
+        if self._busy:
+            return
+        self.charts["changes"].chart = self._changes_chart()
+        self.tables["changes"].show(self._changes)
+        q1, q2 = self.compare_from.value, self.compare_to.value
+        n = len(self._changes)
+        if q1 == q2:
+            text = "上期与本期相同，请选择两个不同的季度。"
+        elif n == 0:
+            text = f"{q1} → {q2}：所选范围内没有转红、转绿、督办增减或指标升降档。"
+        else:
+            counts = self._changes["change"].value_counts()
+            text = f"{q1} → {q2}：" + "，".join(f"{k} {v} 项" for k, v in counts.items())
+        self.compare_status.value = html.escape(text)
 
     def _draw_series(self) -> None:
         self.charts["series"].chart = self._series_chart()
@@ -419,12 +486,23 @@ class Explorer:
                 self.charts[name].chart = chart
         finally:
             self._busy = False
-        for name, table in self.tables.items():
-            table.show(getattr(sel, name))
+        for name in TABLE_COLUMNS:
+            self.tables[name].show(getattr(sel, name))
         if sel.filters.quarter != old_quarter and "series" in self.charts:
             self._draw_series()
-        note = "" if self.data.has_progress else "（未载入进度数据：到期节点均为“未报送”）"
-        self.summary.value = f"<b>{html.escape(sel.summary())}</b> {note}"
+        if "changes" in self.charts:
+            self._draw_changes()
+        note = self._store_note
+        if note and not self.data.has_progress and "不存在" in note:
+            note = f"<span style='color:#b00'>{html.escape(note)}</span>"
+        else:
+            note = html.escape(note)
+        text = f"<b>{html.escape(sel.summary())}</b> {note}"
+        if sel.milestones.empty:
+            hints = relax_hints(self.data, sel.filters)
+            relax = "；".join(hints) if hints else "请放宽筛选条件或清空关键词"
+            text += f"<br><span style='color:#b00'>没有符合全部条件的节点。可放宽：{html.escape(relax)}</span>"
+        self.summary.value = text
 
     def _on_unit_click(self, change: dict[str, Any]) -> None:
         if self._busy:  # the chart being redrawn resets its selection: not a click
@@ -470,7 +548,17 @@ class Explorer:
             tabs.set_title(i, title)
         export = w.HBox([self.export_dir, self.export_button])
         series = w.VBox([self.indicator, self.charts["series"]])
-        return w.VBox([panel, self.summary, charts, tabs, export, self.export_status, series])
+        compare = w.VBox(
+            [
+                w.HTML("<b>季度对比</b>：选两个季度，看转红、转绿、新增督办、销号和指标升降档"),
+                w.HBox([self.compare_from, self.compare_to]),
+                self.compare_status,
+                w.Box([self.charts["changes"], self.tables["changes"]], layout=wrap),
+            ]
+        )
+        return w.VBox(
+            [panel, self.summary, charts, tabs, compare, export, self.export_status, series]
+        )
 
 
 def plan_explorer(
@@ -480,6 +568,7 @@ def plan_explorer(
     quarter: QuarterLike | None = None,
     export_dir: str | Path | None = None,
     offline: bool = True,
+    store: str | Path | None = None,
 ) -> Explorer:
     """Return the JupyterLab explorer: filter panel, linked charts, tables, export, indicators.
 
@@ -497,6 +586,9 @@ def plan_explorer(
         Folder of the export button; default :data:`DEFAULT_EXPORT_DIR`.
     offline
         Charts load their JavaScript from vl-convert's bundle, not a CDN (see ``Explorer``).
+    store
+        The progress store the analyst named (the notebook's ``store`` parameter), or None for
+        the default location; a named store that does not exist is named in the summary line.
 
     Returns
     -------
@@ -510,4 +602,4 @@ def plan_explorer(
     """
     label = Quarter.parse(quarter).label if quarter else None
     data = explore_data(plan, progress, quarter=label)
-    return Explorer(data, quarter=label, export_dir=export_dir, offline=offline)
+    return Explorer(data, quarter=label, export_dir=export_dir, offline=offline, store=store)
