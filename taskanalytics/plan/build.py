@@ -291,6 +291,9 @@ def _split_names(line: str) -> list[str]:
     stays whole).
     ``各镇、街道`` is a list of kinds of units: 各镇, 各街道.
     """
+    if not _NAME_BREAK.search(line):  # one name, the common case: nothing to split
+        name = line.strip(" \u3000\t")
+        return [name] if name else []
     parts: list[str] = []
     depth, start = 0, 0
     for k, ch in enumerate(line):
@@ -324,6 +327,9 @@ def _split_spaces(text: str) -> list[str]:
         return words
     return [text]
 
+
+#: What may split a line of names: a separator or a space between words.
+_NAME_BREAK = re.compile("[" + re.escape("".join(vocab.NAME_SEPARATORS)) + r"]|\S\s+\S")
 
 #: A Chinese character: a name in a unit or leader list holds at least one.
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -204,6 +204,18 @@ def _month_end(year: int, month: int) -> dt.date:
 _YEARS = range(1901, 2200)
 
 
+#: Each date kind's groups in :data:`~taskanalytics.plan.vocab.DATE_RE`: (name in its own
+#: pattern, name in the combined one), so a match reads only its kind's groups.
+_KIND_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
+    kind: tuple(
+        (name[len(kind) + 2 :], name)
+        for name in vocab.DATE_RE.groupindex
+        if name.startswith(kind + "__")
+    )
+    for kind in vocab.DATE_KINDS
+}
+
+
 def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
     """Read a milestone's due date from its text.
 
@@ -266,8 +278,7 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
 
     kind = next(k for k in vocab.DATE_KINDS if m.group(k) is not None)
     phrase = m.group(0)
-    prefix = kind + "__"
-    groups = {k[len(prefix) :]: v for k, v in m.groupdict().items() if k.startswith(prefix)}
+    groups = {short: m.group(full) for short, full in _KIND_GROUPS[kind]}
     y = _year_of(groups, year)
     undated = Due(task_deadline, "task_deadline", None, None, phrase)
     inferred = kind in vocab.INFERRED_DATE_KINDS
