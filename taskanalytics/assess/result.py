@@ -167,15 +167,20 @@ class Assessment:
 
         The latest reported actual's pace against the plan's own trajectory, carried to the
         year-end target; see :func:`taskanalytics.assess.projection.projections` and
-        ``docs/assessment-rules.md``. Never a schedule status.
+        ``docs/assessment-rules.md``. Never a schedule status. Computed once per assessment
+        (every indicator page of a run asks); each call returns a new frame.
 
         Examples
         --------
         >>> a.projections()[["metric", "target", "projected", "outlook"]]  # doctest: +SKIP
         """
-        from taskanalytics.assess.projection import projections
+        cached = self.__dict__.get("_projections")
+        if cached is None:
+            from taskanalytics.assess.projection import projections
 
-        return projections(self)
+            cached = projections(self)
+            object.__setattr__(self, "_projections", cached)  # frozen: a cache, not state
+        return cached.copy()
 
     def unit_ranking(self, quarter: str | None = None) -> pd.DataFrame:
         """Return the 单位排名 of a quarter (default the last): :func:`~taskanalytics.assess.
