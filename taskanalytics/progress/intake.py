@@ -556,10 +556,10 @@ def _cell(cells: list[Any], j: int | None) -> Any:
 def _target_no(value: object) -> int | None:
     """The hidden 指标序号 cell as a number; None for a row without a target."""
     try:
-        number = float(str(value).strip()) if not isinstance(value, int | float) else value
+        number = float(value if isinstance(value, int | float) else str(value).strip())
     except ValueError:
         return None
-    return int(number) if isinstance(number, int | float) and number == int(number) else None
+    return int(number) if math.isfinite(number) and number.is_integer() else None
 
 
 def _logical_rows(
