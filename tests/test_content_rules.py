@@ -4,6 +4,9 @@ target) and counting words."""
 
 from __future__ import annotations
 
+import random
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +18,7 @@ from taskanalytics.assess import vocab as va
 from taskanalytics.assess.codes import Band
 from taskanalytics.assess.rules import DEFAULT_RULES
 from taskanalytics.assess.verdicts import bands
+from taskanalytics.plan import vocab
 from taskanalytics.plan.build import _split_names
 from taskanalytics.plan.milestones import split_leaves
 from taskanalytics.plan.targets import extract_targets
@@ -321,3 +325,32 @@ def test_counting_words(text, value, unit):
 )
 def test_short_counting_words_not_misread(text):
     assert _t(text) == []
+
+
+# --- date phrases: the first-character check of the combined pattern ------------------------
+
+
+def test_every_date_phrase_starts_with_a_date_phrase_first_character():
+    """``vocab.DATE_RE`` skips positions where no date phrase can start: each pattern of
+    ``DATE_PATTERNS`` must match only at a ``DATE_PHRASE_FIRST`` character, and the combined
+    pattern must find what its patterns find."""
+    first = re.compile(vocab.DATE_PHRASE_FIRST)
+    pieces = [
+        *"0123456789１２３.．/ 、，,；;。：:年月日底末初中旬上下半季度第一二三四明每按个内前至到—-～~份万元%",
+        "年内", "年中", "每季度", "按季", "每个月", "12月", "2023.", "2023年", "明年", "季度",
+        "半年", "月底", "月份",
+    ]  # fmt: skip
+    rng = random.Random(0)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    texts += ["3月底前", "2023.6.30", "第二季度末", "年内完成", "，年中", "明年3月", "按季度报送"]
+    guard = f"(?={vocab.DATE_PHRASE_FIRST})"
+    assert vocab.DATE_RE.pattern.startswith(guard)
+    unguarded = re.compile(vocab.DATE_RE.pattern.removeprefix(guard))
+    for text in texts:
+        for _, pattern in vocab.DATE_PATTERNS:
+            for m in pattern.finditer(text):
+                assert first.match(text, m.start()), (pattern.pattern, text)
+        found, plain = vocab.DATE_RE.search(text), unguarded.search(text)
+        assert (found and (found.span(), found.lastgroup)) == (
+            plain and (plain.span(), plain.lastgroup)
+        ), text

@@ -340,3 +340,15 @@ def test_text_export_deadline_phrase_with_milestones(tmp_path):
     path = _ledger(tmp_path / "t.xlsx", rows)
     err = _raises(path, "deadline such as 12月31日 in the 完成时限 column", year=2023)
     assert err.line == 3
+
+
+def test_text_export_cells_keep_their_text_and_first_line():
+    from taskanalytics.plan.readers.text import split_cells
+
+    text = "双区政办发\n\n \t类别\n\u3000\t指标任务\n续行\n\n\t末格"
+    preamble, cells = split_cells(text)
+    assert preamble == [(1, "双区政办发"), (2, "")]
+    assert [(c.text, c.line) for c in cells] == [("类别", 3), ("指标任务\n续行\n", 4), ("末格", 7)]
+    assert cells[1].lines == ["指标任务", "续行"] and not cells[1].blank
+    assert split_cells("无单元格\n") == ([(1, "无单元格"), (2, "")], [])
+    assert split_cells("\t\n")[1][0].blank

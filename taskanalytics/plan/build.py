@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Mapping
@@ -274,16 +275,27 @@ def _section(table: Table) -> str:
 
 
 def _units(cell: Cell) -> list[str]:
-    return list(dict.fromkeys(name for line in cell.lines for name in _split_names(line)))
+    return list(dict.fromkeys(name for line in cell.lines for name in _names_in_line(line)))
 
 
 def _leaders(cell: Cell) -> list[str]:
-    names = (name for line in cell.lines for name in _split_names(line))
-    return list(dict.fromkeys(re.sub(r"\s+", "", s) for s in names))
+    names = (name for line in cell.lines for name in _names_in_line(line))
+    return list(dict.fromkeys(_SPACES.sub("", s) for s in names))
+
+
+#: Spaces inside a leader's name (``黄  刚``), removed.
+_SPACES = re.compile(r"\s+")
 
 
 def _split_names(line: str) -> list[str]:
-    """The names in one line of a unit or leader cell.
+    """The names in one line of a unit or leader cell, as a list (see :func:`_names_in_line`)."""
+    return list(_names_in_line(line))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_in_line(line: str) -> tuple[str, ...]:
+    """The names in one line of a unit or leader cell; cached, as a plan names the same units
+    and leaders on many rows (and each line is read for its names and for the notes).
 
     Split at ``、，,；;/`` outside brackets (``区委组织部（人社局）`` stays one name) and at
     spaces when every part has two or more characters (``张三 李四``; ``黄  刚`` is one name);
@@ -293,7 +305,7 @@ def _split_names(line: str) -> list[str]:
     """
     if not _NAME_BREAK.search(line):  # one name, the common case: nothing to split
         name = line.strip(" \u3000\t")
-        return [name] if name else []
+        return (name,) if name else ()
     parts: list[str] = []
     depth, start = 0, 0
     for k, ch in enumerate(line):
@@ -315,7 +327,7 @@ def _split_names(line: str) -> list[str]:
     for k in range(1, len(names)):
         if names[k - 1].startswith(prefix) and names[k] in vocab.GENERIC_UNIT_WORDS:
             names[k] = prefix + names[k]
-    return [n for n in names if n]
+    return tuple(n for n in names if n)
 
 
 def _split_spaces(text: str) -> list[str]:
@@ -343,7 +355,7 @@ def _note_name_splits(notes: list[dict[str, Any]], task_id: str, row: RawRow) ->
         if cell.merged:
             continue
         for line in cell.lines:
-            names = _split_names(line)
+            names = _names_in_line(line)
             if len(names) > 1:
                 notes.append(_note("name_list_split", task_id, cell.line,
                                    f"{role}: '{line}' read as {len(names)} names: "
@@ -478,6 +490,7 @@ def _build_tasks(
     sub_names: dict[tuple[str | None, str], str] = {}
     prev: dict[str, Any] | None = None
     printed: dict[tuple[str, ...], int] = {}  # rows of the task above, by content -> line
+    by_id = {t["task_id"]: t for t in tasks}  # the tasks read so far, of every table
     row: RawRow
     has = table.columns
     dl_header = table.headers.get("deadline", "完成时限")
@@ -584,7 +597,7 @@ def _build_tasks(
             "_milestones": "cell" if "milestones" in has else "phrases",
             "_milestones_header": table.headers.get("milestones", "时间节点"),
         }
-        first = next((t for t in tasks if t["task_id"] == task_id), None)
+        first = by_id.get(task_id)
         if first is not None:
             raise PlanParseError(
                 path, row.task.line,
@@ -594,6 +607,7 @@ def _build_tasks(
             )  # fmt: skip
         printed = {content: row.task.line}
         tasks.append(prev)
+        by_id[task_id] = prev
         milestone_lines[task_id] = lines
 
 
@@ -711,9 +725,17 @@ def _note(check: str, task_id: str | None, line: int | None, detail: str) -> dic
     return {"check": check, "task_id": task_id, "line": line, "detail": detail}
 
 
+#: The day datetime64 counts from, as a :meth:`datetime.date.toordinal` day number.
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+#: datetime64's NaT as an int64 day count: a missing date.
+_NAT_DAYS = np.iinfo(np.int64).min
+
+
 def _datetimes(dates: pd.Series) -> pd.Series:
-    """datetime.date values to datetime64, without pandas' per-element format inference."""
-    values = np.array(dates.tolist(), dtype="datetime64[D]").astype("datetime64[ns]")
+    """datetime.date values (None: NaT) to datetime64[ns], through their day numbers: without
+    pandas' per-element format inference, and faster than numpy's conversion of date objects."""
+    days = [_NAT_DAYS if d is None else d.toordinal() - _EPOCH_ORDINAL for d in dates.tolist()]
+    values = np.array(days, dtype="int64").astype("datetime64[D]").astype("datetime64[ns]")
     return pd.Series(values, index=dates.index, name=dates.name)
 
 
@@ -786,7 +808,7 @@ def _build_milestones(
                                    f"the vague time phrase '{due.phrase}'"))  # fmt: skip
             rows.append((
                 milestone_id, task_id, position, leaf.label, leaf.group, leaf.text, due.date,
-                due.kind, due.recurrence, Quarter.of_date(due.date).label, due.phrase, leaf.line,
+                due.kind, due.recurrence, _quarter_label(due.date), due.phrase, leaf.line,
             ))  # fmt: skip
             for no, t in enumerate(extract_targets(leaf.text), start=1):
                 targets.append(
@@ -802,10 +824,30 @@ def _build_milestones(
                 targets.append((last, task_id, no, t.metric, t.value, t.unit, t.comparator, t.raw))
     ms = pd.DataFrame(milestones, columns=MILESTONE_COLUMNS)
     ms["due_date"] = _datetimes(ms["due_date"])
-    tg = pd.DataFrame(targets, columns=TARGET_COLUMNS)
-    # typed even when empty (a plan without any quantity): object columns would fail the schema
-    tg = tg.astype({"target_no": "int64", "value": float})
-    return ms, tg
+    return ms, _targets_frame(targets)
+
+
+#: The targets table's numeric columns; its other columns are text.
+_TARGET_DTYPES = {"target_no": "int64", "value": "float64"}
+
+
+def _targets_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """The targets table from its rows, built column by column with the numeric columns typed:
+    typed even when empty (a plan without any quantity: object columns would fail the schema)."""
+    columns = list(zip(*rows, strict=True)) or [()] * len(TARGET_COLUMNS)
+    return pd.DataFrame(
+        {
+            name: np.array(values, dtype=_TARGET_DTYPES.get(name, object))
+            for name, values in zip(TARGET_COLUMNS, columns, strict=True)
+        }
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _quarter_label(day: dt.date) -> str:
+    """``2023Q2``: the quarter a due date falls in (cached: a plan's milestones share a few
+    dozen due dates)."""
+    return Quarter.of_date(day).label
 
 
 def _date_only(text: str) -> bool:

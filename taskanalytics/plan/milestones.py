@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -121,10 +122,10 @@ def split_leaves(lines: list[tuple[int, str]]) -> list[Leaf]:
         if item.circled:
             group = _heading(item.text) if item.text.strip() else item.group
             for mark, body, ln in item.circled:
-                if _clean(body):
-                    leaves.append(Leaf(base + mark, group, _clean(body), ln))
-        elif _clean(item.text):
-            leaves.append(Leaf(base, item.group, _clean(item.text), item.line))
+                if text := _clean(body):
+                    leaves.append(Leaf(base + mark, group, text, ln))
+        elif text := _clean(item.text):
+            leaves.append(Leaf(base, item.group, text, item.line))
     return leaves
 
 
@@ -141,17 +142,7 @@ def _inline_split(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         line = raw.strip(" \u3000\t")
         if not line:
             continue
-        marks = list(vocab.INLINE_NUMBER_RE.finditer(line))
-        starts: list[int] = []
-        expected: int | None = None
-        for m in marks:
-            n = int(m.group("bracket") or m.group("dot"))
-            if expected is None and (m.start() == 0 or n == 1):
-                starts.append(m.start())
-                expected = n + 1
-            elif expected is not None and n == expected:
-                starts.append(m.start())
-                expected = n + 1
+        starts = _item_starts(line)
         if len(starts) < 2:
             out.extend((number, part) for part in _phase_parts(line))
             continue
@@ -163,10 +154,31 @@ def _inline_split(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
+def _item_starts(line: str) -> list[int]:
+    """Where the numbered items of a line start: its marks that count up one by one from the
+    first (a mark at the start of the line, or a 1); fewer than two when the line is one item."""
+    marks = list(vocab.INLINE_NUMBER_RE.finditer(line))
+    if len(marks) < 2:
+        return []  # one mark at most (``（1）…``, the common line): nothing to split
+    starts: list[int] = []
+    expected: int | None = None
+    for m in marks:
+        n = int(m.group("bracket") or m.group("dot"))
+        if expected is None and (m.start() == 0 or n == 1):
+            starts.append(m.start())
+            expected = n + 1
+        elif expected is not None and n == expected:
+            starts.append(m.start())
+            expected = n + 1
+    return starts
+
+
 def _phase_parts(line: str) -> list[str]:
     """``一季度：甲；二季度：乙`` -> ``（1）一季度：甲``, ``（2）二季度：乙``: a line of two or more
     phases of the year, each a milestone (numbered, so :func:`split_leaves` keeps them apart);
     any other line as it is."""
+    if line.count("：") + line.count(":") < 2:
+        return [line]  # each phase ends in a colon: fewer than two colons, fewer than two phases
     starts = [m.start() for m in vocab.PHASE_PREFIX_RE.finditer(line)]
     if len(starts) < 2:
         return [line]
@@ -194,7 +206,9 @@ def _split_inline_circled(item: _Item, line: int) -> None:
     item.text = head
 
 
+@functools.lru_cache(maxsize=1024)
 def _month_end(year: int, month: int) -> dt.date:
+    """The last day of a month (cached: a plan names a few dozen months, hundreds of times)."""
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -276,11 +290,10 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
         vague = vocab.VAGUE_TIME_RE.search(text)
         return Due(task_deadline, "task_deadline", None, None, vague.group(0) if vague else None)
 
-    kind = next(k for k in vocab.DATE_KINDS if m.group(k) is not None)
+    kind = m.lastgroup  # the outer group of the pattern that matched (vocab._combine)
     phrase = m.group(0)
     groups = {short: m.group(full) for short, full in _KIND_GROUPS[kind]}
     y = _year_of(groups, year)
-    undated = Due(task_deadline, "task_deadline", None, None, phrase)
     inferred = kind in vocab.INFERRED_DATE_KINDS
     if kind == "recurring":
         return Due(task_deadline, "recurring", vocab.RECURRENCE_WORDS[phrase], phrase, None)
@@ -290,11 +303,11 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
         recurrence = vocab.RECURRENCE_BY_SPACING.get(steps.pop()) if len(steps) == 1 else None
         return Due(task_deadline, "recurring", recurrence, phrase, None)
     if y not in _YEARS:
-        return undated
+        return _undated(task_deadline, phrase)
     if kind == "range":
         start, end = int(groups["start"]), int(groups["end"])
         if not (1 <= start <= 12 and 1 <= end <= 12):
-            return undated  # 2月至13月份
+            return _undated(task_deadline, phrase)  # 2月至13月份
         return Due(_month_end(y, end), "range", None, phrase, None)
     if kind in ("year_end", "within_year"):
         return Due(dt.date(y, 12, 31), "date", None, phrase, None, inferred)
@@ -308,17 +321,22 @@ def parse_due(text: str, *, year: int, task_deadline: dt.date) -> Due:
         return Due(_month_end(y, month), "date", None, phrase, None)
     month = int(groups["month"])
     if not 1 <= month <= 12:
-        return undated
+        return _undated(task_deadline, phrase)
     if kind == "day" or (kind == "dotted" and groups.get("day")):
         day = int(groups["day"])
         try:
             return Due(dt.date(y, month, day), "date", None, phrase, None)
         except ValueError:
-            return undated
+            return _undated(task_deadline, phrase)
     if kind in ("month_end", "month_only", "dotted"):
         return Due(_month_end(y, month), "date", None, phrase, None)
     day = vocab.MID_MONTH_DAY if kind == "month_mid" else vocab.EARLY_MONTH_DAY
     return Due(dt.date(y, month, day), "date", None, phrase, None)
+
+
+def _undated(task_deadline: dt.date, phrase: str) -> Due:
+    """A phrase naming no real date (``13月底``): due at the task deadline, the phrase vague."""
+    return Due(task_deadline, "task_deadline", None, None, phrase)
 
 
 def parse_month(text: str, *, year: int) -> Due | None:

@@ -14,12 +14,18 @@ with the noun after it when the number qualifies a noun (``开展1次银企对�
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from dataclasses import dataclass
 
 from taskanalytics.plan import vocab
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+#: A full-width digit or point: a text without one is read as it is (translating costs more
+#: than looking).
+_FULLWIDTH_RE = re.compile("[０-９．]")
+_DROP_QUOTES = str.maketrans("", "", vocab.QUOTES)
 
 
 @dataclass(frozen=True)
@@ -37,20 +43,25 @@ def _drop_date_phrases(text: str) -> str:
     return vocab.DATE_PHRASE_RE.sub("", text)
 
 
+@functools.lru_cache(maxsize=4096)
 def _strip_fillers(name: str) -> str:
+    """A quantity's name without filler words and quotes; cached, as a plan names the same
+    quantity in many milestones (and many quantities have no noun after the number: ``""``)."""
     for word in vocab.INNER_FILLERS:
         name = name.replace(word, "")
-    name = "".join(ch for ch in name if ch not in vocab.QUOTES)
+    name = name.translate(_DROP_QUOTES)
     changed = True
     while changed:
         changed = False
         name = name.strip("、和及与并 \u3000" + vocab.QUOTES)
-        for word in vocab.LEADING_FILLERS:
-            if name.startswith(word) and len(name) > len(word):
-                name, changed = name[len(word) :], True
-        for word in vocab.TRAILING_FILLERS:
-            if name.endswith(word):
-                name, changed = name[: -len(word)], True
+        if name.startswith(vocab.LEADING_FILLERS):  # any filler at all: then word by word
+            for word in vocab.LEADING_FILLERS:
+                if name.startswith(word) and len(name) > len(word):
+                    name, changed = name[len(word) :], True
+        if name.endswith(vocab.TRAILING_FILLERS):
+            for word in vocab.TRAILING_FILLERS:
+                if name.endswith(word):
+                    name, changed = name[: -len(word)], True
     return name
 
 
@@ -84,7 +95,7 @@ def extract_targets(text: str) -> list[Target]:
     >>> [(t.metric, t.value, t.unit) for t in extract_targets("3月底前，化解政府性债务17501万元")]
     [('化解政府性债务', 17501.0, '万元')]
     """
-    norm = text.translate(_FULLWIDTH)
+    norm = text.translate(_FULLWIDTH) if _FULLWIDTH_RE.search(text) else text
     matches = list(vocab.QUANTITY_RE.finditer(norm))
     targets: list[Target] = []
     consumed = 0  # text before this index is already named by an earlier target

@@ -130,15 +130,24 @@ BARE_MONTH_DATE_RE = re.compile(
 )
 
 
+#: The characters a date phrase of :data:`DATE_PATTERNS` can start with: a digit (a year, a
+#: month, a quarter), 明 (明年), 第 (第二季度), a quarter or half-year numeral, 年 (年中, 年内,
+#: 年底), 每 or 按 (recurring). Checked first at each position, it spares the regex engine the
+#: thirteen patterns where no phrase can start; a pattern added to :data:`DATE_PATTERNS` must
+#: start with one of them (``tests/test_content_rules.py`` checks it).
+DATE_PHRASE_FIRST = r"[\d明第一二三四上下年每按]"
+
+
 def _combine(patterns: list[tuple[str, re.Pattern[str]]]) -> re.Pattern[str]:
     """One alternation of all date patterns: a single search finds the earliest phrase, ties
-    going to the pattern listed first. Group ``kind__name`` holds a pattern's group ``name``."""
+    going to the pattern listed first. Group ``kind__name`` holds a pattern's group ``name``;
+    group ``kind`` the whole phrase, so a match's ``lastgroup`` is its kind."""
     parts = []
     for kind, pattern in patterns:
         body = re.sub(r"\(\?P<(\w+)>", rf"(?P<{kind}__\1>", pattern.pattern)
         body = re.sub(r"\(\?P=(\w+)\)", rf"(?P={kind}__\1)", body)
         parts.append(f"(?P<{kind}>{body})")
-    return re.compile("|".join(parts))
+    return re.compile(f"(?={DATE_PHRASE_FIRST})(?:{'|'.join(parts)})")
 
 
 DATE_RE = _combine(DATE_PATTERNS)

@@ -14,7 +14,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,8 @@ from taskanalytics.limits import (
 )
 from taskanalytics.plan import vocab
 
-_CELL_START = re.compile(r"^[ \u3000]*\t")
+#: A cell starts with a tab at a line start (sometimes after stray spaces).
+_CELL_START = re.compile(r"^[ \u3000]*\t", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -43,14 +43,17 @@ class Cell:
     text: str
     line: int
     merged: bool = False
+    #: The cell's non-blank lines, stripped; set from ``text`` when the cell is made (every
+    #: reader reads every cell's lines, most of them more than once).
+    lines: list[str] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def lines(self) -> list[str]:
-        """The cell's non-blank lines, stripped."""
-        return [s for s in (ln.strip(" \u3000\t") for ln in self.text.split("\n")) if s]
+    def __post_init__(self) -> None:
+        lines = [s for line in self.text.split("\n") if (s := line.strip(" \u3000\t"))]
+        object.__setattr__(self, "lines", lines)  # frozen: set once, here
 
-    @cached_property
+    @property
     def blank(self) -> bool:
+        """True when the cell holds no text but spaces."""
         return not self.lines
 
 
@@ -171,22 +174,23 @@ def check_cells(path: Path, cells: list[Cell], limits: Limits) -> None:
 
 
 def split_cells(text: str) -> tuple[list[tuple[int, str]], list[Cell]]:
-    """Split text into the preamble lines (before the first cell) and the cells."""
-    preamble: list[tuple[int, str]] = []
+    """Split text into the preamble lines (before the first cell) and the cells.
+
+    A cell runs from the tab that opens its first line to the end of the line before the next
+    cell's (or of the text): its text is those lines joined, without the tab.
+    """
+    starts = list(_CELL_START.finditer(text))
+    if not starts:
+        return list(enumerate(text.split("\n"), start=1)), []
+    first = starts[0].start()
+    preamble = list(enumerate(text[: first - 1].split("\n"), start=1)) if first else []
     cells: list[Cell] = []
-    current: list[str] | None = None
-    start = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if _CELL_START.match(line):
-            if current is not None:
-                cells.append(Cell("\n".join(current), start))
-            current, start = [line.split("\t", 1)[1]], number
-        elif current is None:
-            preamble.append((number, line))
-        else:
-            current.append(line)
-    if current is not None:
-        cells.append(Cell("\n".join(current), start))
+    line, pos = 1, 0
+    ends = [m.start() - 1 for m in starts[1:]] + [len(text)]  # the newline before the next cell
+    for m, end in zip(starts, ends, strict=True):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        cells.append(Cell(text[m.end() : end], line))
     return preamble, cells
 
 
@@ -221,14 +225,15 @@ def read_tables(path: Path, cells: list[Cell]) -> list[Table]:
             i += 1  # cells before the first table header belong to the letter, not a table
             continue
         table = tables[-1]
-        joined = "".join(cell.lines)
-        declared = vocab.DECLARED_RE.search(joined)
-        if declared and not table.rows and not vocab.TASK_RE.match(joined):
-            table.declared_tasks = int(declared.group(1))
-            table.declared_milestones = int(declared.group(2))
-            table.declared_line = cell.line
-            i += 1
-            continue
+        if not table.rows:  # the note declaring the counts comes before the first row
+            joined = "".join(cell.lines)
+            declared = vocab.DECLARED_RE.search(joined)
+            if declared and not vocab.TASK_RE.match(joined):
+                table.declared_tasks = int(declared.group(1))
+                table.declared_milestones = int(declared.group(2))
+                table.declared_line = cell.line
+                i += 1
+                continue
         if cell.lines and vocab.TASK_RE.match("\n".join(cell.lines)):
             rest = cells[i + 1 : i + 6]
             bad = next((c for c in rest if _is_header(c)), None)
