@@ -334,3 +334,24 @@ def test_headline_figures_are_the_overviews(demo_ctx):
     assert all(label in cards for label in briefing.HEADLINE_LABELS.values())
     kpi = briefing.kpi_cards(demo_ctx).data
     assert f"应完成节点 {figures['due']} 个" in kpi
+
+
+def _listed_files(footer: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'data-label="文件">([^<]+)</td>', footer))
+
+
+def test_the_footer_of_a_leader_or_indicator_page_lists_only_its_files(demo_ctx):
+    every = _listed_files(briefing.sources_footer(demo_ctx).data)
+    debt = briefing.sources_footer(demo_ctx, indicator="化解政府性债务").data
+    assert "本指标相关的报送文件" in debt
+    progress = demo_ctx.progress
+    ids = set(briefing.indicator_points(demo_ctx, "化解政府性债务")["milestone_id"])
+    expected = set(progress.loc[progress["milestone_id"].isin(ids), "source_file"])
+    assert expected and _listed_files(debt) == expected < every
+    leader = demo_ctx.assessment.by_leader["leader"].iloc[0]
+    mine = _listed_files(briefing.sources_footer(demo_ctx, leader=leader).data)
+    assert mine and mine < every
+    with pytest.raises(briefing.BriefingError):
+        briefing.sources_footer(demo_ctx, indicator="不存在的指标")

@@ -365,6 +365,8 @@ def _page(*parts) -> str:
 
 
 def _svg(chart) -> str:
+    if isinstance(chart, charts.LinePlot):  # drawn by hand, not by vl-convert
+        return _inert(chart.svg_variants()[0])
     return _inert(charts.render_svg(chart.to_dict()))
 
 
@@ -453,7 +455,7 @@ def test_charts_draw_hostile_labels_as_text(ctx):
         charts.chart_tasks_by_lead_unit(ctx.plan.tasks, top_n=40),
         charts.chart_tasks_by_leader(ctx.plan.tasks),
     ]
-    svgs = [_svg(c) for c in drawn if c is not None and hasattr(c, "to_dict")]
+    svgs = [_svg(c) for c in drawn if c is not None]
     assert any(UNITS[1] in s for s in svgs)
 
 

@@ -22,15 +22,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
 from taskanalytics import config
+from taskanalytics.assess import vocab as va
 from taskanalytics.assess.engine import Assessment, assess, assess_all, resolve_quarter
 from taskanalytics.assess.watchlist import mark_carried_over
 from taskanalytics.briefing.blocks import _STYLE, _esc, index_link, synthetic_banner, table_html
-from taskanalytics.briefing.pages import INDEX_PAGE, KEY_SEPARATOR
-from taskanalytics.errors import BriefingError
+from taskanalytics.briefing.pages import INDEX_PAGE, KEY_SEPARATOR, indicator_series
+from taskanalytics.errors import AssessmentError, BriefingError
 from taskanalytics.plan.build import Plan, read_plan
 from taskanalytics.plan.identity import plan_identity
 from taskanalytics.progress import store
@@ -490,7 +492,40 @@ def _plan_line(file_name: str, sha256: str, doc: str = "") -> str:
     )
 
 
-def sources_footer(ctx: BriefingContext, *, unit: str | None = None) -> HTML:
+def has_name(values: pd.Series, name: str) -> np.ndarray:
+    """Rows whose list (or 、-joined text) of names contains ``name``."""
+    return np.fromiter(
+        (
+            name
+            in (v if isinstance(v, (list, tuple, np.ndarray)) else str(v).split(va.LIST_SEPARATOR))
+            for v in values
+        ),
+        dtype=bool,
+        count=len(values),
+    )
+
+
+def indicator_points(ctx: BriefingContext, key: str) -> pd.DataFrame:
+    """Return an indicator's points (:func:`~taskanalytics.briefing.pages.indicator_series`).
+
+    Raises
+    ------
+    BriefingError
+        If ``key`` is no indicator of the plan (the error lists the keys).
+    """
+    try:
+        return indicator_series(ctx.assessment, key)  # a metric, a task id or task_id:metric
+    except AssessmentError:
+        raise BriefingError("indicator series", key, indicator_keys(ctx.plan)) from None
+
+
+def sources_footer(
+    ctx: BriefingContext,
+    *,
+    unit: str | None = None,
+    leader: str | None = None,
+    indicator: str | None = None,
+) -> HTML:
     """Return the end of a briefing: 数据来源, the plan and the progress files with their hashes.
 
     Parameters
@@ -500,6 +535,11 @@ def sources_footer(ctx: BriefingContext, *, unit: str | None = None) -> HTML:
     unit
         List only this unit's progress files (a unit briefing); the counts are always the
         whole store's. Checked against the plan.
+    leader
+        List only the files whose reports are on the tasks this leader is in charge of.
+    indicator
+        List only the files whose reports are on this indicator's milestones (an indicator
+        page: a few files instead of every file of the store).
 
     Returns
     -------
@@ -517,7 +557,7 @@ def sources_footer(ctx: BriefingContext, *, unit: str | None = None) -> HTML:
     --------
     >>> sources_footer(ctx)  # doctest: +SKIP
     """
-    check_scope(ctx, unit=unit)
+    check_scope(ctx, unit=unit, leader=leader)
     src = ctx.sources
     plan_row = src[src["kind"] == "plan"].iloc[0]
     files = src[src["kind"] == "progress"]
@@ -534,6 +574,17 @@ def sources_footer(ctx: BriefingContext, *, unit: str | None = None) -> HTML:
     else:
         progress_text = "进度报送：无（各单位尚未报送）"
     listed = files if unit is None else files[files["unit"] == unit]
+    what = f"{unit}的报送文件" if unit is not None else "全部报送文件"
+    if leader is not None:
+        tasks = ctx.plan.tasks.loc[has_name(ctx.plan.tasks["leaders"], leader), "task_id"]
+        used = ctx.progress.loc[ctx.progress["task_id"].isin(set(tasks)), "sha256"]
+        listed = listed[listed["sha256"].isin(set(used))]
+        what = f"{leader}分管任务的报送文件"
+    if indicator is not None:
+        ids = set(indicator_points(ctx, indicator)["milestone_id"])
+        used = ctx.progress.loc[ctx.progress["milestone_id"].isin(ids), "sha256"]
+        listed = listed[listed["sha256"].isin(set(used))]
+        what = "本指标相关的报送文件"
     shown = listed.assign(short=listed["sha256"].str[:12])[
         ["file_name", "unit", "quarter", "as_of_date", "short"]
     ]
@@ -547,7 +598,6 @@ def sources_footer(ctx: BriefingContext, *, unit: str | None = None) -> HTML:
         },
         empty_text="（无报送文件）",
     ).data.replace(_STYLE, "")
-    what = f"{unit}的报送文件" if unit is not None else "全部报送文件"
     parts = [
         _STYLE,
         '<footer class="ta-footer">',

@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
-import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
@@ -27,14 +26,13 @@ from taskanalytics.briefing.blocks import format_quantity, key_facts, table_html
 from taskanalytics.briefing.context import (
     MAIN_CATEGORY,
     BriefingContext,
-    BriefingError,
     check_scope,
-    indicator_keys,
+    has_name,
+    indicator_points,
     quarter_label,
 )
 from taskanalytics.briefing.judgement import JUDGEMENT_HEADER, judgement_words
-from taskanalytics.briefing.pages import indicator_series, leader_links, unit_links
-from taskanalytics.errors import AssessmentError
+from taskanalytics.briefing.pages import leader_links, unit_links
 from taskanalytics.plan.order import chinese_order
 from taskanalytics.progress import vocab as vp
 
@@ -143,24 +141,11 @@ def _leader_hrefs(ctx: BriefingContext) -> dict[str, str]:
 # --------------------------------------------------------------------------- scopes
 
 
-def _has(values: pd.Series, name: str) -> np.ndarray:
-    """Rows whose list (or 、-joined text) of names contains ``name``."""
-    return np.fromiter(
-        (
-            name
-            in (v if isinstance(v, (list, tuple, np.ndarray)) else str(v).split(va.LIST_SEPARATOR))
-            for v in values
-        ),
-        dtype=bool,
-        count=len(values),
-    )
-
-
 def _scoped(frame: pd.DataFrame, unit: str | None, leader: str | None) -> pd.DataFrame:
     if unit is not None:
-        frame = frame[_has(frame["lead_units"], unit)]
+        frame = frame[has_name(frame["lead_units"], unit)]
     if leader is not None:
-        frame = frame[_has(frame["leaders"], leader)]
+        frame = frame[has_name(frame["leaders"], leader)]
     return frame.reset_index(drop=True)
 
 
@@ -777,7 +762,7 @@ def scope_trend(
 
 def trend_chart(
     ctx: BriefingContext, *, unit: str | None = None, leader: str | None = None
-) -> alt.TopLevelMixin:
+) -> alt.TopLevelMixin | charts.LinePlot:
     """Return the quarter-over-quarter chart of a scope.
 
     For the district: due milestones by status per quarter, labelled with the on-time rate.
@@ -785,14 +770,16 @@ def trend_chart(
 
     Returns
     -------
-    alt.LayerChart or alt.Chart
+    alt.LayerChart or LinePlot
+        A unit's or leader's lines are a :class:`~taskanalytics.charts.LinePlot`, drawn as SVG
+        without altair (one is shown on each of some 40 pages a run).
     """
     if unit is None and leader is None:
         return charts.chart_status_trend(
             _counts(ctx, None, None), title="各季度应完成节点的状态（个）"
         )
     name = unit or leader
-    return charts.chart_rate_trend(
+    return charts.rate_trend_plot(
         scope_trend(ctx, unit=unit, leader=leader),
         title=f"按期完成率：{name}与全区",
         highlight=name,
@@ -800,13 +787,6 @@ def trend_chart(
 
 
 # --------------------------------------------------------------------------- indicators
-
-
-def _series(ctx: BriefingContext, key: str) -> pd.DataFrame:
-    try:
-        return indicator_series(ctx.assessment, key)  # a metric, a task id or task_id:metric
-    except AssessmentError:
-        raise BriefingError("indicator series", key, indicator_keys(ctx.plan)) from None
 
 
 def _fmt(value: float) -> str:
@@ -851,7 +831,7 @@ def _main_series(ctx: BriefingContext) -> pd.DataFrame:
     ids = [t for t in ids if t in set(ctx.plan.targets["task_id"])]
     if not ids:
         return pd.DataFrame()
-    return pd.concat([_series(ctx, t) for t in ids], ignore_index=True)
+    return pd.concat([indicator_points(ctx, t) for t in ids], ignore_index=True)
 
 
 def main_targets_table(ctx: BriefingContext) -> HTML:
@@ -916,7 +896,7 @@ def indicator_facts(ctx: BriefingContext, key: str) -> HTML:
     BriefingError
         If the key names no series; the message lists the briefed ones.
     """
-    series = _series(ctx, key)
+    series = indicator_points(ctx, key)
     first = series.iloc[0]
     task = ctx.plan.tasks.set_index("task_id").loc[first["task_id"]]
     unit = "" if pd.isna(first["unit"]) else str(first["unit"])
@@ -947,14 +927,17 @@ def indicator_facts(ctx: BriefingContext, key: str) -> HTML:
     return key_facts(facts, answer=answer, note=note, alerts=alerts)
 
 
-def indicator_chart(ctx: BriefingContext, key: str) -> alt.TopLevelMixin:
+def indicator_chart(ctx: BriefingContext, key: str) -> alt.TopLevelMixin | charts.LinePlot:
     """Return an indicator's target trajectory against the reported actuals by quarter.
 
     Returns
     -------
-    alt.Chart or alt.FacetChart
+    LinePlot or alt.FacetChart
+        One metric: a :class:`~taskanalytics.charts.LinePlot` (SVG drawn without altair);
+        several (a task's indicators): a grid of altair panels.
     """
-    return charts.chart_indicator_series(_series(ctx, key))
+    series = indicator_points(ctx, key)
+    return charts.indicator_plot(series) or charts.chart_indicator_series(series)
 
 
 def indicator_table(ctx: BriefingContext, key: str) -> HTML:
@@ -964,7 +947,7 @@ def indicator_table(ctx: BriefingContext, key: str) -> HTML:
     -------
     IPython.display.HTML
     """
-    rows = with_units(_display_series(_series(ctx, key)))
+    rows = with_units(_display_series(indicator_points(ctx, key)))
     cols = ["quarter", "milestone_id", "metric", "due_date", "target", "actual", "gap"]
     cols += ["achievement", "band", "actual_as_of"]
     return _table(rows, cols, table="assessment.indicators")
@@ -988,7 +971,7 @@ def indicator_notes(ctx: BriefingContext, key: str, *, max_rows: int | None = 30
         As-of date, unit, milestone, the unit's status word, completion date and note
         (escaped).
     """
-    ids = set(_series(ctx, key)["milestone_id"])
+    ids = set(indicator_points(ctx, key)["milestone_id"])
     reports = ctx.progress[ctx.progress["milestone_id"].isin(ids)]
     reports = reports.assign(
         reported_status=reports["status"].map(vp.STATUS_LABELS).fillna(reports["status"])

@@ -6,7 +6,9 @@
   leader; milestones by month);
 - :mod:`~taskanalytics.charts.progress`: charts of the quarterly assessment (due milestones by
   status, trends, an indicator's target trajectory against actuals);
-- :mod:`~taskanalytics.charts.yoy`: one metric this year against last year, by quarter.
+- :mod:`~taskanalytics.charts.yoy`: one metric this year against last year, by quarter;
+- :mod:`~taskanalytics.charts.svg`: the simple line charts of the briefings drawn as SVG by
+  hand (:class:`LinePlot`, from :func:`rate_trend_plot` and :func:`indicator_plot`).
 
 Builders take tidy frames and return new charts; inputs are never modified. Titles, axes and
 legends are Simplified Chinese.
@@ -27,7 +29,9 @@ from taskanalytics.charts.progress import (
     chart_rate_trend,
     chart_status_by_group,
     chart_status_trend,
+    indicator_plot,
     quarter_axis_label,
+    rate_trend_plot,
 )
 from taskanalytics.charts.render import (
     CJK_FONT,
@@ -39,6 +43,7 @@ from taskanalytics.charts.render import (
     enable_offline_charts,
     render_svg,
 )
+from taskanalytics.charts.svg import LinePlot
 from taskanalytics.charts.yoy import LAST_YEAR_COLOR, chart_year_over_year
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "DUE_KIND_LABELS",
     "DUE_STATUS",
     "LAST_YEAR_COLOR",
+    "LinePlot",
     "RENDERER_NAME",
     "THEME_NAME",
     "chart_description",
@@ -61,6 +67,8 @@ __all__ = [
     "cjk_theme",
     "describe",
     "enable_offline_charts",
+    "indicator_plot",
     "quarter_axis_label",
+    "rate_trend_plot",
     "render_svg",
 ]

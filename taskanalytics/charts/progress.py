@@ -15,6 +15,7 @@ import pandas as pd
 from taskanalytics.assess.rollup import on_time_rate
 from taskanalytics.charts.plan import _require
 from taskanalytics.charts.render import describe
+from taskanalytics.charts.svg import Line, LinePlot
 from taskanalytics.errors import ChartInputError
 from taskanalytics.quarters import Quarter, QuarterLike
 
@@ -24,7 +25,9 @@ __all__ = [
     "chart_rate_trend",
     "chart_status_by_group",
     "chart_status_trend",
+    "indicator_plot",
     "quarter_axis_label",
+    "rate_trend_plot",
 ]
 
 #: Count column of a roll-up -> (status label, colour) for the stacked bars of due milestones,
@@ -44,6 +47,8 @@ _REQUIRED_STATUS = [c for c in DUE_STATUS if c not in _OPTIONAL_STATUS]
 _TARGET_COLOR = "#7a8694"
 _ACTUAL_COLOR = "#2f6db5"
 _PALETTE = (_ACTUAL_COLOR, _TARGET_COLOR, "#3a8d55", "#e0a526", "#8e44ad")
+#: Vega-Lite's default ``strokeDash`` range, for the hand-drawn copy of a chart that uses it.
+_DEFAULT_DASHES: tuple[list[float], ...] = ([], [4, 2], [2, 1], [1, 1], [1, 2, 4, 2])
 
 
 def quarter_axis_label(quarter: QuarterLike) -> str:
@@ -230,6 +235,77 @@ def chart_status_trend(
     )
 
 
+def _rate_trend(
+    rates: pd.DataFrame, title: str, highlight: str | None
+) -> tuple[pd.DataFrame, LinePlot]:
+    """The rows an altair rate trend draws (``label`` added, no missing rates) and its plot."""
+    _require(rates, ["quarter", "series", "on_time_rate"], "chart_rate_trend")
+    data = rates.assign(label=rates["quarter"].map(quarter_axis_label)).dropna(
+        subset=["on_time_rate"]
+    )
+    order = list(dict.fromkeys(rates["quarter"].map(quarter_axis_label)))
+    names = list(dict.fromkeys(rates["series"].astype(str)))
+    if highlight is not None and highlight in names:
+        names = [highlight] + [n for n in names if n != highlight]
+        colors = [_ACTUAL_COLOR if n == highlight else _TARGET_COLOR for n in names]
+    else:
+        colors = [_PALETTE[i % len(_PALETTE)] for i in range(len(names))]
+    lines = [
+        Line(
+            name,
+            color,
+            _values(data, "series", name, "on_time_rate", order),
+            _DEFAULT_DASHES[i % len(_DEFAULT_DASHES)],
+        )
+        for i, (name, color) in enumerate(zip(names, colors, strict=True))
+    ]
+    phrases = [
+        f"{line.name}："
+        + "、".join(
+            f"{q} {v:.0%}" for q, v in zip(order, line.values, strict=True) if v is not None
+        )
+        for line in lines
+    ]
+    plot = LinePlot(
+        title=title,
+        categories=order,
+        lines=lines,
+        description=describe(title, phrases),
+        percent=True,
+        y_min=0.0,
+        y_max=1.0,
+        step=90,
+        height=200,
+    )
+    return data, plot
+
+
+def _values(
+    data: pd.DataFrame, key: str, name: str, value: str, order: list[str]
+) -> list[float | None]:
+    """One line's values in category (``label``) order, None where it has no point."""
+    rows = data[data[key] == name]
+    found = dict(zip(rows["label"], rows[value].astype(float), strict=True))
+    return [found.get(label) for label in order]
+
+
+def rate_trend_plot(
+    rates: pd.DataFrame, *, title: str = "按期完成率", highlight: str | None = None
+) -> LinePlot:
+    """The chart of :func:`chart_rate_trend` as a :class:`~taskanalytics.charts.svg.LinePlot`:
+    the same lines, colours and alt text, drawn as static SVG without altair (what briefings
+    show; ~5 ms instead of ~0.3 s).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"quarter": ["2023Q1", "2023Q1"], "series": ["财政局", "全区"],
+    ...                   "on_time_rate": [0.5, 0.6]})
+    >>> rate_trend_plot(r, highlight="财政局").lines[0].values
+    [0.5]
+    """
+    return _rate_trend(rates, title, highlight)[1]
+
+
 def chart_rate_trend(
     rates: pd.DataFrame, *, title: str = "按期完成率", highlight: str | None = None
 ) -> alt.Chart:
@@ -248,6 +324,8 @@ def chart_rate_trend(
     Returns
     -------
     alt.Chart
+        Its :func:`rate_trend_plot` rides in ``usermeta``, so the offline renderer draws it by
+        hand.
 
     Raises
     ------
@@ -260,17 +338,9 @@ def chart_rate_trend(
     ...                   "on_time_rate": [0.5, 0.6]})
     >>> chart = chart_rate_trend(r, highlight="财政局")
     """
-    _require(rates, ["quarter", "series", "on_time_rate"], "chart_rate_trend")
-    data = rates.assign(label=rates["quarter"].map(quarter_axis_label)).dropna(
-        subset=["on_time_rate"]
-    )
-    order = list(dict.fromkeys(rates["quarter"].map(quarter_axis_label)))
-    names = list(dict.fromkeys(rates["series"].astype(str)))
-    if highlight is not None and highlight in names:
-        names = [highlight] + [n for n in names if n != highlight]
-        colors = [_ACTUAL_COLOR if n == highlight else _TARGET_COLOR for n in names]
-    else:
-        colors = [_PALETTE[i % len(_PALETTE)] for i in range(len(names))]
+    data, plot = _rate_trend(rates, title, highlight)
+    order = plot.categories
+    names = [line.name for line in plot.lines]
     return (
         alt.Chart(data, title=alt.Title(title))
         .mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5)
@@ -284,7 +354,7 @@ def chart_rate_trend(
             ),
             color=alt.Color(
                 "series:N",
-                scale=alt.Scale(domain=names, range=colors),
+                scale=alt.Scale(domain=names, range=[line.color for line in plot.lines]),
                 legend=alt.Legend(orient="top", title=None),
             ),
             strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=names), legend=None),
@@ -297,57 +367,20 @@ def chart_rate_trend(
         .properties(
             width=alt.Step(90),
             height=200,
-            description=describe(
-                title,
-                [
-                    f"{name}："
-                    + "、".join(
-                        f"{q} {v:.0%}"
-                        for q, v in data.loc[
-                            data["series"] == name, ["label", "on_time_rate"]
-                        ].itertuples(index=False)
-                    )
-                    for name in names
-                ],
-            ),
+            description=plot.description,
+            usermeta=plot.to_usermeta(),
         )
     )
 
 
-def chart_indicator_series(
-    series: pd.DataFrame, *, title: str | None = None, columns: int = 3
-) -> alt.Chart | alt.FacetChart:
-    """Target trajectory (dashed grey) against reported actuals (blue) by quarter.
+_QUARTER_LABELS = ["一季度", "二季度", "三季度", "四季度"]
 
-    One panel per metric, each with its own y scale, so a growth rate in % and revenue in 万元
-    can sit side by side.
 
-    Parameters
-    ----------
-    series
-        :meth:`Assessment.series` output (``metric``, ``unit``, ``quarter``, ``target``,
-        ``actual``), or several stacked.
-    title
-        Chart title; default the metric and its unit when there is one metric.
-    columns
-        Panels per row when there are several metrics.
-
-    Returns
-    -------
-    alt.Chart or alt.FacetChart
-
-    Raises
-    ------
-    TaskAnalyticsError
-        If a column is missing or ``series`` is empty.
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"metric": ["回迁安置"] * 2, "unit": ["户"] * 2,
-    ...                   "quarter": ["2023Q1", "2023Q2"], "target": [200.0, 400.0],
-    ...                   "actual": [216.0, None]})
-    >>> chart = chart_indicator_series(s)
-    """
+def _indicator_points(
+    series: pd.DataFrame, title: str | None
+) -> tuple[pd.DataFrame, list[str], str, LinePlot | None]:
+    """The points of :func:`chart_indicator_series` (``panel``, ``label``, ``kind``,
+    ``value``, ``offset``), its panels, its description, and its plot when it has one panel."""
     _require(series, ["metric", "unit", "quarter", "target", "actual"], "chart_indicator_series")
     if series.empty:
         raise ChartInputError("chart_indicator_series: the series has no points")
@@ -372,7 +405,103 @@ def chart_indicator_series(
     highest = data.groupby(["panel", "label"])["value"].transform("max")
     first = ~data.duplicated(["panel", "label", "value"])
     data["offset"] = np.where((data["value"] >= highest) & first, -10, 14)
-    order = ["一季度", "二季度", "三季度", "四季度"]
+    panels = list(dict.fromkeys(panel))
+    phrases = []
+    for name in panels:
+        rows = data[data["panel"] == name]
+        for kind in ("目标", "实际"):
+            points = rows[rows["kind"] == kind]
+            if len(points):
+                values = zip(points["label"], points["value"], strict=True)
+                text = "、".join(f"{q} {_number(v)}" for q, v in values)
+                phrases.append(f"{name}{kind} {text}")
+    description = describe(title or "目标与实际（累计）", phrases)
+    if len(panels) != 1:
+        return data, panels, description, None
+    plot = LinePlot(
+        title=title or panels[0],
+        categories=_QUARTER_LABELS,
+        lines=[
+            Line(
+                kind,
+                color,
+                _values(data, "kind", kind, "value", _QUARTER_LABELS),
+                dash,
+                below=[
+                    v is not None and v > 0
+                    for v in _values(data, "kind", kind, "offset", _QUARTER_LABELS)
+                ],
+            )
+            for kind, color, dash in (("实际", _ACTUAL_COLOR, []), ("目标", _TARGET_COLOR, [5, 4]))
+        ],
+        description=description,
+        labels=True,
+        step=110,
+        height=220,
+    )
+    return data, panels, description, plot
+
+
+def indicator_plot(series: pd.DataFrame, *, title: str | None = None) -> LinePlot | None:
+    """The chart of :func:`chart_indicator_series` of one metric as a
+    :class:`~taskanalytics.charts.svg.LinePlot` (static SVG without altair; what an indicator
+    page shows), or None when ``series`` holds several metrics (a grid of panels: use
+    :func:`chart_indicator_series`).
+
+    Raises
+    ------
+    TaskAnalyticsError
+        As :func:`chart_indicator_series`.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"metric": ["回迁安置"] * 2, "unit": ["户"] * 2,
+    ...                   "quarter": ["2023Q1", "2023Q2"], "target": [200.0, 400.0],
+    ...                   "actual": [216.0, None]})
+    >>> indicator_plot(s).title
+    '回迁安置（户）'
+    """
+    return _indicator_points(series, title)[3]
+
+
+def chart_indicator_series(
+    series: pd.DataFrame, *, title: str | None = None, columns: int = 3
+) -> alt.Chart | alt.FacetChart:
+    """Target trajectory (dashed grey) against reported actuals (blue) by quarter.
+
+    One panel per metric, each with its own y scale, so a growth rate in % and revenue in 万元
+    can sit side by side.
+
+    Parameters
+    ----------
+    series
+        :meth:`Assessment.series` output (``metric``, ``unit``, ``quarter``, ``target``,
+        ``actual``), or several stacked.
+    title
+        Chart title; default the metric and its unit when there is one metric.
+    columns
+        Panels per row when there are several metrics.
+
+    Returns
+    -------
+    alt.Chart or alt.FacetChart
+        A one-metric chart carries its :func:`indicator_plot` in ``usermeta``, so the offline
+        renderer draws it by hand.
+
+    Raises
+    ------
+    TaskAnalyticsError
+        If a column is missing or ``series`` is empty.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"metric": ["回迁安置"] * 2, "unit": ["户"] * 2,
+    ...                   "quarter": ["2023Q1", "2023Q2"], "target": [200.0, 400.0],
+    ...                   "actual": [216.0, None]})
+    >>> chart = chart_indicator_series(s)
+    """
+    data, panels, description, plot = _indicator_points(series, title)
+    order = _QUARTER_LABELS
     base = alt.Chart(data).encode(
         x=alt.X("label:N", sort=order, scale=alt.Scale(domain=order), title=None),
         # cumulative levels: the axis starts at zero, so a line's height is its size
@@ -399,20 +528,9 @@ def chart_indicator_series(
         base.transform_filter("datum.offset < 0").mark_text(fontSize=11, dy=-10).encode(text=text),
         base.transform_filter("datum.offset > 0").mark_text(fontSize=11, dy=12).encode(text=text),
     )
-    panels = list(dict.fromkeys(panel))
-    phrases = []
-    for name in panels:
-        rows = data[data["panel"] == name]
-        for kind in ("目标", "实际"):
-            points = rows[rows["kind"] == kind]
-            if len(points):
-                values = zip(points["label"], points["value"], strict=True)
-                text = "、".join(f"{q} {_number(v)}" for q, v in values)
-                phrases.append(f"{name}{kind} {text}")
-    description = describe(title or "目标与实际（累计）", phrases)
-    if len(panels) == 1:
-        return alt.layer(lines, labels, title=alt.Title(title or panels[0])).properties(
-            width=alt.Step(110), height=220, description=description
+    if plot is not None:
+        return alt.layer(lines, labels, title=alt.Title(plot.title)).properties(
+            width=alt.Step(110), height=220, description=description, usermeta=plot.to_usermeta()
         )
     return (
         alt.layer(lines, labels)

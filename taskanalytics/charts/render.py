@@ -17,6 +17,15 @@ from typing import Any
 
 import altair as alt
 
+from taskanalytics.charts.svg import (
+    CJK_FONT,
+    PHONE_MIN_FONT,
+    PHONE_WIDTH,
+    LinePlot,
+    mime_bundle,
+    wrap,
+)
+
 __all__ = [
     "CJK_FONT",
     "chart_description",
@@ -31,11 +40,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("taskanalytics")
-
-#: Font stack for charts: Windows and macOS readers get YaHei / PingFang; on Linux (and in
-#: vl-convert, which measures text when it renders) it falls through to Noto Sans CJK. Without
-#: it vl-convert picks a serif CJK face.
-CJK_FONT = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif'
 
 RENDERER_NAME = "taskanalytics_svg"
 THEME_NAME = "taskanalytics_cjk"
@@ -135,12 +139,6 @@ def chart_description(spec: dict[str, Any]) -> str:
 
 # ----------------------------------------------------------------------------- phone variant
 
-#: Total width (px) of a chart's phone variant: the content box of a 375 px phone is about
-#: 340 px wide (see the offline template), so the SVG is drawn at 1:1 there and its text keeps
-#: the size it was drawn with.
-PHONE_WIDTH = 320
-#: Smallest font size (px) in a phone variant; the issue asks for at least 10 px on screen.
-PHONE_MIN_FONT = 12
 #: Axis and legend labels are cut with an ellipsis beyond this many px on a phone.
 PHONE_LABEL_LIMIT = 96
 #: Title lines are wrapped at this many px (the SVG's width less its padding and a margin).
@@ -169,40 +167,16 @@ _PHONE_CONFIG: dict[str, Any] = {
 }
 
 
-def _text_width(text: str, size: float) -> float:
-    """Rough drawn width of ``text`` at ``size`` px: a CJK character is 1 em, others 0.6 em."""
-    return sum(size if ord(ch) > 0x2E80 else 0.6 * size for ch in text)
-
-
-def _wrap(text: object, size: float, width: float = _PHONE_TEXT_WIDTH) -> object:
-    """Split a title into lines (a list, as Vega draws them) that fit ``width`` px."""
-    if isinstance(text, list):
-        return [line for part in text for line in _as_lines(_wrap(part, size, width))]
-    if not isinstance(text, str) or _text_width(text, size) <= width:
-        return text
-    lines, line = [], ""
-    for ch in text:
-        if line and _text_width(line + ch, size) > width:
-            lines.append(line)
-            line = ""
-        line += ch
-    return [*lines, line] if line else lines
-
-
-def _as_lines(value: object) -> list[object]:
-    return value if isinstance(value, list) else [value]
-
-
 def _phone_title(title: object, config: dict[str, Any]) -> object:
     size = config.get("title", {}).get("fontSize", 15)
     if isinstance(title, dict):
         out = dict(title)
         if "text" in out:
-            out["text"] = _wrap(out["text"], max(size, out.get("fontSize", 0)))
+            out["text"] = wrap(out["text"], max(size, out.get("fontSize", 0)), _PHONE_TEXT_WIDTH)
         if "subtitle" in out:
-            out["subtitle"] = _wrap(out["subtitle"], PHONE_MIN_FONT)
+            out["subtitle"] = wrap(out["subtitle"], PHONE_MIN_FONT, _PHONE_TEXT_WIDTH)
         return out
-    return _wrap(title, size)
+    return wrap(title, size, _PHONE_TEXT_WIDTH)
 
 
 def _phone_walk(node: Any, config: dict[str, Any]) -> Any:
@@ -282,6 +256,9 @@ _RENDERED_MAX = 128
 def render_svg_variants(spec: dict[str, Any]) -> tuple[str, str | None]:
     """Return a chart's desktop SVG and its phone SVG (None if the phone variant fails).
 
+    A chart whose spec carries a :class:`~taskanalytics.charts.svg.LinePlot` (the briefings'
+    rate trends and one-metric indicator charts) is drawn by
+    :func:`~taskanalytics.charts.svg.draw_lines`; any other by vl-convert.
     Both are kept for the process's last :data:`_RENDERED_MAX` distinct specs, so a chart
     shown again (on another page run in the same kernel) is not drawn again.
 
@@ -301,12 +278,16 @@ def render_svg_variants(spec: dict[str, Any]) -> tuple[str, str | None]:
     if key in _RENDERED:
         _RENDERED.move_to_end(key)
         return _RENDERED[key]
-    desktop = render_svg(spec)
-    try:
-        phone = render_svg(phone_spec(spec))
-    except Exception as exc:  # a phone variant is a nicety; never lose the chart for it
-        logger.warning("phone variant of a chart failed (%s); showing the desktop chart", exc)
-        phone = None
+    plot = LinePlot.from_spec(spec)
+    if plot is not None:  # a simple line chart: drawn by hand, ~100x cheaper than vl-convert
+        desktop, phone = plot.svg_variants()
+    else:
+        desktop = render_svg(spec)
+        try:
+            phone = render_svg(phone_spec(spec))
+        except Exception as exc:  # a phone variant is a nicety; never lose the chart for it
+            logger.warning("phone variant of a chart failed (%s); showing the desktop chart", exc)
+            phone = None
     _RENDERED[key] = (desktop, phone)
     while len(_RENDERED) > _RENDERED_MAX:
         _RENDERED.popitem(last=False)
@@ -316,14 +297,7 @@ def render_svg_variants(spec: dict[str, Any]) -> tuple[str, str | None]:
 def _svg_renderer(
     spec: dict[str, Any], **metadata: Any
 ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    # Only image/svg+xml and text/plain: altair 6's vega-lite mime key
-    # (application/vnd.vegalite.v6.json) fails nbformat validation and papermill aborts.
-    # The offline template uses text/plain as the image's alt text. The phone variant rides in
-    # the output's metadata (free-form in nbformat), which the template writes as a <source>
-    # of a <picture> for screens up to 600 px; the bundle itself stays one SVG.
-    desktop, phone = render_svg_variants(spec)
-    bundle = {"image/svg+xml": desktop, "text/plain": chart_description(spec)}
-    return bundle, ({"image/svg+xml": {"phone": phone}} if phone else {})
+    return mime_bundle(*render_svg_variants(spec), chart_description(spec))
 
 
 def cjk_theme() -> dict[str, Any]:
