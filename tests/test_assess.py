@@ -325,6 +325,20 @@ def test_inputs_are_not_mutated(plan, progress):
     pd.testing.assert_frame_equal(progress, before[2])
 
 
+def test_reports_in_any_order_give_the_same_assessment(plan, progress):
+    """Reports sorted as a store returns them skip the sort; any other order reads the same."""
+    position = {m: i for i, m in enumerate(plan.milestones["milestone_id"])}
+    keys = progress.assign(_pos=progress["milestone_id"].map(position))
+    ordered = progress.loc[keys.sort_values(["_pos", "as_of_date", "ingested_at"]).index]
+    shuffled = progress.sample(frac=1, random_state=3)
+    a, b = (assess_all(plan, p, ["2023Q1", "2023Q2"]) for p in (ordered, shuffled))
+    assert (a._reports.row == np.arange(len(ordered))).all()  # already in order
+    for name in ("milestones", "indicators", "by_task", "by_unit", "watchlist"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    pd.testing.assert_frame_equal(a.projections(), b.projections())
+    pd.testing.assert_frame_equal(a.series("T001"), b.series("T001"))
+
+
 @pytest.mark.parametrize("bad", ["2023Q5", "Q2", "2023-2", "", "2023Q0"])
 def test_unknown_quarter_lists_accepted_forms(plan, progress, bad):
     with pytest.raises(AssessmentError) as err:

@@ -20,6 +20,7 @@ from taskanalytics.assess.rollup import (
     group_light,
     red_rows,
     red_streaks,
+    repeat_rows,
     row_light,
 )
 from taskanalytics.progress.demo import build_demo_progress
@@ -227,3 +228,45 @@ def test_series_of_the_seed(seed_assessment):
     assert debt["actual"].notna().all()  # 财政局 reports
     homes = a.series("回迁安置")
     assert homes["target"].tolist() == [200.0, 400.0, 700.0, 1000.0]
+
+
+def test_dense_and_in_order_sums_match_counting_each_pair():
+    rng = np.random.default_rng(5)
+    names = ["p", "q", "r", "s"]
+    n_tasks = 40
+    tasks = pd.DataFrame(
+        {
+            "task_id": [f"T{i:03d}" for i in range(n_tasks)],
+            "title": "t",
+            "section": rng.choice(["s1", "s2"], n_tasks),
+            "category": rng.choice(["x", "y", "z"], n_tasks),
+            # shared, repeated and missing names
+            "lead_units": [list(rng.choice(names, rng.integers(0, 3))) for _ in range(n_tasks)],
+            "leaders": [list(rng.choice(names, rng.integers(1, 3))) for _ in range(n_tasks)],
+        }
+    )
+    ms_task = np.sort(rng.integers(0, n_tasks, 150))  # milestones listed task by task
+    for by_task in (True, False):
+        groupings = build_groupings(tasks, ms_task, by_task=by_task)
+        assert groupings["task"].in_order and groupings["leader"].dense is not None
+        for g in groupings.values():
+            counted = dataclasses.replace(g, in_order=False, dense=None)
+            values = rng.integers(0, 5, (n_tasks if by_task and g.name != "task" else 150, 3))
+            for v in (values, values[:, 0], values[:, 1] > 2):
+                got, expected = g.sums(v), counted.sums(v)
+                assert got.dtype == expected.dtype and np.array_equal(got, expected)
+            assert np.array_equal(g.maxima(values[:, 0]), counted.maxima(values[:, 0]))
+
+
+def test_repeat_rows_tiles_the_frame():
+    frame = pd.DataFrame(
+        {
+            "a": pd.Series(["x", None, "z"], dtype="str"),
+            "b": [[1], [], [2, 3]],
+            "c": pd.to_datetime(["2023-01-01", None, "2023-03-01"]),
+        },
+        index=[4, 2, 9],
+    )
+    for times in (0, 1, 3):
+        expected = frame.iloc[np.tile(np.arange(3), times)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(repeat_rows(frame, times), expected)

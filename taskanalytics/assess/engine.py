@@ -22,6 +22,7 @@ How it is built, one module per stage:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -31,6 +32,8 @@ import pandas as pd
 from taskanalytics.assess import rollup
 from taskanalytics.assess.codes import Status
 from taskanalytics.assess.inputs import (
+    PlanArrays,
+    ReportArrays,
     day_number,
     plan_year,
     prepare_plan,
@@ -92,23 +95,28 @@ def _check_same_plan(plan: PlanLike, progress: pd.DataFrame) -> None:
         )
 
 
-def _run(
-    plan: PlanLike,
-    progress: pd.DataFrame,
-    wanted: list[tuple[Quarter, int]],
+def _rollups(
+    p: PlanArrays,
+    r: ReportArrays,
+    quarters: list[Quarter],
+    as_of_day: dict[Quarter, int],
     rules: AssessmentRules,
-) -> Assessment:
-    """Assess at each ``(quarter, day)`` in ``wanted`` (chronological), with red streaks."""
-    _check_same_plan(plan, progress)
-    p = prepare_plan(plan)
-    r = prepare_reports(progress, p.ids)
-    as_of_day = dict(wanted)
-    # Red streaks need every quarter end from the first one of interest up to the last wanted.
-    quarters = Quarter.range(_first_quarter(p.first_year, r.as_of, wanted[0][0]), wanted[-1][0])
+) -> tuple[list[Snapshot], dict[str, pd.DataFrame], list[np.ndarray]]:
+    """Assess every quarter end of ``quarters`` (red streaks) and the wanted dates in it.
+
+    Returns
+    -------
+    tuple
+        The snapshots of the wanted dates (without their roll-up flags, summed already), the
+        roll-up tables by ``Assessment`` attribute, and per snapshot each task's red streak.
+        The per-quarter sums are dropped on return, before the big tables are built.
+    """
     task_g = p.groupings["task"]
     reds: dict[str, list[np.ndarray]] = {name: [] for name in rollup.GROUPINGS}
-    kept: list[tuple[Snapshot, dict[str, np.ndarray], np.ndarray]] = []
-    kept_days: list[dict[str, np.ndarray]] = []
+    snaps: list[Snapshot] = []
+    sums: dict[str, list[np.ndarray]] = {name: [] for name in rollup.GROUPINGS}
+    max_days: dict[str, list[np.ndarray]] = {name: [] for name in rollup.GROUPINGS}
+    worst: list[np.ndarray] = []
     rec = recurring_reports(p, r)  # once for every date
     for q in quarters:
         assessed = q in as_of_day
@@ -123,30 +131,27 @@ def _run(
         ).astype(np.int64)
         task_base = task_g.sums(base)
         task_days = np.maximum(task_g.maxima(np.where(overdue, snap.days_overdue, 0)), 0)
-        days: dict[str, np.ndarray] = {}
+        task_sums = snap.flags.sums(task_g) if assessed else None
         for name, g in p.groupings.items():
             b = task_base if g is task_g else g.sums(task_base)
-            days[name] = task_days if g is task_g else np.maximum(g.maxima(task_days), 0)
+            days = task_days if g is task_g else np.maximum(g.maxima(task_days), 0)
             reds[name].append(
                 rollup.red_rows(
                     due=b[:, 0],
                     overdue=b[:, 1],
                     not_reported=b[:, 2],
-                    max_days_overdue=days[name],
+                    max_days_overdue=days,
                     rules=rules,
                 )
             )
+            if task_sums is not None:
+                sums[name].append(task_sums if g is task_g else g.sums(task_sums))
+                max_days[name].append(days)
         if assessed:
-            kept_days.append(days)
-            task_sums = snap.flags.sums(task_g)
-            sums = {
-                name: task_sums if g is task_g else g.sums(task_sums)
-                for name, g in p.groupings.items()
-            }
-            kept.append((snap, sums, task_status(task_g, snap.status, snap.is_due)))
+            worst.append(task_status(task_g, snap.status, snap.is_due))
+            snaps.append(dataclasses.replace(snap, flags=None))  # summed: free them
     streaks = {name: rollup.red_streaks(v) for name, v in reds.items()}
     position = {q.label: i for i, q in enumerate(quarters)}
-    snaps = [k[0] for k in kept]
     labels = [s.quarter for s in snaps]
     as_of = [s.as_of for s in snaps]
     tables = {
@@ -154,17 +159,33 @@ def _run(
             p.groupings[name],
             labels,
             as_of,
-            [k[1][name] for k in kept],
+            sums[name],
             [streaks[name][position[q]] for q in labels],
-            [k[2] for k in kept] if name == "task" else None,
-            max_days=[d[name] for d in kept_days],
+            worst if name == "task" else None,
+            max_days=max_days[name],
             lights=[
-                rollup.group_light(k[1][name], d[name], rules)
-                for k, d in zip(kept, kept_days, strict=True)
+                rollup.group_light(s, d, rules)
+                for s, d in zip(sums[name], max_days[name], strict=True)
             ],
         )
         for name, attr in rollup.GROUPINGS.items()
     }
+    return snaps, tables, [streaks["task"][position[q]] for q in labels]
+
+
+def _run(
+    plan: PlanLike,
+    progress: pd.DataFrame,
+    wanted: list[tuple[Quarter, int]],
+    rules: AssessmentRules,
+) -> Assessment:
+    """Assess at each ``(quarter, day)`` in ``wanted`` (chronological), with red streaks."""
+    _check_same_plan(plan, progress)
+    p = prepare_plan(plan)
+    r = prepare_reports(progress, p.ids)
+    # Red streaks need every quarter end from the first one of interest up to the last wanted.
+    quarters = Quarter.range(_first_quarter(p.first_year, r.as_of, wanted[0][0]), wanted[-1][0])
+    snaps, tables, task_streaks = _rollups(p, r, quarters, dict(wanted), rules)
     milestones = milestone_table(p, r, snaps)
     indicators = indicator_table(p, r, snaps)
     n = len(p.ids)
@@ -176,7 +197,7 @@ def _run(
         milestones,
         indicators,
         indicator_rows,
-        np.concatenate([streaks["task"][position[q]][p.ms_task] for q in labels]),
+        np.concatenate([streak[p.ms_task] for streak in task_streaks]),
         p.owners_text,
         status=np.concatenate([s.status for s in snaps]),
         band=np.concatenate(
@@ -184,8 +205,8 @@ def _run(
         ),
     )
     return Assessment(
-        quarters=tuple(labels),
-        as_of=as_of[-1].date(),
+        quarters=tuple(s.quarter for s in snaps),
+        as_of=snaps[-1].as_of.date(),
         rules=rules,
         milestones=milestones,
         indicators=indicators,

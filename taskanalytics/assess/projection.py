@@ -107,12 +107,11 @@ def _latest_actuals(assessment: Assessment) -> tuple[np.ndarray, np.ndarray]:
 
     p, r = assessment._plan, assessment._reports
     last = day_number(assessment.as_of)
-    actual = np.full(len(p.targets), np.nan)
     as_of = np.full(len(p.targets), NAT)
     sel = r.select(int(last), len(p.ids))[p.t_ms]
     cols = np.array([r.actual_col.get(int(k), -1) for k in p.t_no], dtype=np.int64)
+    actual = r.actuals(sel, cols)
     ok = (sel >= 0) & (cols >= 0)
-    actual[ok] = r.actual[sel[ok], cols[ok]]
     as_of[ok] = r.as_of[sel[ok]]
     return actual, from_days(as_of)
 

@@ -134,7 +134,7 @@ class Assessment:
                 [r.actual_col.get(int(k), -1) for k in p.t_no[pick[rows]]], dtype=np.int64
             )
             ok = (sel >= 0) & (cols >= 0)
-            actual[rows[ok]] = r.actual[sel[ok], cols[ok]]
+            actual[rows] = r.actuals(sel, cols)
             actual_as_of[rows[ok]] = r.as_of[sel[ok]]
         ratio, gap, band = bands(
             actual, p.t_value[pick], p.t_points[pick], self.rules, at_most=p.t_at_most[pick]

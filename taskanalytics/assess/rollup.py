@@ -28,6 +28,7 @@ __all__ = [
     "build_groupings",
     "group_light",
     "red_rows",
+    "repeat_rows",
     "rollup_frame",
     "row_light",
 ]
@@ -66,6 +67,10 @@ GROUPINGS: Final[dict[str, str]] = {
     "section": "by_section",
 }
 
+#: Most groups x members for which :meth:`Grouping.sums` multiplies by a dense membership
+#: matrix (16 MB of float64) rather than counting column by column.
+_DENSE_CELLS: Final = 2_000_000
+
 #: Tolerance of the share comparisons, so that 0.3 * 10 reaching 3 exactly is not "below".
 _EPS = 1e-9
 
@@ -91,6 +96,12 @@ class Grouping:
         Group codes that have at least one milestone, ascending (aligned with ``starts``).
     codes : numpy.ndarray
         Group code of each pair (aligned with ``ms_sorted``).
+    in_order : bool
+        ``ms_sorted`` is ``0, 1, 2, …`` (each milestone in at most one group, in plan order, as
+        tasks list their milestones): per-milestone values need no reordering.
+    dense : numpy.ndarray or None
+        For a few groups (leaders, categories, sections), groups x milestones: how many pairs
+        link each milestone to each group (float), so that :meth:`sums` is one matrix product.
     """
 
     name: str
@@ -99,37 +110,47 @@ class Grouping:
     starts: np.ndarray
     present: np.ndarray
     codes: np.ndarray
+    in_order: bool = False
+    dense: np.ndarray | None = None
+
+    def _by_group(self, values: np.ndarray) -> np.ndarray:
+        """Per-milestone values (rows of ``values``) reordered as the pairs, group by group."""
+        return values[: len(self.ms_sorted)] if self.in_order else values[self.ms_sorted]
 
     def sums(self, values: np.ndarray) -> np.ndarray:
         """Sum per-milestone values (1-D or milestones x columns) per group; empty groups give 0."""
         if values.dtype.kind in "iub" and len(self.ms_sorted):
+            dtype = values.dtype if values.dtype.kind != "b" else np.int64
+            if self.dense is not None and len(values) == self.dense.shape[1]:
+                # few groups: a matrix product, exact for integers (sums below 2**53)
+                return (self.dense @ values.astype(float)).astype(dtype)
             # small counts: one bincount per column is several times faster than gathering
             # the pairs and reduceat (exact below 2**53)
             columns = values.reshape(len(values), -1)
             out = np.column_stack(
                 [self.weighted(columns[:, j]) for j in range(columns.shape[1])]
-            ).astype(values.dtype if values.dtype.kind != "b" else np.int64, copy=False)
+            ).astype(dtype, copy=False)
             return out.reshape((len(self.keys), *values.shape[1:]))
         out = np.zeros((len(self.keys), *values.shape[1:]), dtype=values.dtype)
         if len(self.ms_sorted):
-            out[self.present] = np.add.reduceat(values[self.ms_sorted], self.starts, axis=0)
+            out[self.present] = np.add.reduceat(self._by_group(values), self.starts, axis=0)
         return out
 
     def counts(self, key: np.ndarray, size: int) -> np.ndarray:
         """Count the milestones of each key value ``0 .. size-1`` per group (groups x size)."""
-        flat = self.codes * size + key[self.ms_sorted]
+        flat = self.codes * size + self._by_group(key)
         return np.bincount(flat, minlength=len(self.keys) * size).reshape(len(self.keys), size)
 
     def weighted(self, values: np.ndarray) -> np.ndarray:
         """Sum small non-negative per-milestone integers per group (int64, exact below 2**53)."""
-        w = values[self.ms_sorted]
+        w = self._by_group(values)
         return np.bincount(self.codes, weights=w, minlength=len(self.keys)).astype(np.int64)
 
     def maxima(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
         """Largest per-milestone value per group; ``empty`` for groups without milestones."""
         out = np.full(len(self.keys), empty, dtype=values.dtype)
         if len(self.ms_sorted):
-            out[self.present] = np.maximum.reduceat(values[self.ms_sorted], self.starts)
+            out[self.present] = np.maximum.reduceat(self._by_group(values), self.starts)
         return out
 
 
@@ -163,17 +184,28 @@ def on_time_rate(done_on_time: object, due: object, due_today: object = 0) -> ob
     return float(rate) if rate.ndim == 0 else rate
 
 
-def _grouping(name: str, keys: pd.DataFrame, ms: np.ndarray, group: np.ndarray) -> Grouping:
+def _grouping(
+    name: str, keys: pd.DataFrame, ms: np.ndarray, group: np.ndarray, n_members: int
+) -> Grouping:
+    """The grouping of ``n_members`` milestones (or tasks) given as (``ms``, ``group``) pairs."""
     order = np.argsort(group, kind="stable")
-    sorted_groups = group[order]
+    sorted_groups = group[order].astype(np.int64)
     present, starts = np.unique(sorted_groups, return_index=True)
+    ms_sorted = ms[order]
+    dense = None
+    cells = len(keys) * n_members
+    if len(ms_sorted) and cells <= _DENSE_CELLS and sorted_groups[0] >= 0:
+        links = np.bincount(sorted_groups * n_members + ms_sorted, minlength=cells)
+        dense = links.reshape(len(keys), n_members).astype(float)
     return Grouping(
         name,
         keys.reset_index(drop=True),
-        ms[order],
+        ms_sorted,
         starts,
         present,
-        sorted_groups.astype(np.int64),
+        sorted_groups,
+        in_order=bool(np.array_equal(ms_sorted, np.arange(len(ms_sorted)))),
+        dense=dense,
     )
 
 
@@ -245,17 +277,13 @@ def build_groupings(
     cat_codes, cat_keys = _factorize_categories(tasks, sec_codes, sec_keys)
     if not by_task:
         cat_codes, sec_codes = cat_codes[ms_task], sec_codes[ms_task]
+    n = len(members)
     return {
-        "task": _grouping("task", task_keys, ms_all, ms_task),
-        "unit": _grouping("unit", pd.DataFrame({"unit": units}), u_ms, u_code),
-        "leader": _grouping("leader", pd.DataFrame({"leader": leaders}), l_ms, l_code),
-        "category": _grouping(
-            "category",
-            cat_keys,
-            members,
-            cat_codes,
-        ),
-        "section": _grouping("section", pd.DataFrame({"section": sec_keys}), members, sec_codes),
+        "task": _grouping("task", task_keys, ms_all, ms_task, len(ms_all)),
+        "unit": _grouping("unit", pd.DataFrame({"unit": units}), u_ms, u_code, n),
+        "leader": _grouping("leader", pd.DataFrame({"leader": leaders}), l_ms, l_code, n),
+        "category": _grouping("category", cat_keys, members, cat_codes, n),
+        "section": _grouping("section", pd.DataFrame({"section": sec_keys}), members, sec_codes, n),
     }
 
 
@@ -407,6 +435,18 @@ def red_streaks(reds: list[np.ndarray]) -> list[np.ndarray]:
     return out
 
 
+def repeat_rows(frame: pd.DataFrame, times: int) -> pd.DataFrame:
+    """``frame``'s rows ``times`` times over, with a fresh ``RangeIndex``.
+
+    The same frame as ``frame.iloc[np.tile(np.arange(len(frame)), times)]`` with its index
+    reset, but copied block by block (no index array, no gathering): the tables repeat the
+    plan's columns once per quarter.
+    """
+    if times == 0:
+        return frame.iloc[:0].reset_index(drop=True)
+    return pd.concat([frame] * times, ignore_index=True)
+
+
 def rollup_frame(
     grouping: Grouping,
     quarters: list[str],
@@ -445,8 +485,13 @@ def rollup_frame(
         ``light`` (missing when nothing is due), ``red_streak``.
     """
     n = len(grouping.keys)
-    total = np.concatenate(sums) if sums else np.zeros((0, len(FLAG_COLUMNS)), dtype=np.int64)
-    keys = grouping.keys.iloc[np.tile(np.arange(n), len(quarters))].reset_index(drop=True)
+    # flags x rows: each count column is a contiguous row, shown without another copy
+    total = (
+        np.concatenate([s.T for s in sums], axis=1)
+        if sums
+        else np.zeros((len(FLAG_COLUMNS), 0), dtype=np.int64)
+    )
+    keys = repeat_rows(grouping.keys, len(quarters))
     head = pd.DataFrame(
         {
             "quarter": np.repeat(np.asarray(quarters, dtype=object), n),
@@ -459,15 +504,13 @@ def rollup_frame(
         codes = np.concatenate(worst)
         cols["status"] = pd.Categorical.from_codes(codes, dtype=_STATUS_CATEGORIES)
     for j, name in enumerate(COUNT_COLUMNS):
-        cols[name] = total[:, j].astype(np.int64)
-    due = total[:, COUNT_COLUMNS.index("due")]
-    listed = total[:, COUNT_COLUMNS.index("milestones")]
-    on_time = total[:, COUNT_COLUMNS.index("done_on_time")]
-    done_all = total[:, COUNT_COLUMNS.index("done")] + total[:, COUNT_COLUMNS.index("done_ahead")]
+        cols[name] = total[j].astype(np.int64, copy=False)
+    due = total[COUNT_COLUMNS.index("due")]
+    listed = total[COUNT_COLUMNS.index("milestones")]
+    on_time = total[COUNT_COLUMNS.index("done_on_time")]
+    done_all = total[COUNT_COLUMNS.index("done")] + total[COUNT_COLUMNS.index("done_ahead")]
     with np.errstate(divide="ignore", invalid="ignore"):
-        cols["on_time_rate"] = on_time_rate(
-            on_time, due, total[:, COUNT_COLUMNS.index("due_today")]
-        )
+        cols["on_time_rate"] = on_time_rate(on_time, due, total[COUNT_COLUMNS.index("due_today")])
         cols["completion_share"] = np.where(listed > 0, done_all / np.maximum(listed, 1), np.nan)
     cols["max_days_overdue"] = (
         np.concatenate(max_days).astype(np.int64) if max_days else np.zeros(0, np.int64)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from taskanalytics.assess import vocab as va
 from taskanalytics.assess.inputs import NAT, PlanArrays, ReportArrays, from_days
+from taskanalytics.assess.rollup import repeat_rows
 from taskanalytics.assess.verdicts import Snapshot
 from taskanalytics.progress import vocab as vp
 
@@ -53,6 +54,15 @@ def _head(snaps: list[Snapshot], sizes: list[int]) -> pd.DataFrame:
     )
 
 
+def _picked(values: np.ndarray, positions: np.ndarray, has: np.ndarray, missing: int) -> np.ndarray:
+    """``values[positions]`` where ``has``, else ``missing``: one new array (none if no values)."""
+    if not len(values):
+        return np.full(len(positions), missing, dtype=np.int64)
+    out = values[positions]
+    out[~has] = missing
+    return out
+
+
 def milestone_table(p: PlanArrays, r: ReportArrays, snaps: list[Snapshot]) -> pd.DataFrame:
     """Return ``Assessment.milestones``: every plan milestone once per snapshot, plan order.
 
@@ -73,11 +83,11 @@ def milestone_table(p: PlanArrays, r: ReportArrays, snaps: list[Snapshot]) -> pd
         reporting_unit, note, indicators, indicators_behind, light``.
     """
     n = len(p.ids)
-    static = p.ms.iloc[np.tile(np.arange(n), len(snaps))].reset_index(drop=True)
+    static = repeat_rows(p.ms, len(snaps))
     sel = np.concatenate([s.sel for s in snaps])
     has = sel >= 0
     s0 = np.where(has, sel, 0)
-    rows = np.where(has, r.row[s0], -1) if len(r.row) else np.full(len(sel), -1, dtype=np.int64)
+    rows = _picked(r.row, s0, has, -1)
     frame = r.frame
 
     def reported(column: str) -> Any:
@@ -89,9 +99,7 @@ def milestone_table(p: PlanArrays, r: ReportArrays, snaps: list[Snapshot]) -> pd
         return values.take(rows, allow_fill=True)
 
     def reported_days(days: np.ndarray) -> np.ndarray:
-        if not len(r.row):
-            return np.full(len(sel), np.datetime64("NaT", "ns"))
-        return from_days(np.where(has, days[s0], NAT))
+        return from_days(_picked(days, s0, has, NAT))
 
     status = np.concatenate([s.status for s in snaps])
     due = np.concatenate([s.due for s in snaps])  # a recurring milestone's period end
@@ -100,7 +108,7 @@ def milestone_table(p: PlanArrays, r: ReportArrays, snaps: list[Snapshot]) -> pd
     static.insert(at + 1, "final_due_date", static["due_date"])
     static["due_date"] = from_days(due)
     if len(r.row):  # the unit's word as a status code, whatever alias it came as
-        word = np.where(has, r.status[s0], -1)
+        word = _picked(r.status, s0, has, -1)
         reported_status = _take_labels(list(vp.STATUS_LABELS), word)
     else:
         reported_status = np.full(len(sel), None, dtype=object)

@@ -405,13 +405,10 @@ def indicator_verdicts(
     """
     n = len(p.ids)
     due = is_due[p.t_ms]
-    actual = np.full(len(p.t_ms), np.nan)
     numbers = np.unique(p.t_no)
     col = np.array([r.actual_col.get(int(k), -1) for k in numbers], dtype=np.int64)
     t_col = col[np.searchsorted(numbers, p.t_no)] if len(p.t_no) else p.t_no
-    t_sel = sel[p.t_ms]
-    ok = (t_sel >= 0) & (t_col >= 0)
-    actual[ok] = r.actual[t_sel[ok], t_col[ok]]
+    actual = r.actuals(sel[p.t_ms], t_col)
     achievement, gap, band = bands(actual, p.t_value, p.t_points, rules, at_most=p.t_at_most)
 
     def per_milestone(flag: np.ndarray) -> np.ndarray:  # count a target flag per milestone
@@ -525,7 +522,7 @@ class Snapshot:
     due: np.ndarray  # the due date judged (a recurring milestone's period end), day number
     light: np.ndarray
     indicators: Indicators | None  # assessed quarters only
-    flags: Flags | None  # assessed quarters only
+    flags: Flags | None  # assessed quarters only (the engine drops them once summed)
 
     @property
     def as_of(self) -> pd.Timestamp:

@@ -116,8 +116,8 @@ def watchlist_frame(
     keep = overdue | unreported | behind
     if not keep.any():
         return _empty_watchlist()
-    behind_text, achievement = _behind_text(indicators, indicator_rows, band, len(milestones))
     pos = np.flatnonzero(keep)
+    behind_text, achievement = _behind_text(indicators, indicator_rows, band, pos)
     reasons = {"overdue": overdue[pos], "behind": behind[pos], "not_reported": unreported[pos]}
     # severity of an item: that of its most severe reason
     severity = np.maximum.reduce(
@@ -128,17 +128,19 @@ def watchlist_frame(
     order = np.lexsort(
         (
             plan_pos,
-            np.nan_to_num(achievement[pos], nan=np.inf),
+            np.nan_to_num(achievement, nan=np.inf),
             -days_overdue,
             -severity,
             pos // n_plan,  # quarters are stacked in chronological order
         )
     )
-    pos, plan_pos, severity, days_overdue = (
+    pos, plan_pos, severity, days_overdue, behind_text, achievement = (
         pos[order],
         plan_pos[order],
         severity[order],
         days_overdue[order],
+        behind_text[order],
+        achievement[order],
     )
     reason = _reason_labels({code: on[order] for code, on in reasons.items()})
 
@@ -161,8 +163,8 @@ def watchlist_frame(
             "days_overdue": days_overdue,
             "lead_units": owners_text[0][plan_pos],
             "leaders": owners_text[1][plan_pos],
-            "behind": behind_text[pos],
-            "achievement": achievement[pos],
+            "behind": behind_text,
+            "achievement": achievement,
             "note": col("note"),
             "reporting_unit": col("reporting_unit"),
             "report_as_of": milestones["report_as_of"].to_numpy()[pos],
@@ -171,14 +173,15 @@ def watchlist_frame(
         copy=False,  # fresh arrays: no need to copy them again
     )
     # a fresh frame: add the carry-over columns in place rather than copying it (scaled plans)
-    listed["carried_over"], listed["quarters_on_list"] = _carry_over(listed)
+    listed["carried_over"], listed["quarters_on_list"] = _carry_over(listed, plan_pos)
     return listed
 
 
 def _behind_text(
-    indicators: pd.DataFrame, indicator_rows: np.ndarray, band: np.ndarray, n_rows: int
+    indicators: pd.DataFrame, indicator_rows: np.ndarray, band: np.ndarray, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per row of ``milestones``: its indicators behind as text, and their lowest achievement.
+    """Per row of ``milestones`` in ``rows`` (ascending): its indicators behind as text, and
+    their lowest achievement.
 
     The text is ``metric actual/target unit`` per indicator behind, joined with ；(None when
     none); the achievement is NaN when none.
@@ -195,11 +198,11 @@ def _behind_text(
         unique, inverse = np.unique(values, return_inverse=True)
         return np.array(list(map("{:,.6g}".format, unique.tolist())), dtype=object)[inverse]
 
-    rows = indicator_rows[is_behind]
-    order = np.argsort(rows, kind="stable")
-    rows = rows[order]
-    last = np.ones(len(rows), dtype=bool)  # no separator after a milestone's last indicator
-    last[:-1] = rows[1:] != rows[:-1]
+    owner = indicator_rows[is_behind]
+    order = np.argsort(owner, kind="stable")
+    owner = owner[order]
+    last = np.ones(len(owner), dtype=bool)  # no separator after a milestone's last indicator
+    last[:-1] = owner[1:] != owner[:-1]
     units_text = (pd.Series(units).fillna("").astype(str)).to_numpy(dtype=object)
     text = (
         prefix[metric_codes]
@@ -208,12 +211,16 @@ def _behind_text(
         + formatted(indicators["target"].to_numpy(dtype=float)[is_behind])
     )[order] + np.where(last, units_text[unit_codes[order]], suffix[unit_codes[order]])
     ach = indicators["achievement"].to_numpy(dtype=float)[is_behind][order]
-    behind_text = np.full(n_rows, None, dtype=object)
-    achievement = np.full(n_rows, np.nan)
-    if len(rows):
-        owners, starts = np.unique(rows, return_index=True)
-        behind_text[owners] = np.add.reduceat(text, starts)  # string concatenation per milestone
-        achievement[owners] = np.fmin.reduceat(ach, starts)
+    behind_text = np.full(len(rows), None, dtype=object)
+    achievement = np.full(len(rows), np.nan)
+    if len(owner):
+        owners, starts = np.unique(owner, return_index=True)
+        at = np.searchsorted(rows, owners)
+        listed = at < len(rows)  # each owner's position in ``rows``, if there
+        listed[listed] = rows[at[listed]] == owners[listed]
+        # string concatenation per milestone
+        behind_text[at[listed]] = np.add.reduceat(text, starts)[listed]
+        achievement[at[listed]] = np.fmin.reduceat(ach, starts)[listed]
     return behind_text, achievement
 
 
@@ -253,14 +260,21 @@ def _quarter_number(labels: pd.Series) -> np.ndarray:
     return numbers.astype(np.int64)[codes] if len(codes) else np.zeros(0, np.int64)
 
 
-def _carry_over(watchlist: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """``carried_over`` and ``quarters_on_list`` of each row (see :func:`mark_carried_over`)."""
+def _carry_over(
+    watchlist: pd.DataFrame, codes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``carried_over`` and ``quarters_on_list`` of each row (see :func:`mark_carried_over`).
+
+    ``codes`` numbers the milestones (equal for equal ``milestone_id``), e.g. their plan
+    positions; by default the ids are factorized.
+    """
     n = len(watchlist)
     carried = np.zeros(n, dtype=bool)
     run = np.ones(n, dtype=np.int64)
     if n:
         number = _quarter_number(watchlist["quarter"])
-        codes, _ = pd.factorize(watchlist["milestone_id"])
+        if codes is None:
+            codes, _ = pd.factorize(watchlist["milestone_id"])
         order = np.lexsort((number, codes))
         c, q = codes[order], number[order]
         step = np.zeros(n, dtype=bool)
