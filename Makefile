@@ -25,8 +25,8 @@ demo: $(STAMP) sysdeps ## set up, add 示例数据 progress if no real reports, 
 	$(VENV)/bin/taskanalytics demo
 
 .PHONY: test
-test: $(STAMP) sysdeps ## set up if needed, then run the whole test suite
-	$(PY) -m pytest
+test: $(STAMP) sysdeps ## set up if needed, then run the whole test suite (one worker per core)
+	$(PY) -m pytest -n auto --dist loadfile
 
 .PHONY: test-fast
 test-fast: $(STAMP) ## the tests without papermill, nbconvert or chromium (-m "not slow")

@@ -1,4 +1,5 @@
-"""Session fixtures: the seed plan, the demo store and one quarterly run, each built once.
+"""Session fixtures: the seed plan, the demo store and one quarterly run, each built once
+(once for all workers when ``make test`` runs pytest-xdist: ``stores.built_once``).
 
 Shared data is read-only. A test that writes to a store takes ``demo_store_copy`` (its own file
 in ``tmp_path``); a test that writes next to the quarterly run's pages copies them first. Each
@@ -18,6 +19,7 @@ from stores import (
     RUN_QUARTER,
     add_xss_correction,
     build_demo_store,
+    built_once,
     copy_store,
     store_digest,
     tree_digest,
@@ -50,7 +52,11 @@ def seed_plan():
 def demo_store(seed_plan, tmp_path_factory) -> Path:
     """A store with demo progress of every lead unit for 2023Q1 and 2023Q2. Read-only: tests
     that ingest or otherwise write take ``demo_store_copy``."""
-    path = build_demo_store(seed_plan, tmp_path_factory.mktemp("demo_store") / "progress.sqlite")
+    path = built_once(
+        tmp_path_factory.getbasetemp(),
+        "demo_store",
+        lambda folder: build_demo_store(seed_plan, folder / "progress.sqlite"),
+    )
     digest = store_digest(path)
     yield path
     assert store_digest(path) == digest, "a test wrote to the shared demo_store"
@@ -66,9 +72,13 @@ def demo_store_copy(demo_store, tmp_path) -> Path:
 def quarter_store(seed_plan, demo_store, tmp_path_factory) -> Path:
     """``demo_store`` plus 财政局's corrected 2023Q2 report whose note is ``stores.XSS``
     (milestone ``stores.XSS_MILESTONE``). Read-only."""
-    root = tmp_path_factory.mktemp("quarter_store")
-    path = copy_store(demo_store, root / "progress.sqlite")
-    add_xss_correction(seed_plan, path, root / "fix")
+
+    def build(root: Path) -> Path:
+        path = copy_store(demo_store, root / "progress.sqlite")
+        add_xss_correction(seed_plan, path, root / "fix")
+        return path
+
+    path = built_once(tmp_path_factory.getbasetemp(), "quarter_store", build)
     digest = store_digest(path)
     yield path
     assert store_digest(path) == digest, "a test wrote to the shared quarter_store"
@@ -77,13 +87,17 @@ def quarter_store(seed_plan, demo_store, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def quarter_run(quarter_store, tmp_path_factory):
     """The whole 2023Q2 run on ``quarter_store`` (88 briefings, papermill + nbconvert, about
-    25-35 s on 2 cores), once per session, shared by every test that needs one: a
-    ``quarterly.RunResult``. Its folder (and ``.notebooks``, the executed notebooks kept beside
-    it) is read-only; copy it to write beside it. Only slow tests may use it."""
+    15-30 s on 2 cores), once per session (once for all pytest-xdist workers), shared by
+    every test that needs one: a ``quarterly.RunResult``. Its folder (and ``.notebooks``, the
+    executed notebooks kept beside it) is read-only; copy it to write beside it. Only slow
+    tests may use it."""
     from taskanalytics.quarterly import run_quarter
 
-    out = tmp_path_factory.mktemp("quarter_run") / "reports"
-    result = run_quarter(RUN_QUARTER, store=quarter_store, out_dir=out)
+    result = built_once(
+        tmp_path_factory.getbasetemp(),
+        "quarter_run",
+        lambda folder: run_quarter(RUN_QUARTER, store=quarter_store, out_dir=folder / "reports"),
+    )
     digest = tree_digest(result.out_dir)
     yield result
     assert tree_digest(result.out_dir) == digest, "a test wrote into the shared quarter_run"

@@ -6,12 +6,17 @@ Plain functions and constants, so test modules can import the values their asser
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
+import pickle
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: The quarters of demo progress in the shared demo store.
 DEMO_QUARTERS = ("2023Q1", "2023Q2")
@@ -94,3 +99,34 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def built_once(basetemp: Path, name: str, build: Callable[[Path], T]) -> T:
+    """Build a session's shared data once, even when pytest-xdist runs several workers.
+
+    Under xdist (``make test``) every worker has its own ``basetemp`` in one session folder;
+    the first worker to ask builds into ``<session>/shared-<name>/`` under an exclusive lock
+    and pickles the result, the others wait for the lock and read it. Without xdist it is a
+    plain build in ``basetemp``. The data is read-only for the tests, as before.
+
+    Parameters
+    ----------
+    basetemp
+        ``tmp_path_factory.getbasetemp()``.
+    name
+        The data's name (a folder and lock file name).
+    build
+        Makes the data in the empty folder it is given; returns what the fixture yields
+        (picklable).
+    """
+    root = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+    folder = root / f"shared-{name}"
+    done = folder / ".result.pickle"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if done.is_file():
+            return pickle.loads(done.read_bytes())
+        folder.mkdir(exist_ok=True)
+        result = build(folder)
+        done.write_bytes(pickle.dumps(result))
+        return result

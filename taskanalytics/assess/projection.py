@@ -51,8 +51,8 @@ def planned_at(
     --------
     >>> d = dt.date
     >>> planned_at(d(2023, 5, 16), [d(2023, 3, 31), d(2023, 6, 30)], [100.0, 400.0],
-    ...            year_start=d(2023, 1, 1))
-    250.0
+    ...            year_start=d(2023, 1, 1))  # 46 of the 91 days from 3-31 to 6-30
+    251.64835164835165
     """
     x0, y0 = year_start, 0.0
     for due, target in zip(due_dates, targets, strict=True):
