@@ -13,14 +13,13 @@ from __future__ import annotations
 import importlib.util
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
 from openpyxl import load_workbook
+from stores import copy_store
 
 from taskanalytics.config import NOTEBOOKS_DIR
 
@@ -42,20 +41,15 @@ def _screenshots():
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A Lab on a folder with the notebook and its no-store copy, over a demo store."""
+def lab(demo_store, tmp_path_factory):
+    """A Lab on a folder with the notebook and its no-store copy, over a copy of the demo
+    store (2023Q1 and 2023Q2 reports)."""
     if shutil.which("chromium") is None:
         pytest.skip("Debian chromium is not installed (make test installs it)")
     pytest.importorskip("playwright.sync_api")
     shots = _screenshots()
     tmp = tmp_path_factory.mktemp("lab")
-    store = tmp / "progress.sqlite"
-    subprocess.run(
-        [sys.executable, "-m", "taskanalytics", "demo-progress", "--store", str(store)],
-        cwd=tmp,
-        check=True,
-        capture_output=True,
-    )
+    store = copy_store(demo_store, tmp / "progress.sqlite")
     books = tmp / "notebooks"
     books.mkdir()
     shutil.copy(NOTEBOOKS_DIR / "explore.ipynb", books / "explore.ipynb")
