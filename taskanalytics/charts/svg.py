@@ -231,6 +231,104 @@ def _domain(plot: LinePlot, ticks: int) -> list[float]:
     return nice_ticks(low, high, ticks)
 
 
+@dataclass(frozen=True)
+class _Area:
+    """Where the plot area of a drawing lies (px) and how values map into it."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    categories: int
+    low: float
+    high: float
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    def x(self, i: int) -> float:
+        """Centre of category ``i`` (a point scale with half a step of padding)."""
+        return self.left + (i + 0.5) * self.width / self.categories
+
+    def y(self, value: float) -> float:
+        return self.bottom - (value - self.low) / (self.high - self.low) * self.height
+
+
+def _dash(line: Line) -> str:
+    return f' stroke-dasharray="{",".join(map(str, line.dash))}"' if line.dash else ""
+
+
+def _header(plot: LinePlot, width: float, small: float) -> tuple[list[str], float]:
+    """The title (wrapped to ``width``) and the legend; returns them and the y below them."""
+    title_size = 15.0
+    parts: list[str] = []
+    y = _PAD
+    for line in _as_lines(wrap(plot.title, title_size, width - 2 * _PAD)):
+        y += title_size + 3
+        parts.append(_text(_PAD, y - 3, str(line), title_size, font_weight="bold"))
+    # one row (wrapping if it must): a short stroke with a dot per line, then its name
+    y += 8
+    x = _PAD
+    row = small + 6
+    for line in plot.lines:
+        item_w = 30 + text_width(line.name, small) + 14
+        if x > _PAD and x + item_w > width - _PAD:
+            x, y = _PAD, y + row
+        mid = y + row / 2
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{mid:.1f}" x2="{x + 22:.1f}" y2="{mid:.1f}" '
+            f'stroke="{line.color}" stroke-width="2.5"{_dash(line)}/>'
+            f'<circle cx="{x + 11:.1f}" cy="{mid:.1f}" r="4" fill="{line.color}"/>'
+        )
+        parts.append(_text(x + 28, mid + small * 0.35, line.name, small))
+        x += item_w
+    return parts, y + row
+
+
+def _axes(
+    plot: LinePlot, area: _Area, ticks: list[float], labels: list[str], small: float
+) -> list[str]:
+    """Grid lines with the y labels, the two axis lines, the category labels."""
+    parts = []
+    for tick, label in zip(ticks, labels, strict=True):
+        ty = area.y(tick)
+        parts.append(
+            f'<line x1="{area.left:.1f}" y1="{ty:.1f}" x2="{area.left + area.width:.1f}" '
+            f'y2="{ty:.1f}" stroke="{_GRID_COLOR}"/>'
+        )
+        parts.append(_text(area.left - _TICK - 2, ty + small * 0.35, label, small, anchor="end"))
+    parts.append(
+        f'<path d="M{area.left - _TICK:.1f},{area.bottom:.1f}H{area.left + area.width:.1f}'
+        f'M{area.left:.1f},{area.top:.1f}V{area.bottom:.1f}" stroke="{_AXIS_COLOR}" fill="none"/>'
+    )
+    for i, category in enumerate(plot.categories):
+        parts.append(_text(area.x(i), area.bottom + small + 6, category, small, anchor="middle"))
+    return parts
+
+
+def _marks(plot: LinePlot, area: _Area, value_size: float) -> list[str]:
+    """Each line's path and points (the first line last, on top) and its value labels."""
+    parts = []
+    for line in reversed(plot.lines):
+        points = [(i, v, area.x(i), area.y(v)) for i, v in enumerate(line.values) if v is not None]
+        if len(points) > 1:
+            path = "M" + "L".join(f"{px:.1f},{py:.1f}" for _, _, px, py in points)
+            parts.append(
+                f'<path d="{path}" fill="none" stroke="{line.color}" stroke-width="2.5"'
+                f"{_dash(line)}/>"
+            )
+        for i, value, px, py in points:
+            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.2" fill="{line.color}"/>')
+            if plot.labels:
+                below = i < len(line.below) and line.below[i]
+                ly = py + value_size + 6 if below else py - 8
+                parts.append(
+                    _text(px, ly, _number(value), value_size, anchor="middle", fill=line.color)
+                )
+    return parts
+
+
 def draw_lines(plot: LinePlot, *, font: str, width: int | None = None, min_font: float = 10) -> str:
     """Return the SVG of a :class:`LinePlot`.
 
@@ -251,88 +349,19 @@ def draw_lines(plot: LinePlot, *, font: str, width: int | None = None, min_font:
         A standalone SVG document with a white background.
     """
     small = max(10.0, min_font)
-    value_size = max(11.0, min_font)
-    title_size = 15.0
     ticks = _domain(plot, max(2, plot.height // 40))
-    low, high = ticks[0], ticks[-1]
     tick_step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     tick_labels = [_tick_label(t, plot.percent, tick_step) for t in ticks]
-    axis_w = max(text_width(t, small) for t in tick_labels) + _TICK + 4
-    left = _PAD + axis_w
+    left = _PAD + max(text_width(t, small) for t in tick_labels) + _TICK + 4
     n = max(len(plot.categories), 1)
     if width is None:
-        plot_w = plot.step * n
-        width = int(math.ceil(left + plot_w + _PAD + 10))
-    else:
-        plot_w = width - left - _PAD - 10
-    step = plot_w / n
-
-    title_lines = [str(t) for t in _as_lines(wrap(plot.title, title_size, width - 2 * _PAD))]
-    parts: list[str] = []
-    y = _PAD
-    for line in title_lines:
-        y += title_size + 3
-        parts.append(_text(_PAD, y - 3, line, title_size, font_weight="bold"))
-    # legend: one row (wrapping if it must), a dot and a short stroke per line, then its name
-    y += 8
-    x = _PAD
-    legend_h = small + 6
-    for line in plot.lines:
-        item_w = 30 + text_width(line.name, small) + 14
-        if x > _PAD and x + item_w > width - _PAD:
-            x, y = _PAD, y + legend_h
-        mid = y + legend_h / 2
-        dash = f' stroke-dasharray="{",".join(map(str, line.dash))}"' if line.dash else ""
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{mid:.1f}" x2="{x + 22:.1f}" y2="{mid:.1f}" '
-            f'stroke="{line.color}" stroke-width="2.5"{dash}/>'
-            f'<circle cx="{x + 11:.1f}" cy="{mid:.1f}" r="4" fill="{line.color}"/>'
-        )
-        parts.append(_text(x + 28, mid + small * 0.35, line.name, small))
-        x += item_w
-    top = y + legend_h + (16 if plot.labels else 10)
-    bottom = top + plot.height
-
-    def ypos(value: float) -> float:
-        return bottom - (value - low) / (high - low) * plot.height
-
-    for tick, label in zip(ticks, tick_labels, strict=True):
-        ty = ypos(tick)
-        parts.append(
-            f'<line x1="{left:.1f}" y1="{ty:.1f}" x2="{left + plot_w:.1f}" y2="{ty:.1f}" '
-            f'stroke="{_GRID_COLOR}"/>'
-        )
-        parts.append(_text(left - _TICK - 2, ty + small * 0.35, label, small, anchor="end"))
-    parts.append(
-        f'<path d="M{left - _TICK:.1f},{bottom:.1f}H{left + plot_w:.1f}M{left:.1f},{top:.1f}'
-        f'V{bottom:.1f}" stroke="{_AXIS_COLOR}" fill="none"/>'
-    )
-    for i, category in enumerate(plot.categories):
-        parts.append(
-            _text(left + (i + 0.5) * step, bottom + small + 6, category, small, anchor="middle")
-        )
-
-    for line in reversed(plot.lines):  # the first line on top
-        points = [
-            (left + (i + 0.5) * step, ypos(v), v, i)
-            for i, v in enumerate(line.values)
-            if v is not None
-        ]
-        if len(points) > 1:
-            path = "M" + "L".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in points)
-            dash = f' stroke-dasharray="{",".join(map(str, line.dash))}"' if line.dash else ""
-            parts.append(
-                f'<path d="{path}" fill="none" stroke="{line.color}" stroke-width="2.5"{dash}/>'
-            )
-        for px, py, value, i in points:
-            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.2" fill="{line.color}"/>')
-            if plot.labels:
-                below = i < len(line.below) and line.below[i]
-                ly = py + value_size + 6 if below else py - 8
-                parts.append(
-                    _text(px, ly, _number(value), value_size, anchor="middle", fill=line.color)
-                )
-    height = int(math.ceil(bottom + small + 6 + 2 * _PAD))
+        width = int(math.ceil(left + plot.step * n + _PAD + 10))
+    parts, y = _header(plot, width, small)
+    top = y + (16 if plot.labels else 10)  # room for a value label above the highest point
+    area = _Area(left, top, width - left - _PAD - 10, plot.height, n, ticks[0], ticks[-1])
+    parts += _axes(plot, area, ticks, tick_labels, small)
+    parts += _marks(plot, area, max(11.0, min_font))
+    height = int(math.ceil(area.bottom + small + 6 + 2 * _PAD))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}"><rect width="{width}" height="{height}" fill="white"/>'
