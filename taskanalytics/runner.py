@@ -62,7 +62,8 @@ def skip_rfc3987_syntax() -> bool:
     and a format with no checker passes in jsonschema. The guard is set only when neither
     ``rfc3987_syntax`` nor jsonschema's format module is loaded yet (later it would change
     nothing), and only in the processes of a run: the driver (this module) and its kernels
-    (:func:`shared_kernel`); JupyterLab and other programs are untouched.
+    (:func:`shared_kernel`), and in the test suite's processes (``tests/conftest.py``);
+    JupyterLab and other programs are untouched.
     """
     if "rfc3987_syntax" in sys.modules or "jsonschema._format" in sys.modules:
         return sys.modules.get("rfc3987_syntax", 0) is None
