@@ -128,7 +128,7 @@ def _rollups(
         overdue = snap.status == Status.OVERDUE
         base = np.column_stack(
             [snap.is_due, overdue, snap.is_due & (snap.status == Status.NOT_REPORTED)]
-        ).astype(np.int64)
+        )  # flags: summed as int64
         task_base = task_g.sums(base)
         task_days = np.maximum(task_g.maxima(np.where(overdue, snap.days_overdue, 0)), 0)
         task_sums = snap.flags.sums(task_g) if assessed else None

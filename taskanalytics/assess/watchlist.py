@@ -173,8 +173,17 @@ def watchlist_frame(
         copy=False,  # fresh arrays: no need to copy them again
     )
     # a fresh frame: add the carry-over columns in place rather than copying it (scaled plans)
-    listed["carried_over"], listed["quarters_on_list"] = _carry_over(listed, plan_pos)
+    # each item's quarter number, from the quarter of each stacked block of ``milestones``
+    numbers = _quarter_number(pd.Series(milestones["quarter"].array[::n_plan]))[pos // n_plan]
+    listed["carried_over"], listed["quarters_on_list"] = _carry_over(listed, plan_pos, numbers)
     return listed
+
+
+def _formatted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct number formatted once (``{:,.6g}``), and each value's position among them."""
+    unique, inverse = np.unique(values, return_inverse=True)
+    text = np.array(list(map("{:,.6g}".format, unique.tolist())), dtype=object)
+    return text, inverse.reshape(-1)
 
 
 def _behind_text(
@@ -184,43 +193,47 @@ def _behind_text(
     their lowest achievement.
 
     The text is ``metric actual/target unit`` per indicator behind, joined with ；(None when
-    none); the achievement is NaN when none.
+    none); the achievement is NaN when none. Only the actuals vary much: the ``metric `` before
+    them and the ``/target unit`` (and separator) after them are built once per distinct value.
     """
+    behind_text = np.full(len(rows), None, dtype=object)
+    achievement = np.full(len(rows), np.nan)
     is_behind = np.flatnonzero(band == Band.BEHIND)
+    if not len(is_behind):
+        return behind_text, achievement
     metric_codes, metrics = pd.factorize(indicators["metric"].array.take(is_behind))
     unit_codes, units = pd.factorize(
         indicators["unit"].array.take(is_behind), use_na_sentinel=False
     )
+    order = np.argsort(indicator_rows[is_behind], kind="stable")
+    metric_codes, unit_codes = metric_codes[order], unit_codes[order]
+    picked = is_behind[order]  # the indicators behind, grouped by their milestone's row
+    owner = indicator_rows[picked]
     prefix = (pd.Series(metrics).astype(str) + " ").to_numpy(dtype=object)
-    suffix = (pd.Series(units).fillna("").astype(str) + va.REASON_SEPARATOR).to_numpy(dtype=object)
-
-    def formatted(values: np.ndarray) -> np.ndarray:
-        unique, inverse = np.unique(values, return_inverse=True)
-        return np.array(list(map("{:,.6g}".format, unique.tolist())), dtype=object)[inverse]
-
-    owner = indicator_rows[is_behind]
-    order = np.argsort(owner, kind="stable")
-    owner = owner[order]
-    last = np.ones(len(owner), dtype=bool)  # no separator after a milestone's last indicator
-    last[:-1] = owner[1:] != owner[:-1]
-    units_text = (pd.Series(units).fillna("").astype(str)).to_numpy(dtype=object)
-    text = (
-        prefix[metric_codes]
-        + formatted(indicators["actual"].to_numpy(dtype=float)[is_behind])
-        + "/"
-        + formatted(indicators["target"].to_numpy(dtype=float)[is_behind])
-    )[order] + np.where(last, units_text[unit_codes[order]], suffix[unit_codes[order]])
-    ach = indicators["achievement"].to_numpy(dtype=float)[is_behind][order]
-    behind_text = np.full(len(rows), None, dtype=object)
-    achievement = np.full(len(rows), np.nan)
-    if len(owner):
-        owners, starts = np.unique(owner, return_index=True)
-        at = np.searchsorted(rows, owners)
-        listed = at < len(rows)  # each owner's position in ``rows``, if there
-        listed[listed] = rows[at[listed]] == owners[listed]
-        # string concatenation per milestone
-        behind_text[at[listed]] = np.add.reduceat(text, starts)[listed]
-        achievement[at[listed]] = np.fmin.reduceat(ach, starts)[listed]
+    units_text = pd.Series(units).fillna("").astype(str).to_numpy(dtype=object)
+    actual_text, actual_codes = _formatted(indicators["actual"].to_numpy(dtype=float)[picked])
+    target_text, target_codes = _formatted(indicators["target"].to_numpy(dtype=float)[picked])
+    more = np.zeros(len(owner), dtype=np.int64)  # a separator unless a milestone's last one
+    more[:-1] = owner[1:] == owner[:-1]
+    tail_keys, tail_codes = np.unique(
+        (target_codes * len(units) + unit_codes) * 2 + more, return_inverse=True
+    )
+    target_of, unit_of = np.divmod(tail_keys // 2, len(units))
+    tails = (
+        "/"
+        + target_text[target_of]
+        + units_text[unit_of]
+        + np.where(tail_keys % 2 == 1, va.REASON_SEPARATOR, "").astype(object)
+    )
+    text = prefix[metric_codes] + actual_text[actual_codes] + tails[tail_codes.reshape(-1)]
+    ach = indicators["achievement"].to_numpy(dtype=float)[picked]
+    owners, starts = np.unique(owner, return_index=True)
+    at = np.searchsorted(rows, owners)
+    listed = at < len(rows)  # each owner's position in ``rows``, if there
+    listed[listed] = rows[at[listed]] == owners[listed]
+    # string concatenation per milestone
+    behind_text[at[listed]] = np.add.reduceat(text, starts)[listed]
+    achievement[at[listed]] = np.fmin.reduceat(ach, starts)[listed]
     return behind_text, achievement
 
 
@@ -261,18 +274,20 @@ def _quarter_number(labels: pd.Series) -> np.ndarray:
 
 
 def _carry_over(
-    watchlist: pd.DataFrame, codes: np.ndarray | None = None
+    watchlist: pd.DataFrame, codes: np.ndarray | None = None, number: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """``carried_over`` and ``quarters_on_list`` of each row (see :func:`mark_carried_over`).
 
     ``codes`` numbers the milestones (equal for equal ``milestone_id``), e.g. their plan
-    positions; by default the ids are factorized.
+    positions; by default the ids are factorized. ``number`` is each row's
+    :func:`_quarter_number`, computed from ``quarter`` when not given.
     """
     n = len(watchlist)
     carried = np.zeros(n, dtype=bool)
     run = np.ones(n, dtype=np.int64)
     if n:
-        number = _quarter_number(watchlist["quarter"])
+        if number is None:
+            number = _quarter_number(watchlist["quarter"])
         if codes is None:
             codes, _ = pd.factorize(watchlist["milestone_id"])
         order = np.lexsort((number, codes))
