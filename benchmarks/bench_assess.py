@@ -9,7 +9,8 @@ Run with ``make bench`` or ``.venv/bin/python benchmarks/bench_assess.py [--repe
 - **scaled**: the seed plan replicated for 300 districts x 3 years (ids and unit names prefixed by
   district and year, dates shifted by year), every milestone reported at each quarter end of its
   year: ~417k milestones, ~1.7M reports. ``assess`` of the last quarter (red streaks assess all
-  12 quarter ends) and ``assess_all`` of the last year's four quarters; goal < 5 s and < 2 GB.
+  12 quarter ends) and ``assess_all`` of the last year's four quarters; goal < 5 s and < 2 GB
+  for ``assess``, ≤ 3 s and ≤ 1 GB for ``assess_all`` (issue 16).
   Memory is the peak of Python allocations during the call (tracemalloc, which numpy and pandas
   report to), measured in a separate run.
 """
@@ -37,6 +38,9 @@ from taskanalytics.progress.store import load_progress_history
 SEED_GOAL_S = 0.100
 SCALED_GOAL_S = 5.0
 SCALED_GOAL_BYTES = 2 * 1024**3
+#: Issue 16's goals for the scaled ``assess_all``.
+SCALED_ALL_GOAL_S = 3.0
+SCALED_ALL_GOAL_BYTES = 1024**3
 
 
 def measure(func: Callable[[], object], repeat: int) -> list[float]:
@@ -174,19 +178,26 @@ def main() -> None:
         f"scaled: {args.districts} districts x {args.years} years: {len(big.milestones):,} "
         f"milestones, {len(big.targets):,} targets, {len(progress):,} reports"
     )
-    runs: list[tuple[str, Callable[[], object]]] = [
-        (f"scaled assess({last_year}Q4)", lambda: assess(big, progress, f"{last_year}Q4")),
+    runs: list[tuple[str, Callable[[], object], float, int]] = [
+        (
+            f"scaled assess({last_year}Q4)",
+            lambda: assess(big, progress, f"{last_year}Q4"),
+            SCALED_GOAL_S,
+            SCALED_GOAL_BYTES,
+        ),
         (
             f"scaled assess_all({last_year}Q1..Q4)",
             lambda: assess_all(big, progress, [f"{last_year}Q{q}" for q in range(1, 5)]),
+            SCALED_ALL_GOAL_S,
+            SCALED_ALL_GOAL_BYTES,
         ),
     ]
-    for name, func in runs:
-        report(name, measure(func, args.scaled_repeat), SCALED_GOAL_S)
+    for name, func, goal_s, goal_bytes in runs:
+        report(name, measure(func, args.scaled_repeat), goal_s)
         peak = peak_bytes(func)
         print(
             f"{'  peak memory (tracemalloc)':52s} {peak / 1024**2:9.0f} MB  "
-            f"{peak / SCALED_GOAL_BYTES:5.2f} x goal 2 GB"
+            f"{peak / goal_bytes:5.2f} x goal {goal_bytes / 1024**3:g} GB"
         )
 
 
