@@ -10,6 +10,7 @@ import fcntl
 import hashlib
 import os
 import pickle
+import shutil
 import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import closing
@@ -126,7 +127,8 @@ def built_once(basetemp: Path, name: str, build: Callable[[Path], T]) -> T:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if done.is_file():
             return pickle.loads(done.read_bytes())
-        folder.mkdir(exist_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)  # what a failed build of another worker left
+        folder.mkdir()
         result = build(folder)
         done.write_bytes(pickle.dumps(result))
         return result
