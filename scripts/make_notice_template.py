@@ -258,12 +258,17 @@ def page_number(doc, paragraph, align) -> None:
 # --------------------------------------------------------------------------- tables
 
 
-def loop_table(doc, headers: list[str], cells: list[str], widths_mm: list[float], loop: str):
-    """A table: a header row repeated on each page, then one row per item of ``loop``.
+def loop_table(doc, rows: str, columns: list[tuple[str, str, float]]):
+    """A table: a header row repeated on each page, then one row per item of ``rows``.
 
-    ``loop`` is the Jinja ``for`` clause (``r in watch_rows``); ``cells`` the placeholders of
-    one row (``{{ r.unit }}``). The rows holding ``{%tr … %}`` vanish when rendered.
+    ``rows`` is the context list (``watch_rows``); ``columns`` gives each column's header, the
+    item's field (``{{ r.<field> }}``) and width in mm. The rows holding ``{%tr … %}`` vanish
+    when rendered.
     """
+    headers = [header for header, _, _ in columns]
+    cells = [f"{{{{ r.{field} }}}}" for _, field, _ in columns]
+    widths_mm = [width for _, _, width in columns]
+    loop = f"r in {rows}"
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -287,6 +292,15 @@ def loop_table(doc, headers: list[str], cells: list[str], widths_mm: list[float]
     for row in table.rows[1:]:  # a row is not split over two pages
         row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
     return table
+
+
+def table_or_text(doc, rows: str, columns: list[tuple[str, str, float]], empty: str) -> None:
+    """:func:`loop_table` of ``rows`` when it has any, else the sentence ``empty``."""
+    tag(doc, f"{{%p if {rows} %}}")
+    loop_table(doc, rows, columns)
+    tag(doc, "{%p else %}")
+    para(doc, empty)
+    tag(doc, "{%p endif %}")
 
 
 # --------------------------------------------------------------------------- content
@@ -364,45 +378,35 @@ def build() -> Document:
         "无数据{{ bands.no_data }}个。",
     )
     para(doc, "（一）主要预期目标", "Heading 2")
-    tag(doc, "{%p if main_rows %}")
-    loop_table(
+    table_or_text(
         doc,
-        ["指标", "牵头单位", "年度目标", "本季目标", "本季实际", "差距", "评价"],
+        "main_rows",
         [
-            "{{ r.metric }}",
-            "{{ r.lead_units }}",
-            "{{ r.year_target }}",
-            "{{ r.target }}",
-            "{{ r.actual }}",
-            "{{ r.gap }}",
-            "{{ r.band }}",
+            ("指标", "metric", 36),
+            ("牵头单位", "lead_units", 18),
+            ("年度目标", "year_target", 20),
+            ("本季目标", "target", 20),
+            ("本季实际", "actual", 20),
+            ("差距", "gap", 28),
+            ("评价", "band", 14),
         ],
-        [36, 18, 20, 20, 20, 28, 14],
-        "r in main_rows",
+        "计划中没有主要预期目标。",
     )
-    tag(doc, "{%p else %}")
-    para(doc, "计划中没有主要预期目标。")
-    tag(doc, "{%p endif %}")
     para(doc, "（二）滞后指标", "Heading 2")
-    tag(doc, "{%p if behind_rows %}")
-    loop_table(
+    table_or_text(
         doc,
-        ["节点编号", "指标", "牵头单位", "截止日期", "目标", "实际", "差距"],
+        "behind_rows",
         [
-            "{{ r.milestone_id }}",
-            "{{ r.metric }}",
-            "{{ r.lead_units }}",
-            "{{ r.due_date }}",
-            "{{ r.target }}",
-            "{{ r.actual }}",
-            "{{ r.gap }}",
+            ("节点编号", "milestone_id", 20),
+            ("指标", "metric", 32),
+            ("牵头单位", "lead_units", 18),
+            ("截止日期", "due_date", 22),
+            ("目标", "target", 20),
+            ("实际", "actual", 22),
+            ("差距", "gap", 22),
         ],
-        [20, 32, 18, 22, 20, 22, 22],
-        "r in behind_rows",
+        "本季度没有滞后的量化指标。",
     )
-    tag(doc, "{%p else %}")
-    para(doc, "本季度没有滞后的量化指标。")
-    tag(doc, "{%p endif %}")
 
     # 三、督办事项
     para(doc, "三、督办事项", "Heading 1")
@@ -411,25 +415,20 @@ def build() -> Document:
         "逾期未完成、量化指标欠进度或到期未报送的节点列入督办，共{{ watch_count }}项"
         "（{{ watch_reasons_text }}，一项可有多个原因），按严重程度、逾期天数排列如下。",
     )
-    tag(doc, "{%p if watch_rows %}")
-    loop_table(
+    table_or_text(
         doc,
-        ["节点编号", "督办事项", "牵头单位", "分管领导", "督办原因", "逾期天数", "类别"],
+        "watch_rows",
         [
-            "{{ r.milestone_id }}",
-            "{{ r.text }}",
-            "{{ r.lead_units }}",
-            "{{ r.leaders }}",
-            "{{ r.reason }}",
-            "{{ r.days_overdue }}",
-            "{{ r.carried }}",
+            ("节点编号", "milestone_id", 18),
+            ("督办事项", "text", 46),
+            ("牵头单位", "lead_units", 20),
+            ("分管领导", "leaders", 19),
+            ("督办原因", "reason", 19),
+            ("逾期天数", "days_overdue", 15),
+            ("类别", "carried", 19),
         ],
-        [18, 46, 20, 19, 19, 15, 19],
-        "r in watch_rows",
+        "本季度没有需要督办的事项。",
     )
-    tag(doc, "{%p else %}")
-    para(doc, "本季度没有需要督办的事项。")
-    tag(doc, "{%p endif %}")
 
     # 四、单位排名
     para(doc, "四、单位排名", "Heading 1")
@@ -445,26 +444,21 @@ def build() -> Document:
     para(doc, "2.后进单位", "Heading 3")
     para(doc, "{% if lagging %}{{ lagging|join('、') }}。{% else %}本季度无。{% endif %}")
     para(doc, "3.排名情况", "Heading 3")
-    tag(doc, "{%p if ranking_rows %}")
-    loop_table(
+    table_or_text(
         doc,
-        ["名次", "单位", "等次", "应完成", "按期完成", "逾期未完成", "未报送", "按期完成率"],
+        "ranking_rows",
         [
-            "{{ r.rank }}",
-            "{{ r.unit }}",
-            "{{ r.standing }}",
-            "{{ r.due }}",
-            "{{ r.done_on_time }}",
-            "{{ r.overdue }}",
-            "{{ r.not_reported }}",
-            "{{ r.on_time_rate }}",
+            ("名次", "rank", 12),
+            ("单位", "unit", 40),
+            ("等次", "standing", 14),
+            ("应完成", "due", 16),
+            ("按期完成", "done_on_time", 18),
+            ("逾期未完成", "overdue", 20),
+            ("未报送", "not_reported", 16),
+            ("按期完成率", "on_time_rate", 20),
         ],
-        [12, 40, 14, 16, 18, 20, 16, 20],
-        "r in ranking_rows",
+        "本季度没有参与排名的单位。",
     )
-    tag(doc, "{%p else %}")
-    para(doc, "本季度没有参与排名的单位。")
-    tag(doc, "{%p endif %}")
 
     # 五、上期督办整改情况
     para(doc, "五、上期督办整改情况", "Heading 1")
@@ -480,18 +474,16 @@ def build() -> Document:
     )
     loop_table(
         doc,
-        ["节点编号", "督办事项", "牵头单位", "分管领导", "上期督办原因", "目前状态", "整改情况"],
+        "rect_rows",
         [
-            "{{ r.milestone_id }}",
-            "{{ r.text }}",
-            "{{ r.lead_units }}",
-            "{{ r.leaders }}",
-            "{{ r.reason }}",
-            "{{ r.status }}",
-            "{{ r.rectified }}",
+            ("节点编号", "milestone_id", 18),
+            ("督办事项", "text", 44),
+            ("牵头单位", "lead_units", 20),
+            ("分管领导", "leaders", 19),
+            ("上期督办原因", "reason", 19),
+            ("目前状态", "status", 17),
+            ("整改情况", "rectified", 19),
         ],
-        [18, 44, 20, 19, 19, 17, 19],
-        "r in rect_rows",
     )
     tag(doc, "{%p endif %}")
 
