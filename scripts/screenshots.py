@@ -352,41 +352,55 @@ def accept_kernel_dialog(page) -> None:
         page.wait_for_timeout(1000)
 
 
-def _run_explorer(page, base, token, target, lead_unit, tab, timeout_s, problems) -> None:
-    """The steps of :func:`shoot_explorer` in an open page."""
-    page.goto(f"{base}/lab/tree/{EXPLORER_NOTEBOOK}?reset&token={token}")
-    timeout_ms = timeout_s * 1000
+#: The status bar's mark of an idle kernel in the open notebook.
+KERNEL_IDLE = ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']"
+
+
+def open_notebook(page, base: str, token: str, name: str, timeout_ms: float) -> None:
+    """Open notebook ``name`` of the Lab at ``base`` (layout reset) and wait for its kernel."""
+    page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_ms)
     page.wait_for_timeout(2000)
     accept_kernel_dialog(page)
-    # a started, idle kernel before running (the status shows in the status bar)
-    page.wait_for_selector(
-        ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
+    page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
+
+
+def run_menu(page, menu: str, item: str) -> None:
+    """Click ``menu`` in Lab's menu bar, then its item whose label starts with ``item``."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{menu}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}")).click()
+
+
+def wait_for_explorer(page, timeout_ms: float, charts: int):
+    """Wait for the explorer's output (its tables and ``charts`` altair charts) and an idle
+    kernel; return the output's locator."""
+    explorer = page.locator(".jp-OutputArea-output", has=page.locator(".ta-table")).first
+    explorer.wait_for(timeout=timeout_ms)
+    page.wait_for_function(
+        "n => document.querySelectorAll('.jp-OutputArea-output .vega-embed svg, "
+        ".jp-OutputArea-output .vega-embed canvas').length >= n",
+        arg=charts,
         timeout=timeout_ms,
     )
+    page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
+    return explorer
+
+
+def _run_explorer(page, base, token, target, lead_unit, tab, timeout_s, problems) -> None:
+    """The steps of :func:`shoot_explorer` in an open page."""
+    timeout_ms = timeout_s * 1000
+    open_notebook(page, base, token, EXPLORER_NOTEBOOK, timeout_ms)
     # close the left sidebar so the notebook gets the width
     active = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
     if active.count():
         active.first.click()
-    # Run > Run All Cells
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    run_menu(page, "Run", "Run All Cells")
     page.wait_for_timeout(1000)
     accept_kernel_dialog(page)
     log("running all cells")
     started = time.monotonic()
-    explorer = page.locator(".jp-OutputArea-output", has=page.locator(".ta-table")).first
-    explorer.wait_for(timeout=timeout_ms)
     # four altair charts: statuses by unit, due per month, achievement, indicator series
-    page.wait_for_function(
-        "document.querySelectorAll('.jp-OutputArea-output .vega-embed svg, "
-        ".jp-OutputArea-output .vega-embed canvas').length >= 4",
-        timeout=timeout_ms,
-    )
-    page.wait_for_selector(
-        ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
-        timeout=timeout_ms,
-    )
+    explorer = wait_for_explorer(page, timeout_ms, charts=4)
     log(f"explorer rendered in {time.monotonic() - started:.0f} s")
     if lead_unit:
         select = explorer.locator(
@@ -401,10 +415,7 @@ def _run_explorer(page, base, token, target, lead_unit, tab, timeout_s, problems
             arg=[summary.element_handle(), before],
             timeout=timeout_ms,
         )
-        page.wait_for_selector(
-            ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
-            timeout=timeout_ms,
-        )
+        page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
         page.wait_for_timeout(2000)
     if tab:
         explorer.locator(".lm-TabBar-tab", has_text=re.compile(rf"^{tab}$")).first.click()

@@ -27,7 +27,6 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_MS = 240_000
-IDLE = ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Lab's own notice while a restarted kernel's websocket reconnects: not the explorer's doing.
 LAB_RESTART_NOTICE = "warning: Connection lost, reconnecting in"
@@ -85,29 +84,13 @@ def _open(shots, pw, base, token, name):
         ),
     )
     page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-    page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(2000)
-    shots.accept_kernel_dialog(page)
-    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+    shots.open_notebook(page, base, token, name, TIMEOUT_MS)
     return browser, page, console
 
 
-def _menu(page, menu: str, item: str) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{menu}$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}")).click()
-
-
-def _wait_explorer(page):
+def _wait_explorer(shots, page):
     """Wait for the explorer's tables and its five charts, then for an idle kernel."""
-    explorer = page.locator(".jp-OutputArea-output", has=page.locator(".ta-table")).first
-    explorer.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        "document.querySelectorAll('.jp-OutputArea-output .vega-embed svg, "
-        ".jp-OutputArea-output .vega-embed canvas').length >= 5",
-        timeout=TIMEOUT_MS,
-    )
-    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+    explorer = shots.wait_for_explorer(page, TIMEOUT_MS, charts=5)
     page.wait_for_timeout(1500)
     return explorer
 
@@ -118,13 +101,13 @@ def _dropdown(explorer, label: str):
     )
 
 
-def _changed(page, locator, before: str) -> None:
+def _changed(shots, page, locator, before: str) -> None:
     page.wait_for_function(
         "([el, text]) => el.innerText !== text",
         arg=[locator.element_handle(), before],
         timeout=TIMEOUT_MS,
     )
-    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+    page.wait_for_selector(shots.KERNEL_IDLE, timeout=TIMEOUT_MS)
     page.wait_for_timeout(1000)
 
 
@@ -143,9 +126,9 @@ def test_run_all_filter_compare_export_and_restart_without_console_errors(lab):
     with sync_playwright() as pw:
         browser, page, console = _open(shots, pw, base, token, "explore.ipynb")
         try:
-            _menu(page, "Run", "Run All Cells")
+            shots.run_menu(page, "Run", "Run All Cells")
             shots.accept_kernel_dialog(page)
-            explorer = _wait_explorer(page)
+            explorer = _wait_explorer(shots, page)
             summary = explorer.locator(".widget-html-content").first
             assert "2023Q2" in summary.inner_text()
 
@@ -155,7 +138,7 @@ def test_run_all_filter_compare_export_and_restart_without_console_errors(lab):
             assert options[:2] == ["（全部）", "财政局"], options[:5]
             before = summary.inner_text()
             unit.select_option(label="财政局")
-            _changed(page, summary, before)
+            _changed(shots, page, summary, before)
             assert "2023Q2" in summary.inner_text() and summary.inner_text() != before
 
             # a quarter pair
@@ -163,7 +146,7 @@ def test_run_all_filter_compare_export_and_restart_without_console_errors(lab):
             before = status.inner_text()
             assert "2023Q1 → 2023Q2" in before  # 上期 starts as the quarter before 本期
             _dropdown(explorer, "本期").locator("select").select_option("2023Q4")
-            _changed(page, status, before)
+            _changed(shots, page, status, before)
             assert "2023Q1 → 2023Q4" in status.inner_text()
 
             # export to a folder of the test
@@ -176,10 +159,10 @@ def test_run_all_filter_compare_export_and_restart_without_console_errors(lab):
             assert not _stderr(page)
 
             # Restart & Run All: the old widget models are gone, nothing may complain
-            _menu(page, "Kernel", "Restart Kernel and Run All Cells")
+            shots.run_menu(page, "Kernel", "Restart Kernel and Run All Cells")
             page.locator(".jp-Dialog button.jp-mod-accept").click()
             page.wait_for_timeout(3000)
-            _wait_explorer(page)
+            _wait_explorer(shots, page)
             assert not _stderr(page)
         finally:
             page.close(run_before_unload=False)
@@ -209,9 +192,9 @@ def test_a_mistyped_store_is_named_without_console_errors(lab):
     with sync_playwright() as pw:
         browser, page, console = _open(shots, pw, base, token, "explore_typo.ipynb")
         try:
-            _menu(page, "Run", "Run All Cells")
+            shots.run_menu(page, "Run", "Run All Cells")
             shots.accept_kernel_dialog(page)
-            explorer = _wait_explorer(page)
+            explorer = _wait_explorer(shots, page)
             summary = explorer.locator(".widget-html-content").first.inner_text()
             assert f"进度库 {missing} 不存在" in summary
             assert not _stderr(page)
