@@ -26,7 +26,7 @@ demo: $(STAMP) sysdeps ## set up, add 示例数据 progress if no real reports, 
 
 .PHONY: test
 test: $(STAMP) sysdeps ## set up if needed, then run the whole test suite (one worker per core)
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 .PHONY: test-fast
 test-fast: $(STAMP) ## the tests without papermill, nbconvert or chromium (-m "not slow")

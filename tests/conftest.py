@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from browser import close_shared_browser
 from stores import (
     RUN_QUARTER,
     add_xss_correction,
@@ -32,6 +33,36 @@ from taskanalytics.runner import skip_rfc3987_syntax
 # As in a run's processes: jsonschema (under altair and nbformat) would build rfc3987_syntax's
 # lark grammars at import, ~3.5 s in every pytest process, for an IRI check nothing here uses.
 skip_rfc3987_syntax()
+
+
+#: The test files that take longest (about 10-55 s each on 2 cores), longest first. They start
+#: first: ``make test`` hands out whole files in collection order (pytest-xdist's ``--dist
+#: loadfile --no-loadscope-reorder``), so no worker is left running a long file alone at the end.
+LONGEST_FIRST = (
+    "test_explore_lab.py",
+    "test_run_guards.py",
+    "test_briefings_notebooks.py",
+    "test_explore.py",
+    "test_assess_oracle.py",
+    "test_store_faults.py",
+    "test_quarterly_full.py",
+    "test_devices.py",
+    "test_security.py",
+    "test_fuzz.py",
+    "test_pdfs.py",
+    "test_check.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Put the files of :data:`LONGEST_FIRST` first, in that order; the rest keep theirs."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Close the process's shared chromium (``browser.shared_browser``), if a test opened it."""
+    close_shared_browser()
 
 
 def _assert_same_plan(plan, before) -> None:

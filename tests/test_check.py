@@ -485,33 +485,22 @@ def choose(page, path: Path) -> None:
 
 @pytest.mark.slow
 def test_the_page_in_a_browser(served, files, store):
-    import shutil
+    from browser import new_page
 
-    from browser import CHROMIUM_ARGS
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian chromium is not installed (make test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     before = counts(store)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(served, wait_until="load")
-            choose(page, files["bad"])
-            page.get_by_text(checkpage.BAD_HEADLINE).wait_for(timeout=30_000)
-            body = page.inner_text("body")
-            assert "填写的“完工”不是可选的状态" in body and "2023-08-10" in body
-            assert "Traceback" not in body and "import" not in body
-            assert counts(store) == before
+    with new_page(width=1280, height=900) as page:
+        page.goto(served, wait_until="load")
+        choose(page, files["bad"])
+        page.get_by_text(checkpage.BAD_HEADLINE).wait_for(timeout=30_000)
+        body = page.inner_text("body")
+        assert "填写的“完工”不是可选的状态" in body and "2023-08-10" in body
+        assert "Traceback" not in body and "import" not in body
+        assert counts(store) == before
 
-            choose(page, files["good"])
-            page.get_by_text(checkpage.OK_HEADLINE, exact=True).wait_for(timeout=30_000)
-            page.get_by_role("button", name=checkpage.SUBMIT_LABEL).click()
-            page.get_by_text(checkpage.STORED_HEADLINE, exact=True).wait_for(timeout=30_000)
-            assert "填报单位：财政局" in page.inner_text("body")
-        finally:
-            browser.close()
+        choose(page, files["good"])
+        page.get_by_text(checkpage.OK_HEADLINE, exact=True).wait_for(timeout=30_000)
+        page.get_by_role("button", name=checkpage.SUBMIT_LABEL).click()
+        page.get_by_text(checkpage.STORED_HEADLINE, exact=True).wait_for(timeout=30_000)
+        assert "填报单位：财政局" in page.inner_text("body")
     assert counts(store)["source_files"] == before["source_files"] + 1
     assert "财政局_2023Q2.xlsx" in stored_names(store)

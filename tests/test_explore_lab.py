@@ -14,10 +14,12 @@ import importlib.util
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 import pytest
+from browser import new_page
 from openpyxl import load_workbook
 from stores import copy_store
 
@@ -71,28 +73,35 @@ def _suspect(text: str) -> bool:
     return "Failed to initialize model" in text or text.startswith(("WARN", "ERROR"))
 
 
-def _open(shots, pw, base, token, name):
-    browser = shots.launch_browser(pw)
-    page = browser.new_page(viewport={"width": 1200, "height": 2400})
+@contextmanager
+def _lab_page(shots, base, token, name):
+    """A page of the shared chromium with notebook ``name`` open; yield it and its console."""
     console: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            console.append(f"{m.type}: {m.text}")
-            if m.type in ("error", "warning") or _suspect(m.text)
-            else None
-        ),
-    )
-    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-    shots.open_notebook(page, base, token, name, TIMEOUT_MS)
-    return browser, page, console
+    with new_page(width=1200, height=2400) as page:
+        page.on(
+            "console",
+            lambda m: (
+                console.append(f"{m.type}: {m.text}")
+                if m.type in ("error", "warning") or _suspect(m.text)
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+        try:
+            shots.open_notebook(page, base, token, name, TIMEOUT_MS)
+            yield page, console
+        finally:
+            page.close(run_before_unload=False)
 
 
 def _wait_explorer(shots, page):
     """Wait for the explorer's tables and its five charts, then for an idle kernel."""
-    explorer = shots.wait_for_explorer(page, TIMEOUT_MS, charts=5)
+    return shots.wait_for_explorer(page, TIMEOUT_MS, charts=5)
+
+
+def _settle(page) -> None:
+    """Give late console messages (a widget model failing after it drew) time to arrive."""
     page.wait_for_timeout(1500)
-    return explorer
 
 
 def _dropdown(explorer, label: str):
@@ -108,7 +117,6 @@ def _changed(shots, page, locator, before: str) -> None:
         timeout=TIMEOUT_MS,
     )
     page.wait_for_selector(shots.KERNEL_IDLE, timeout=TIMEOUT_MS)
-    page.wait_for_timeout(1000)
 
 
 def _stderr(page) -> list[str]:
@@ -120,53 +128,49 @@ def _stderr(page) -> list[str]:
 
 
 def test_run_all_filter_compare_export_and_restart_without_console_errors(lab):
-    from playwright.sync_api import sync_playwright
-
     shots, base, token, exports, _ = lab
-    with sync_playwright() as pw:
-        browser, page, console = _open(shots, pw, base, token, "explore.ipynb")
-        try:
-            shots.run_menu(page, "Run", "Run All Cells")
-            shots.accept_kernel_dialog(page)
-            explorer = _wait_explorer(shots, page)
-            summary = explorer.locator(".widget-html-content").first
-            assert "2023Q2" in summary.inner_text()
+    with _lab_page(shots, base, token, "explore.ipynb") as (page, console):
+        shots.run_menu(page, "Run", "Run All Cells")
+        shots.accept_kernel_dialog(page)
+        explorer = _wait_explorer(shots, page)
+        summary = explorer.locator(".widget-html-content").first
+        assert "2023Q2" in summary.inner_text()
 
-            # a filter: the lead unit drop-down is in pinyin order, and filters every view
-            unit = _dropdown(explorer, "牵头单位").locator("select")
-            options = unit.locator("option").all_inner_texts()
-            assert options[:2] == ["（全部）", "财政局"], options[:5]
-            before = summary.inner_text()
-            unit.select_option(label="财政局")
-            _changed(shots, page, summary, before)
-            assert "2023Q2" in summary.inner_text() and summary.inner_text() != before
+        # a filter: the lead unit drop-down is in pinyin order, and filters every view
+        unit = _dropdown(explorer, "牵头单位").locator("select")
+        options = unit.locator("option").all_inner_texts()
+        assert options[:2] == ["（全部）", "财政局"], options[:5]
+        before = summary.inner_text()
+        unit.select_option(label="财政局")
+        _changed(shots, page, summary, before)
+        assert "2023Q2" in summary.inner_text() and summary.inner_text() != before
 
-            # a quarter pair
-            status = explorer.locator(".widget-html-content", has_text="→").first
-            before = status.inner_text()
-            assert "2023Q1 → 2023Q2" in before  # 上期 starts as the quarter before 本期
-            _dropdown(explorer, "本期").locator("select").select_option("2023Q4")
-            _changed(shots, page, status, before)
-            assert "2023Q1 → 2023Q4" in status.inner_text()
+        # a quarter pair
+        status = explorer.locator(".widget-html-content", has_text="→").first
+        before = status.inner_text()
+        assert "2023Q1 → 2023Q2" in before  # 上期 starts as the quarter before 本期
+        _dropdown(explorer, "本期").locator("select").select_option("2023Q4")
+        _changed(shots, page, status, before)
+        assert "2023Q1 → 2023Q4" in status.inner_text()
 
-            # export to a folder of the test
-            box = explorer.locator(".widget-text", has=page.locator("label:text-is('导出到')"))
-            box.locator("input").fill(str(exports))
-            box.locator("input").press("Tab")
-            page.wait_for_timeout(500)
-            explorer.locator("button", has_text="导出 xlsx + csv").click()
-            explorer.locator(".widget-html-content", has_text="已导出").wait_for(timeout=TIMEOUT_MS)
-            assert not _stderr(page)
+        # export to a folder of the test
+        box = explorer.locator(".widget-text", has=page.locator("label:text-is('导出到')"))
+        box.locator("input").fill(str(exports))
+        box.locator("input").press("Tab")
+        page.wait_for_timeout(500)
+        explorer.locator("button", has_text="导出 xlsx + csv").click()
+        explorer.locator(".widget-html-content", has_text="已导出").wait_for(timeout=TIMEOUT_MS)
+        assert not _stderr(page)
 
-            # Restart & Run All: the old widget models are gone, nothing may complain
-            shots.run_menu(page, "Kernel", "Restart Kernel and Run All Cells")
-            page.locator(".jp-Dialog button.jp-mod-accept").click()
-            page.wait_for_timeout(3000)
-            _wait_explorer(shots, page)
-            assert not _stderr(page)
-        finally:
-            page.close(run_before_unload=False)
-            browser.close()
+        # Restart & Run All: the old widget models are gone, nothing may complain
+        _settle(page)
+        old = explorer.element_handle()
+        shots.run_menu(page, "Kernel", "Restart Kernel and Run All Cells")
+        page.locator(".jp-Dialog button.jp-mod-accept").click()
+        old.wait_for_element_state("hidden", timeout=TIMEOUT_MS)  # the outputs were cleared
+        _wait_explorer(shots, page)
+        _settle(page)
+        assert not _stderr(page)
     problems = [m for m in console if not m.startswith(LAB_RESTART_NOTICE)]
     assert problems == [], "\n".join(problems)
 
@@ -186,19 +190,13 @@ def test_run_all_filter_compare_export_and_restart_without_console_errors(lab):
 
 
 def test_a_mistyped_store_is_named_without_console_errors(lab):
-    from playwright.sync_api import sync_playwright
-
     shots, base, token, _, missing = lab
-    with sync_playwright() as pw:
-        browser, page, console = _open(shots, pw, base, token, "explore_typo.ipynb")
-        try:
-            shots.run_menu(page, "Run", "Run All Cells")
-            shots.accept_kernel_dialog(page)
-            explorer = _wait_explorer(shots, page)
-            summary = explorer.locator(".widget-html-content").first.inner_text()
-            assert f"进度库 {missing} 不存在" in summary
-            assert not _stderr(page)
-        finally:
-            page.close(run_before_unload=False)
-            browser.close()
+    with _lab_page(shots, base, token, "explore_typo.ipynb") as (page, console):
+        shots.run_menu(page, "Run", "Run All Cells")
+        shots.accept_kernel_dialog(page)
+        explorer = _wait_explorer(shots, page)
+        summary = explorer.locator(".widget-html-content").first.inner_text()
+        assert f"进度库 {missing} 不存在" in summary
+        _settle(page)
+        assert not _stderr(page)
     assert console == [], "\n".join(console)
