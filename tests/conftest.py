@@ -105,6 +105,18 @@ def demo_store_copy(demo_store, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def warm_kernel():
+    """One kernel per test process, started in the notebooks folder, for the tests that run a
+    single briefing notebook (``run_notebook(..., kernel=warm_kernel)``): a quarterly run shares
+    its kernels the same way, and each such test saves a kernel start and ~1.5 s of imports.
+    Tests about a kernel's own start-up start their own."""
+    from taskanalytics.runner import shared_kernel
+
+    with shared_kernel() as kernel:
+        yield kernel
+
+
+@pytest.fixture(scope="session")
 def quarter_store(seed_plan, demo_store, tmp_path_factory) -> Path:
     """``demo_store`` plus 财政局's corrected 2023Q2 report whose note is ``stores.XSS``
     (milestone ``stores.XSS_MILESTONE``). Read-only."""

@@ -38,7 +38,7 @@ def store(quarter_store) -> Path:
 
 
 @pytest.fixture(scope="module")
-def pages(quarter_run, store, tmp_path_factory) -> dict[str, Path]:
+def pages(quarter_run, store, tmp_path_factory, request) -> dict[str, Path]:
     """Each notebook's page and executed notebook, side by side: copied from the session's run
     when it has that briefing, else run here."""
     out = tmp_path_factory.mktemp("reports")
@@ -54,7 +54,12 @@ def pages(quarter_run, store, tmp_path_factory) -> dict[str, Path]:
             found[name] = Path(shutil.copy2(quarter_run.out_dir / f"{stem}.html", out))
         else:
             parameters = {"quarter": RUN_QUARTER, "store": str(store), **extra}
-            found[name] = run_notebook(name, parameters=parameters, output_dir=out)
+            found[name] = run_notebook(
+                name,
+                parameters=parameters,
+                output_dir=out,
+                kernel=request.getfixturevalue("warm_kernel"),
+            )
     return found
 
 

@@ -41,10 +41,13 @@ def _assert_offline_and_code_free(html: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def briefing_html(tmp_path_factory) -> Path:
+def briefing_html(tmp_path_factory, warm_kernel) -> Path:
     out = tmp_path_factory.mktemp("reports")
     return run_notebook(
-        "source_audit", parameters={"plan_path": str(config.DEFAULT_PLAN_PATH)}, output_dir=out
+        "source_audit",
+        parameters={"plan_path": str(config.DEFAULT_PLAN_PATH)},
+        output_dir=out,
+        kernel=warm_kernel,
     )
 
 

@@ -543,7 +543,7 @@ def test_notebook_parameters_cannot_inject_code(value):
 
 
 @pytest.mark.slow
-def test_executed_unit_and_leader_briefings_are_inert(hostile, tmp_path):
+def test_executed_unit_and_leader_briefings_are_inert(hostile, tmp_path, warm_kernel):
     from taskanalytics.runner import run_notebook
 
     common = {"quarter": "2023Q2", "plan_path": str(hostile.plan_path), "store": str(hostile.store)}
@@ -551,7 +551,9 @@ def test_executed_unit_and_leader_briefings_are_inert(hostile, tmp_path):
         ("unit_briefing", {"unit": UNITS[1]}, [UNITS[1], TITLES["T111"], NOTE_TEXTS[2]]),
         ("leader_briefing", {"leader": LEADER}, [LEADER, TITLES["T110"]]),
     ):
-        page = run_notebook(notebook, parameters={**common, **extra}, output_dir=tmp_path)
+        page = run_notebook(
+            notebook, parameters={**common, **extra}, output_dir=tmp_path, kernel=warm_kernel
+        )
         html = page.read_text(encoding="utf-8")
         assert "<script" not in html  # no script at all: a server may send script-src 'none'
         text = _inert(html.split("<main>", 1)[1])

@@ -293,12 +293,14 @@ def test_the_unit_page_escapes_what_it_shows(seed_plan, stored):
 
 
 @pytest.mark.slow
-def test_the_unit_briefing_notebook_shows_the_warning(stored, tmp_path):
+def test_the_unit_briefing_notebook_shows_the_warning(stored, tmp_path, warm_kernel):
     from taskanalytics.runner import run_notebook
 
     path, result = stored
     [warning] = result.ingested[0].warnings
     parameters = {"unit": UNIT, "quarter": "2023Q2", "store": str(path)}
-    page = run_notebook("unit_briefing", parameters=parameters, output_dir=tmp_path / "out")
+    page = run_notebook(
+        "unit_briefing", parameters=parameters, output_dir=tmp_path / "out", kernel=warm_kernel
+    )
     text = page.read_text(encoding="utf-8")
     assert "八、报送提醒" in text and html.escape(warning.zh()) in text

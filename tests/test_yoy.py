@@ -287,7 +287,7 @@ def test_the_chart_refuses_mixed_years():
 
 
 @pytest.mark.slow
-def test_the_first_quarters_overview_shows_the_section(two_years, tmp_path):
+def test_the_first_quarters_overview_shows_the_section(two_years, tmp_path, warm_kernel):
     from taskanalytics.runner import run_notebook
 
     store, _, plan_path = two_years
@@ -295,6 +295,7 @@ def test_the_first_quarters_overview_shows_the_section(two_years, tmp_path):
         "quarterly_overview",
         parameters={"quarter": "2024Q1", "plan_path": str(plan_path), "store": str(store)},
         output_dir=tmp_path,
+        kernel=warm_kernel,
     )
     html = page.read_text(encoding="utf-8")
     assert "七、与上年对比" in html and "上年完成（年末）" in html
