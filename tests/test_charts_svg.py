@@ -65,11 +65,31 @@ def test_the_briefing_line_charts_carry_their_plot_and_stay_valid_vega_lite():
     assert actual.below[:2] == [False, True] and target.below[:2] == [True, False]
 
 
-def test_a_chart_of_several_metrics_is_left_to_vl_convert():
+def test_a_chart_of_several_metrics_is_a_grid_of_line_plots():
     two = pd.concat(
         [_series([216.0, None, None, None]), _series([1.0, 2.0, None, None]).assign(metric="其他")]
     )
-    assert LinePlot.from_spec(charts.chart_indicator_series(two).to_dict()) is None
+    spec = charts.chart_indicator_series(two).to_dict()
+    assert LinePlot.from_spec(spec) is None
+    grid = charts.GridPlot.from_spec(spec)
+    assert [panel.lines[0].values for panel in grid.panels] == [
+        [216.0, None, None, None],
+        [1.0, 2.0, None, None],
+    ]
+    assert charts.indicators_plot(two) == grid
+
+
+def test_legend_and_points_draw_each_lines_shape():
+    plot = LinePlot(
+        "对比",
+        ["一季度", "二季度"],
+        [Line("上年", "#d08c1f", [1.0, 2.0], shape="square"),
+         Line("目标", "#7a8694", [1.5, 2.5], [5, 4], shape="triangle-up")],
+    )  # fmt: skip
+    root = ET.fromstring(draw_lines(plot, font="sans-serif"))
+    squares = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == "#d08c1f"]
+    triangles = [p for p in root.iter(f"{SVG}path") if p.get("fill") == "#7a8694"]
+    assert len(squares) == 3 and len(triangles) == 3  # two points and a legend symbol each
 
 
 def test_points_are_placed_by_value_and_gaps_are_skipped():

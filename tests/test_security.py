@@ -38,6 +38,7 @@ from hostile import (
 
 from taskanalytics import briefing, charts
 from taskanalytics.briefing.pages import page_stem
+from taskanalytics.charts.svg import HandDrawn
 from taskanalytics.cli import main
 from taskanalytics.errors import TaskAnalyticsError
 from taskanalytics.explore.data import explore_data, export_selection, select
@@ -365,7 +366,7 @@ def _page(*parts) -> str:
 
 
 def _svg(chart) -> str:
-    if isinstance(chart, charts.LinePlot):  # drawn by hand, not by vl-convert
+    if isinstance(chart, HandDrawn):  # drawn by hand, not by vl-convert
         return _inert(chart.svg_variants()[0])
     return _inert(charts.render_svg(chart.to_dict()))
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
@@ -584,18 +583,20 @@ def status_table(
     )
 
 
-def status_chart(ctx: BriefingContext, by: str = "category") -> alt.Chart:
+def status_chart(ctx: BriefingContext, by: str = "category") -> charts.BarPlot:
     """Return stacked bars of each group's due milestones by status (``by`` as in
     :func:`status_table`; units and leaders with something due only).
 
     Returns
     -------
-    alt.Chart
+    BarPlot
+        The bars of :func:`~taskanalytics.charts.chart_status_by_group`, drawn as SVG without
+        altair (:func:`~taskanalytics.charts.status_by_group_plot`).
     """
     rows = _rollup_now(ctx, by)
     rows = rows[rows["due"] > 0]
     what = schema.label(_GROUP_COLUMN[by], f"assessment.by_{by}")
-    return charts.chart_status_by_group(
+    return charts.status_by_group_plot(
         rows,
         _GROUP_COLUMN[by],
         title=f"各{what}应完成节点的状态",
@@ -762,7 +763,7 @@ def scope_trend(
 
 def trend_chart(
     ctx: BriefingContext, *, unit: str | None = None, leader: str | None = None
-) -> alt.TopLevelMixin | charts.LinePlot:
+) -> charts.BarPlot | charts.LinePlot:
     """Return the quarter-over-quarter chart of a scope.
 
     For the district: due milestones by status per quarter, labelled with the on-time rate.
@@ -770,12 +771,13 @@ def trend_chart(
 
     Returns
     -------
-    alt.LayerChart or LinePlot
-        A unit's or leader's lines are a :class:`~taskanalytics.charts.LinePlot`, drawn as SVG
-        without altair (one is shown on each of some 40 pages a run).
+    BarPlot or LinePlot
+        The district's stacked bars (:func:`~taskanalytics.charts.status_trend_plot`), a
+        unit's or leader's lines (:func:`~taskanalytics.charts.rate_trend_plot`): drawn as SVG
+        without altair.
     """
     if unit is None and leader is None:
-        return charts.chart_status_trend(
+        return charts.status_trend_plot(
             _counts(ctx, None, None), title="各季度应完成节点的状态（个）"
         )
     name = unit or leader
@@ -864,17 +866,20 @@ def main_targets_table(ctx: BriefingContext) -> HTML:
     )
 
 
-def main_targets_chart(ctx: BriefingContext) -> alt.TopLevelMixin | HTML:
+def main_targets_chart(ctx: BriefingContext) -> charts.GridPlot | charts.LinePlot | HTML:
     """Return small multiples of the main expected targets: target trajectory vs actuals.
 
     Returns
     -------
-    alt.FacetChart
+    GridPlot, LinePlot or IPython.display.HTML
+        The panels of :func:`~taskanalytics.charts.chart_indicator_series` drawn as SVG
+        without altair (:func:`~taskanalytics.charts.indicators_plot`: one panel a metric, a
+        single chart when there is one metric); a note when the plan has none.
     """
     series = _main_series(ctx)
     if series.empty:
         return HTML('<p class="ta-note">计划中没有带量化指标的主要预期目标。</p>')
-    return charts.chart_indicator_series(series, title="主要预期目标：目标与实际（累计）")
+    return charts.indicators_plot(series, title="主要预期目标：目标与实际（累计）")
 
 
 def indicator_facts(ctx: BriefingContext, key: str) -> HTML:
@@ -927,17 +932,16 @@ def indicator_facts(ctx: BriefingContext, key: str) -> HTML:
     return key_facts(facts, answer=answer, note=note, alerts=alerts)
 
 
-def indicator_chart(ctx: BriefingContext, key: str) -> alt.TopLevelMixin | charts.LinePlot:
+def indicator_chart(ctx: BriefingContext, key: str) -> charts.LinePlot | charts.GridPlot:
     """Return an indicator's target trajectory against the reported actuals by quarter.
 
     Returns
     -------
-    LinePlot or alt.FacetChart
-        One metric: a :class:`~taskanalytics.charts.LinePlot` (SVG drawn without altair);
-        several (a task's indicators): a grid of altair panels.
+    LinePlot or GridPlot
+        One metric: a line chart; several (a task's indicators): a panel each
+        (:func:`~taskanalytics.charts.indicators_plot`, SVG drawn without altair).
     """
-    series = indicator_points(ctx, key)
-    return charts.indicator_plot(series) or charts.chart_indicator_series(series)
+    return charts.indicators_plot(indicator_points(ctx, key))
 
 
 def indicator_table(ctx: BriefingContext, key: str) -> HTML:

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from taskanalytics.assess.rollup import on_time_rate
+from taskanalytics.charts.bars import BarPlot, Stack
+from taskanalytics.charts.grid import GridPlot
 from taskanalytics.charts.plan import _require
 from taskanalytics.charts.render import describe
 from taskanalytics.charts.svg import Line, LinePlot
@@ -25,9 +27,11 @@ __all__ = [
     "chart_rate_trend",
     "chart_status_by_group",
     "chart_status_trend",
-    "indicator_plot",
+    "indicators_plot",
     "quarter_axis_label",
     "rate_trend_plot",
+    "status_by_group_plot",
+    "status_trend_plot",
 ]
 
 #: Count column of a roll-up -> (status label, colour) for the stacked bars of due milestones,
@@ -90,6 +94,66 @@ def _status_color(title: str | None = "状态") -> alt.Color:
     )
 
 
+def _status_stacks(frame: pd.DataFrame) -> list[Stack]:
+    """One layer per status of :data:`DUE_STATUS` the frame has, in stacking order."""
+    return [
+        Stack(label, color, [float(v) for v in frame[col].astype(int)])
+        for col, (label, color) in DUE_STATUS.items()
+        if col in frame.columns
+    ]
+
+
+def _status_by_group(
+    rollup: pd.DataFrame, by: str, title: str, subtitle: str | None, label_limit: int
+) -> BarPlot:
+    _require(rollup, [by, *_REQUIRED_STATUS], "chart_status_by_group")
+    # Vega-Lite draws one bar per distinct name (summing repeats), in the frame's order
+    groups = rollup.assign(**{by: rollup[by].astype(str)})
+    counts = [c for c in DUE_STATUS if c in groups.columns]
+    groups = groups.groupby(by, sort=False)[counts].sum().reset_index()
+    stacks = _status_stacks(groups)
+    return BarPlot(
+        title=title,
+        subtitle=subtitle or "",
+        categories=groups[by].tolist(),
+        # every status is in the legend, as in the altair chart's (its colour scale's domain)
+        stacks=stacks + [Stack(label, color, [0.0] * len(groups))
+                         for col, (label, color) in DUE_STATUS.items() if col not in counts],
+        description=describe(
+            f"{title}（按状态）" + (f"，{subtitle}" if subtitle else ""),
+            [_status_phrase(row, str(row[by])) for _, row in rollup.iterrows()],
+            unit="个",
+        ),
+        value_title="应完成节点（个）",
+        legend=True,
+        label_limit=label_limit,
+        length=300,
+        step=22,
+    )  # fmt: skip
+
+
+def status_by_group_plot(
+    rollup: pd.DataFrame,
+    by: str,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    label_limit: int = 300,
+) -> BarPlot:
+    """The chart of :func:`chart_status_by_group` as a
+    :class:`~taskanalytics.charts.bars.BarPlot`: the same bars, colours, legend and alt text,
+    drawn as static SVG without altair (what the overview shows).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"unit": ["财政局"], "done_on_time": [3], "done_late": [0],
+    ...                   "overdue": [1], "not_reported": [0]})
+    >>> status_by_group_plot(r, "unit", title="各单位应完成节点").totals()
+    [4.0]
+    """
+    return _status_by_group(rollup, by, title, subtitle, label_limit)
+
+
 def chart_status_by_group(
     rollup: pd.DataFrame,
     by: str,
@@ -115,6 +179,8 @@ def chart_status_by_group(
     Returns
     -------
     alt.Chart
+        Its :func:`status_by_group_plot` rides in ``usermeta``, so the offline renderer draws
+        it by hand.
 
     Raises
     ------
@@ -127,7 +193,7 @@ def chart_status_by_group(
     ...                   "overdue": [1], "not_reported": [0]})
     >>> chart = chart_status_by_group(r, "unit", title="各单位应完成节点")
     """
-    _require(rollup, [by, *_REQUIRED_STATUS], "chart_status_by_group")
+    plot = _status_by_group(rollup, by, title, subtitle, label_limit)
     data = _long_status(rollup, by)
     order = list(dict.fromkeys(rollup[by].astype(str)))
     heading = alt.Title(title, subtitle=subtitle) if subtitle else alt.Title(title)
@@ -148,11 +214,8 @@ def chart_status_by_group(
         .properties(
             width=300,
             height=alt.Step(22),
-            description=describe(
-                f"{title}（按状态）" + (f"，{subtitle}" if subtitle else ""),
-                [_status_phrase(row, str(row[by])) for _, row in rollup.iterrows()],
-                unit="个",
-            ),
+            description=plot.description,
+            usermeta=plot.to_usermeta(),
         )
     )
 
@@ -171,6 +234,55 @@ def _status_phrase(row: pd.Series, name: str) -> str:
     return f"{name} 应完成 {due} 个" + (f"：{shown}" if shown else "")
 
 
+def _status_trend(summary: pd.DataFrame, title: str) -> tuple[pd.DataFrame, BarPlot]:
+    """The rows of :func:`chart_status_trend` (``label``, ``due``, ``text``: the totals and
+    their on-time rate) and its plot."""
+    _require(summary, ["quarter", "due", *_REQUIRED_STATUS], "chart_status_trend")
+    labelled = summary.assign(label=summary["quarter"].map(quarter_axis_label))
+    order = labelled["label"].tolist()
+    due = labelled["due"].astype(int)
+    today = labelled["due_today"] if "due_today" in labelled else 0
+    rate = on_time_rate(labelled["done_on_time"], due, today).map(
+        lambda r: "—" if pd.isna(r) else f"按期 {r:.0%}"
+    )
+    totals = pd.DataFrame({"label": order, "due": due.to_numpy(), "text": rate.to_numpy()})
+    phrases = [
+        _status_phrase(row, label) + ("" if r == "—" else f"（{r}）")
+        for (_, row), label, r in zip(labelled.iterrows(), order, rate, strict=True)
+    ]
+    present = [c for c in DUE_STATUS if c in labelled.columns]
+    plot = BarPlot(
+        title=title,
+        categories=order,
+        stacks=_status_stacks(labelled)
+        + [Stack(label, color, [0.0] * len(order))
+           for col, (label, color) in DUE_STATUS.items() if col not in present],
+        description=describe(title, phrases),
+        horizontal=False,
+        legend=True,
+        labels=totals["text"].tolist(),
+        label_size=12,
+        length=220,
+        step=90,
+        band=0.6,
+    )  # fmt: skip
+    return totals, plot
+
+
+def status_trend_plot(summary: pd.DataFrame, *, title: str = "各季度应完成节点（个）") -> BarPlot:
+    """The chart of :func:`chart_status_trend` as a
+    :class:`~taskanalytics.charts.bars.BarPlot` (static SVG without altair).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"quarter": ["2023Q1"], "due": [4], "done_on_time": [2],
+    ...                   "done_late": [1], "overdue": [1], "not_reported": [0]})
+    >>> status_trend_plot(s).labels
+    ['按期 50%']
+    """
+    return _status_trend(summary, title)[1]
+
+
 def chart_status_trend(
     summary: pd.DataFrame, *, title: str = "各季度应完成节点（个）"
 ) -> alt.LayerChart:
@@ -187,6 +299,8 @@ def chart_status_trend(
     Returns
     -------
     alt.LayerChart
+        Its :func:`status_trend_plot` rides in ``usermeta``, so the offline renderer draws it
+        by hand.
 
     Raises
     ------
@@ -199,16 +313,9 @@ def chart_status_trend(
     ...                   "done_late": [1], "overdue": [1], "not_reported": [0]})
     >>> chart = chart_status_trend(s)
     """
-    _require(summary, ["quarter", "due", *_REQUIRED_STATUS], "chart_status_trend")
-    labelled = summary.assign(label=summary["quarter"].map(quarter_axis_label))
-    data = _long_status(labelled, "label")
-    order = labelled["label"].tolist()
-    due = labelled["due"].astype(int)
-    today = labelled["due_today"] if "due_today" in labelled else 0
-    rate = on_time_rate(labelled["done_on_time"], due, today).map(
-        lambda r: "—" if pd.isna(r) else f"按期 {r:.0%}"
-    )
-    totals = pd.DataFrame({"label": order, "due": due.to_numpy(), "text": rate.to_numpy()})
+    totals, plot = _status_trend(summary, title)
+    order = plot.categories
+    data = _long_status(summary.assign(label=order), "label")
     x = alt.X("label:N", sort=order, title=None)
     bars = (
         alt.Chart(data)
@@ -226,12 +333,11 @@ def chart_status_trend(
         .mark_text(dy=-8, fontSize=12, color="#1f2d3d")
         .encode(x=x, y=alt.Y("due:Q"), text="text:N")
     )
-    phrases = [
-        _status_phrase(row, label) + ("" if r == "—" else f"（{r}）")
-        for (_, row), label, r in zip(labelled.iterrows(), order, rate, strict=True)
-    ]
     return alt.layer(bars, text, title=alt.Title(title)).properties(
-        width=alt.Step(90), height=220, description=describe(title, phrases)
+        width=alt.Step(90),
+        height=220,
+        description=plot.description,
+        usermeta=plot.to_usermeta(),
     )
 
 
@@ -378,9 +484,10 @@ _QUARTER_LABELS = ["一季度", "二季度", "三季度", "四季度"]
 
 def _indicator_points(
     series: pd.DataFrame, title: str | None
-) -> tuple[pd.DataFrame, list[str], str, LinePlot | None]:
+) -> tuple[pd.DataFrame, list[str], str, LinePlot | GridPlot]:
     """The points of :func:`chart_indicator_series` (``panel``, ``label``, ``kind``,
-    ``value``, ``offset``), its panels, its description, and its plot when it has one panel."""
+    ``value``, ``offset``), its panels, its description, and its plot (a grid of panels when
+    there are several)."""
     _require(series, ["metric", "unit", "quarter", "target", "actual"], "chart_indicator_series")
     if series.empty:
         raise ChartInputError("chart_indicator_series: the series has no points")
@@ -417,9 +524,24 @@ def _indicator_points(
                 phrases.append(f"{name}{kind} {text}")
     description = describe(title or "目标与实际（累计）", phrases)
     if len(panels) != 1:
-        return data, panels, description, None
-    plot = LinePlot(
-        title=title or panels[0],
+        grid = GridPlot(
+            title=title or "",
+            panels=[
+                _panel(data[data["panel"] == name], name, "", step=48, height=130)
+                for name in panels
+            ],
+            description=description,
+        )
+        return data, panels, description, grid
+    return data, panels, description, _panel(data, title or panels[0], description)
+
+
+def _panel(
+    data: pd.DataFrame, title: str, description: str, *, step: int = 110, height: int = 220
+) -> LinePlot:
+    """One metric's points (rows of :func:`_indicator_points`) as a plot: actual and target."""
+    return LinePlot(
+        title=title,
         categories=_QUARTER_LABELS,
         lines=[
             Line(
@@ -436,17 +558,16 @@ def _indicator_points(
         ],
         description=description,
         labels=True,
-        step=110,
-        height=220,
+        step=step,
+        height=height,
     )
-    return data, panels, description, plot
 
 
-def indicator_plot(series: pd.DataFrame, *, title: str | None = None) -> LinePlot | None:
-    """The chart of :func:`chart_indicator_series` of one metric as a
-    :class:`~taskanalytics.charts.svg.LinePlot` (static SVG without altair; what an indicator
-    page shows), or None when ``series`` holds several metrics (a grid of panels: use
-    :func:`chart_indicator_series`).
+def indicators_plot(series: pd.DataFrame, *, title: str | None = None) -> LinePlot | GridPlot:
+    """The chart of :func:`chart_indicator_series` drawn by hand: a
+    :class:`~taskanalytics.charts.svg.LinePlot` of one metric, or a
+    :class:`~taskanalytics.charts.grid.GridPlot` of a panel per metric (static SVG without
+    altair; what the overview shows for its main targets).
 
     Raises
     ------
@@ -455,11 +576,11 @@ def indicator_plot(series: pd.DataFrame, *, title: str | None = None) -> LinePlo
 
     Examples
     --------
-    >>> s = pd.DataFrame({"metric": ["回迁安置"] * 2, "unit": ["户"] * 2,
-    ...                   "quarter": ["2023Q1", "2023Q2"], "target": [200.0, 400.0],
+    >>> s = pd.DataFrame({"metric": ["回迁安置", "GDP"], "unit": ["户", "%"],
+    ...                   "quarter": ["2023Q1", "2023Q1"], "target": [200.0, 2.0],
     ...                   "actual": [216.0, None]})
-    >>> indicator_plot(s).title
-    '回迁安置（户）'
+    >>> [panel.title for panel in indicators_plot(s).panels]
+    ['回迁安置（户）', 'GDP（%）']
     """
     return _indicator_points(series, title)[3]
 
@@ -485,8 +606,9 @@ def chart_indicator_series(
     Returns
     -------
     alt.Chart or alt.FacetChart
-        A one-metric chart carries its :func:`indicator_plot` in ``usermeta``, so the offline
-        renderer draws it by hand.
+        Its :func:`indicators_plot` (a LinePlot of one metric, or a
+        :class:`~taskanalytics.charts.grid.GridPlot`) rides in ``usermeta``, so the offline renderer draws both by
+        hand.
 
     Raises
     ------
@@ -528,7 +650,7 @@ def chart_indicator_series(
         base.transform_filter("datum.offset < 0").mark_text(fontSize=11, dy=-10).encode(text=text),
         base.transform_filter("datum.offset > 0").mark_text(fontSize=11, dy=12).encode(text=text),
     )
-    if plot is not None:
+    if isinstance(plot, LinePlot):
         return alt.layer(lines, labels, title=alt.Title(plot.title)).properties(
             width=alt.Step(110), height=220, description=description, usermeta=plot.to_usermeta()
         )
@@ -543,5 +665,5 @@ def chart_indicator_series(
             title=alt.Title(title) if title else alt.Undefined,
         )
         .resolve_scale(y="independent")
-        .properties(description=description)
+        .properties(description=description, usermeta=plot.to_usermeta())
     )

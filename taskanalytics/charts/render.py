@@ -5,6 +5,8 @@ registers a renderer that turns each chart into static SVG with vl-convert at ex
 (nbconvert embeds it as an image; no JavaScript, no CDN), plus a theme with a CJK font stack.
 vl-convert measures text with the fonts of the machine that *runs* the notebook, so that machine
 needs a CJK font (``fonts-noto-cjk``); the SVG keeps text as text, drawn by the reader's fonts.
+The charts of this package's builders carry a plot drawn by hand (:func:`hand_drawn`), so a
+quarterly run never starts vl-convert; it is imported only for a chart made elsewhere.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 import altair as alt
 
+from taskanalytics.charts.bars import BarPlot
+from taskanalytics.charts.grid import GridPlot
 from taskanalytics.charts.svg import (
     CJK_FONT,
     PHONE_MIN_FONT,
@@ -34,6 +38,7 @@ __all__ = [
     "THEME_NAME",
     "cjk_theme",
     "enable_offline_charts",
+    "hand_drawn",
     "phone_spec",
     "render_svg",
     "render_svg_variants",
@@ -247,6 +252,16 @@ def phone_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def hand_drawn(spec: dict[str, Any]) -> LinePlot | BarPlot | GridPlot | None:
+    """The plot a chart builder of this package left in a spec's ``usermeta`` (a line chart,
+    bars, a grid of panels), or None for a chart that only vl-convert can draw."""
+    for kind in (LinePlot, BarPlot, GridPlot):
+        plot = kind.from_spec(spec)
+        if plot is not None:
+            return plot
+    return None
+
+
 #: Charts rendered in this process, newest last: an identical chart (same spec, same data) is
 #: drawn once; each vl-convert call costs 0.05-0.6 s.
 _RENDERED: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
@@ -256,9 +271,10 @@ _RENDERED_MAX = 128
 def render_svg_variants(spec: dict[str, Any]) -> tuple[str, str | None]:
     """Return a chart's desktop SVG and its phone SVG (None if the phone variant fails).
 
-    A chart whose spec carries a :class:`~taskanalytics.charts.svg.LinePlot` (the briefings'
-    rate trends and one-metric indicator charts) is drawn by
-    :func:`~taskanalytics.charts.svg.draw_lines`; any other by vl-convert.
+    A chart whose spec carries a plot (:func:`hand_drawn`: every chart builder of this package
+    leaves one) is drawn by hand (:mod:`~taskanalytics.charts.svg`,
+    :mod:`~taskanalytics.charts.bars`, :mod:`~taskanalytics.charts.grid`); any other by
+    vl-convert.
     Both are kept for the process's last :data:`_RENDERED_MAX` distinct specs, so a chart
     shown again (on another page run in the same kernel) is not drawn again.
 
@@ -278,8 +294,8 @@ def render_svg_variants(spec: dict[str, Any]) -> tuple[str, str | None]:
     if key in _RENDERED:
         _RENDERED.move_to_end(key)
         return _RENDERED[key]
-    plot = LinePlot.from_spec(spec)
-    if plot is not None:  # a simple line chart: drawn by hand, ~100x cheaper than vl-convert
+    plot = hand_drawn(spec)
+    if plot is not None:  # drawn by hand, ~100x cheaper than vl-convert
         desktop, phone = plot.svg_variants()
     else:
         desktop = render_svg(spec)

@@ -1,4 +1,4 @@
-"""Hand-drawn SVG for the briefings' simple line charts (quarters across, a few lines).
+"""Hand-drawn SVG for the briefings' charts: shared primitives and the line charts.
 
 A quarterly run draws about 85 line charts of four quarters each (a unit's on-time rate against
 the district's, an indicator's target against its actuals). Through altair and vl-convert each
@@ -9,25 +9,34 @@ altair builders carry it in the spec's ``usermeta`` (ignored by Vega-Lite), so a
 chart shown through the offline renderer is drawn here too, and in the explorer it stays an
 interactive altair chart. Text is drawn as ``<text>`` (Chinese by the reader's fonts); every
 string is XML-escaped.
+
+The bar charts (:mod:`~taskanalytics.charts.bars`) and the small multiples
+(:mod:`~taskanalytics.charts.grid`) are drawn the same way from the primitives here
+(:func:`text_width`, :func:`wrap`, :func:`ellipsize`, :func:`nice_ticks`, :func:`svg_document`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Self
 from xml.sax.saxutils import escape, quoteattr
 
 __all__ = [
     "CJK_FONT",
+    "HandDrawn",
     "PHONE_MIN_FONT",
     "PHONE_WIDTH",
     "USERMETA_KEY",
     "Line",
     "LinePlot",
     "draw_lines",
+    "ellipsize",
+    "line_legend",
+    "line_parts",
     "mime_bundle",
     "nice_ticks",
+    "svg_document",
     "text_width",
     "wrap",
 ]
@@ -76,6 +85,39 @@ def _as_lines(value: object) -> list[object]:
     return value if isinstance(value, list) else [value]
 
 
+def ellipsize(text: str, size: float, limit: float) -> str:
+    """``text`` cut with an ellipsis so that it is drawn at most ``limit`` px wide (as Vega's
+    ``labelLimit``).
+
+    Examples
+    --------
+    >>> ellipsize("加快构建新发展格局", 10, 45)
+    '加快构…'
+    >>> ellipsize("财政局", 10, 45)
+    '财政局'
+    """
+    if text_width(text, size) <= limit:
+        return text
+    room = limit - text_width("…", size)
+    cut = ""
+    for ch in text:
+        if text_width(cut + ch, size) > room:
+            break
+        cut += ch
+    return cut + "…"
+
+
+def svg_document(parts: list[str], width: float, height: float, font: str) -> str:
+    """A standalone SVG of ``width`` x ``height`` px (white background) holding ``parts``,
+    every text in ``font``."""
+    w, h = int(math.ceil(width)), int(math.ceil(height))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}"><rect width="{w}" height="{h}" fill="white"/>'
+        f"<g font-family={quoteattr(font)}>" + "".join(parts) + "</g></svg>"
+    )
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of a :class:`LinePlot`.
@@ -94,6 +136,8 @@ class Line:
     below
         Per value, True to write its label under the point instead of above (used when
         the plot has value labels).
+    shape
+        Point and legend symbol: ``"circle"``, ``"square"`` or ``"triangle-up"``.
     """
 
     name: str
@@ -101,10 +145,57 @@ class Line:
     values: list[float | None]
     dash: list[float] = field(default_factory=list)
     below: list[bool] = field(default_factory=list)
+    shape: str = "circle"
+
+
+class HandDrawn:
+    """What the hand-drawn plots (:class:`LinePlot`, :class:`~taskanalytics.charts.bars.BarPlot`,
+    :class:`~taskanalytics.charts.grid.GridPlot`) share: their JSON in a Vega-Lite spec's
+    ``usermeta`` (under :attr:`usermeta_key`), their desktop and phone SVG, and their display in
+    a notebook. A subclass is a frozen dataclass with ``title`` and ``description`` that defines
+    :meth:`from_json` and :meth:`draw`.
+    """
+
+    usermeta_key: ClassVar[str]
+    title: str
+    description: str
+
+    @classmethod
+    def from_json(cls, found: dict[str, Any]) -> Self:
+        """The plot from :meth:`to_usermeta`'s JSON."""
+        raise NotImplementedError
+
+    def draw(self, *, font: str, width: int | None = None, min_font: float = 10) -> str:
+        """The plot's SVG in ``font``; ``width`` px wide (a phone) or its own width."""
+        raise NotImplementedError
+
+    def to_usermeta(self) -> dict[str, Any]:
+        """The plot as plain JSON for a Vega-Lite spec's ``usermeta``."""
+        return {self.usermeta_key: asdict(self)}  # type: ignore[call-overload]
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any]) -> Self | None:
+        """The plot kept in a spec's ``usermeta``, or None when there is none."""
+        meta = spec.get("usermeta")
+        found = meta.get(cls.usermeta_key) if isinstance(meta, dict) else None
+        return cls.from_json(found) if isinstance(found, dict) else None
+
+    def svg_variants(self) -> tuple[str, str]:
+        """The desktop SVG and the phone SVG (:data:`PHONE_WIDTH` px, fonts from 12 px)."""
+        return (
+            self.draw(font=CJK_FONT),
+            self.draw(font=CJK_FONT, width=PHONE_WIDTH, min_font=PHONE_MIN_FONT),
+        )
+
+    def _repr_mimebundle_(
+        self, include: object = None, exclude: object = None
+    ) -> tuple[dict[str, str], dict[str, Any]]:
+        """Shown in a notebook as the offline renderer shows a chart (SVG, alt text, phone)."""
+        return mime_bundle(*self.svg_variants(), self.description or self.title)
 
 
 @dataclass(frozen=True)
-class LinePlot:
+class LinePlot(HandDrawn):
     """A chart of a few lines across a few categories (quarters), drawn by :func:`draw_lines`.
 
     Attributes
@@ -140,31 +231,16 @@ class LinePlot:
     step: int = 90
     height: int = 200
 
-    def to_usermeta(self) -> dict[str, Any]:
-        """The plot as plain JSON for a Vega-Lite spec's ``usermeta``."""
-        return {USERMETA_KEY: asdict(self)}
+    usermeta_key: ClassVar[str] = USERMETA_KEY
 
     @classmethod
-    def from_spec(cls, spec: dict[str, Any]) -> LinePlot | None:
-        """The plot kept in a spec's ``usermeta``, or None when there is none."""
-        meta = spec.get("usermeta")
-        found = meta.get(USERMETA_KEY) if isinstance(meta, dict) else None
-        if not isinstance(found, dict):
-            return None
+    def from_json(cls, found: dict[str, Any]) -> LinePlot:
+        """The plot from :meth:`to_usermeta`'s JSON."""
         return cls(**{**found, "lines": [Line(**line) for line in found["lines"]]})
 
-    def svg_variants(self) -> tuple[str, str]:
-        """The desktop SVG and the phone SVG (:data:`PHONE_WIDTH` px, fonts from 12 px)."""
-        return (
-            draw_lines(self, font=CJK_FONT),
-            draw_lines(self, font=CJK_FONT, width=PHONE_WIDTH, min_font=PHONE_MIN_FONT),
-        )
-
-    def _repr_mimebundle_(
-        self, include: object = None, exclude: object = None
-    ) -> tuple[dict[str, str], dict[str, Any]]:
-        """Shown in a notebook as the offline renderer shows a chart (SVG, alt text, phone)."""
-        return mime_bundle(*self.svg_variants(), self.description or self.title)
+    def draw(self, *, font: str, width: int | None = None, min_font: float = 10) -> str:
+        """:func:`draw_lines` of this plot."""
+        return draw_lines(self, font=font, width=width, min_font=min_font)
 
 
 def mime_bundle(
@@ -214,9 +290,11 @@ def _tick_label(value: float, percent: bool, step: float) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def _text(
+def svg_text(
     x: float, y: float, text: str, size: float, *, anchor: str = "start", **attrs: str
 ) -> str:
+    """An SVG ``<text>`` at (``x``, ``y``), its content and attributes XML-escaped
+    (``font_weight="bold"`` is written ``font-weight``)."""
     extra = "".join(f" {k.replace('_', '-')}={quoteattr(v)}" for k, v in attrs.items())
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size:g}px"{extra}>'
@@ -255,35 +333,92 @@ class _Area:
         return self.bottom - (value - self.low) / (self.high - self.low) * self.height
 
 
+def symbol(shape: str, x: float, y: float, r: float, color: str) -> str:
+    """A point or legend symbol centred on (``x``, ``y``), about ``2 r`` px across."""
+    if shape == "square":
+        d = r * 0.9
+        return f'<rect x="{x - d:.1f}" y="{y - d:.1f}" width="{2 * d:.1f}" height="{2 * d:.1f}" fill="{color}"/>'
+    if shape == "triangle-up":
+        h = r * 1.15
+        return (
+            f'<path d="M{x:.1f},{y - h:.1f}L{x + h:.1f},{y + h * 0.8:.1f}'
+            f'L{x - h:.1f},{y + h * 0.8:.1f}Z" fill="{color}"/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:g}" fill="{color}"/>'
+
+
 def _dash(line: Line) -> str:
     return f' stroke-dasharray="{",".join(map(str, line.dash))}"' if line.dash else ""
 
 
-def _header(plot: LinePlot, width: float, small: float) -> tuple[list[str], float]:
-    """The title (wrapped to ``width``) and the legend; returns them and the y below them."""
-    title_size = 15.0
+def legend_row(
+    items: list[tuple[str, str]], y: float, width: float, size: float, draw: Any
+) -> tuple[list[str], float]:
+    """One legend row from ``y`` (wrapping if it must): per item its symbol (``draw(x, mid,
+    color, key)``, ``symbol_w`` px wide is the first value of an item) and its name.
+
+    ``items`` are ``(name, key)`` pairs; ``draw`` returns ``(svg, symbol_width)``. Returns the
+    parts and the y below the legend.
+    """
     parts: list[str] = []
-    y = _PAD
-    for line in _as_lines(wrap(plot.title, title_size, width - 2 * _PAD)):
-        y += title_size + 3
-        parts.append(_text(_PAD, y - 3, str(line), title_size, font_weight="bold"))
-    # one row (wrapping if it must): a short stroke with a dot per line, then its name
-    y += 8
     x = _PAD
-    row = small + 6
-    for line in plot.lines:
-        item_w = 30 + text_width(line.name, small) + 14
+    row = size + 6
+    for name, key in items:
+        mark, mark_w = draw(x, y + row / 2, key)
+        item_w = mark_w + 6 + text_width(name, size) + 14
         if x > _PAD and x + item_w > width - _PAD:
             x, y = _PAD, y + row
-        mid = y + row / 2
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{mid:.1f}" x2="{x + 22:.1f}" y2="{mid:.1f}" '
-            f'stroke="{line.color}" stroke-width="2.5"{_dash(line)}/>'
-            f'<circle cx="{x + 11:.1f}" cy="{mid:.1f}" r="4" fill="{line.color}"/>'
-        )
-        parts.append(_text(x + 28, mid + small * 0.35, line.name, small))
+            mark, mark_w = draw(x, y + row / 2, key)
+        parts.append(mark)
+        parts.append(svg_text(x + mark_w + 6, y + row / 2 + size * 0.35, name, size))
         x += item_w
     return parts, y + row
+
+
+def title_lines(
+    title: str, subtitle: str, width: float, subtitle_size: float
+) -> tuple[list[str], float]:
+    """The bold title (15 px) and its subtitle, each wrapped to ``width``; the parts and the
+    y below them."""
+    parts: list[str] = []
+    y = float(_PAD)
+    for line in _as_lines(wrap(title, _TITLE_SIZE, width - 2 * _PAD)) if title else []:
+        y += _TITLE_SIZE + 3
+        parts.append(svg_text(_PAD, y - 3, str(line), _TITLE_SIZE, font_weight="bold"))
+    for line in _as_lines(wrap(subtitle, subtitle_size, width - 2 * _PAD)) if subtitle else []:
+        y += subtitle_size + 3
+        parts.append(svg_text(_PAD, y - 3, str(line), subtitle_size))
+    return parts, y
+
+
+_TITLE_SIZE = 15.0
+
+
+def line_legend(lines: list[Line], y: float, width: float, size: float) -> tuple[list[str], float]:
+    """The legend of ``lines`` from ``y``: per line a short stroke in its dash with its point
+    symbol on it, then its name; the parts and the y below."""
+    styles = {line.name: line for line in lines}
+
+    def draw(x: float, mid: float, name: str) -> tuple[str, float]:
+        line = styles[name]
+        return (
+            f'<line x1="{x:.1f}" y1="{mid:.1f}" x2="{x + 22:.1f}" y2="{mid:.1f}" '
+            f'stroke="{line.color}" stroke-width="2.5"{_dash(line)}/>'
+            + symbol(line.shape, x + 11, mid, 4, line.color)
+        ), 22.0
+
+    return legend_row([(n, n) for n in styles], y, width, size, draw)
+
+
+def _header(
+    plot: LinePlot, width: float, small: float, *, legend: bool = True
+) -> tuple[list[str], float]:
+    """The title (wrapped to ``width``) and the legend; returns them and the y below them."""
+    parts, y = title_lines(plot.title, "", width, small)
+    if not legend:
+        return parts, y
+    legend_parts, y = line_legend(plot.lines, y + 8, width, small)
+    return parts + legend_parts, y
 
 
 def _axes(
@@ -297,13 +432,13 @@ def _axes(
             f'<line x1="{area.left:.1f}" y1="{ty:.1f}" x2="{area.left + area.width:.1f}" '
             f'y2="{ty:.1f}" stroke="{_GRID_COLOR}"/>'
         )
-        parts.append(_text(area.left - _TICK - 2, ty + small * 0.35, label, small, anchor="end"))
+        parts.append(svg_text(area.left - _TICK - 2, ty + small * 0.35, label, small, anchor="end"))
     parts.append(
         f'<path d="M{area.left - _TICK:.1f},{area.bottom:.1f}H{area.left + area.width:.1f}'
         f'M{area.left:.1f},{area.top:.1f}V{area.bottom:.1f}" stroke="{_AXIS_COLOR}" fill="none"/>'
     )
     for i, category in enumerate(plot.categories):
-        parts.append(_text(area.x(i), area.bottom + small + 6, category, small, anchor="middle"))
+        parts.append(svg_text(area.x(i), area.bottom + small + 6, category, small, anchor="middle"))
     return parts
 
 
@@ -319,14 +454,38 @@ def _marks(plot: LinePlot, area: _Area, value_size: float) -> list[str]:
                 f"{_dash(line)}/>"
             )
         for i, value, px, py in points:
-            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.2" fill="{line.color}"/>')
+            parts.append(symbol(line.shape, px, py, 4.2, line.color))
             if plot.labels:
                 below = i < len(line.below) and line.below[i]
                 ly = py + value_size + 6 if below else py - 8
                 parts.append(
-                    _text(px, ly, _number(value), value_size, anchor="middle", fill=line.color)
+                    svg_text(px, ly, _number(value), value_size, anchor="middle", fill=line.color)
                 )
     return parts
+
+
+def line_parts(
+    plot: LinePlot, *, width: int | None, min_font: float, legend: bool = True
+) -> tuple[list[str], float, float]:
+    """The SVG elements of a :class:`LinePlot` drawn from (0, 0), and its width and height.
+
+    Parameters are those of :func:`draw_lines`; ``legend`` False leaves the legend out (a
+    panel of a grid, whose legend is drawn once above all panels).
+    """
+    small = max(10.0, min_font)
+    ticks = _domain(plot, max(2, plot.height // 40))
+    tick_step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    tick_labels = [_tick_label(t, plot.percent, tick_step) for t in ticks]
+    left = _PAD + max(text_width(t, small) for t in tick_labels) + _TICK + 4
+    n = max(len(plot.categories), 1)
+    if width is None:
+        width = int(math.ceil(left + plot.step * n + _PAD + 10))
+    parts, y = _header(plot, width, small, legend=legend)
+    top = y + (16 if plot.labels else 10)  # room for a value label above the highest point
+    area = _Area(left, top, width - left - _PAD - 10, plot.height, n, ticks[0], ticks[-1])
+    parts += _axes(plot, area, ticks, tick_labels, small)
+    parts += _marks(plot, area, max(11.0, min_font))
+    return parts, width, math.ceil(area.bottom + small + 6 + 2 * _PAD)
 
 
 def draw_lines(plot: LinePlot, *, font: str, width: int | None = None, min_font: float = 10) -> str:
@@ -348,22 +507,5 @@ def draw_lines(plot: LinePlot, *, font: str, width: int | None = None, min_font:
     str
         A standalone SVG document with a white background.
     """
-    small = max(10.0, min_font)
-    ticks = _domain(plot, max(2, plot.height // 40))
-    tick_step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
-    tick_labels = [_tick_label(t, plot.percent, tick_step) for t in ticks]
-    left = _PAD + max(text_width(t, small) for t in tick_labels) + _TICK + 4
-    n = max(len(plot.categories), 1)
-    if width is None:
-        width = int(math.ceil(left + plot.step * n + _PAD + 10))
-    parts, y = _header(plot, width, small)
-    top = y + (16 if plot.labels else 10)  # room for a value label above the highest point
-    area = _Area(left, top, width - left - _PAD - 10, plot.height, n, ticks[0], ticks[-1])
-    parts += _axes(plot, area, ticks, tick_labels, small)
-    parts += _marks(plot, area, max(11.0, min_font))
-    height = int(math.ceil(area.bottom + small + 6 + 2 * _PAD))
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}"><rect width="{width}" height="{height}" fill="white"/>'
-        f"<g font-family={quoteattr(font)}>" + "".join(parts) + "</g></svg>"
-    )
+    parts, w, h = line_parts(plot, width=width, min_font=min_font)
+    return svg_document(parts, w, h, font)

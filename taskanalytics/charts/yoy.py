@@ -16,6 +16,7 @@ import pandas as pd
 from taskanalytics.charts.plan import _require
 from taskanalytics.charts.progress import _ACTUAL_COLOR, _TARGET_COLOR, _number
 from taskanalytics.charts.render import describe
+from taskanalytics.charts.svg import Line, LinePlot
 from taskanalytics.errors import ChartInputError
 from taskanalytics.quarters import Quarter
 
@@ -67,7 +68,9 @@ def chart_year_over_year(
     -------
     alt.Chart
         Lines with points and a legend; the chart's ``description`` (the SVG's alt text) lists
-        every point.
+        every point. Its :class:`~taskanalytics.charts.svg.LinePlot` rides in ``usermeta``, so
+        the offline renderer draws it by hand (a quarter with several points of a line shows
+        the last of them there).
 
     Raises
     ------
@@ -136,9 +139,33 @@ def chart_year_over_year(
             f"{q} {_number(v)}" for q, v in zip(points["label"], points["value"], strict=True)
         )
         phrases.append(f"{name} {text}" if text else f"{name} 无数据")
+    description = describe(heading, phrases)
+    plot = LinePlot(
+        title=heading,
+        categories=_AXIS,
+        lines=[
+            Line(name, color, _last_values(data[data["line"] == name]), _solid(dash), shape=shape)
+            for name, (_, _, color, dash, shape) in lines.items()
+        ],
+        description=description,
+        step=110,
+        height=220,
+    )
     return chart.properties(
         title=alt.Title(heading),
         width=alt.Step(110),
         height=220,
-        description=describe(heading, phrases),
+        description=description,
+        usermeta=plot.to_usermeta(),
     )
+
+
+def _last_values(points: pd.DataFrame) -> list[float | None]:
+    """A line's value per quarter of the axis (the last point of a quarter), None where none."""
+    found = dict(zip(points["label"], points["value"].astype(float), strict=True))
+    return [found.get(label) for label in _AXIS]
+
+
+def _solid(dash: list[float]) -> list[float]:
+    """Vega-Lite's solid ``[1, 0]`` as the SVG's no dash pattern."""
+    return [] if dash == [1, 0] else dash
