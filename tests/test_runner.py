@@ -193,7 +193,9 @@ def test_notebooks_on_a_shared_kernel_leave_no_open_sockets(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_shared_kernel_never_imports_rfc3987_syntax_and_reuses_one_client(tmp_path):
+def test_a_shared_kernel_never_imports_rfc3987_syntax_keeps_no_history_and_reuses_one_client(
+    tmp_path,
+):
     from jupyter_client.manager import KernelManager
 
     from taskanalytics.runner import shared_kernel
@@ -204,11 +206,13 @@ def test_a_shared_kernel_never_imports_rfc3987_syntax_and_reuses_one_client(tmp_
         client.execute_interactive(
             "import sys, jsonschema\n"
             "print(sys.modules.get('rfc3987_syntax', 'absent'), 'iri' in "
-            "jsonschema.FormatChecker.checkers, 'uri' in jsonschema.FormatChecker.checkers)",
+            "jsonschema.FormatChecker.checkers, 'uri' in jsonschema.FormatChecker.checkers, "
+            "get_ipython().history_manager.enabled)",
             output_hook=lambda msg: reply.append(msg["content"].get("text", "")),
             timeout=60,
         )
-    assert "".join(reply).split() == ["None", "False", "True"]  # iri unchecked, uri as before
+    # iri unchecked, uri as before; no IPython history written
+    assert "".join(reply).split() == ["None", "False", "True", "False"]
     assert isinstance(kernel, KernelManager) and not kernel.has_kernel  # shut down
 
 
