@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 
 import numpy as np
@@ -12,9 +13,11 @@ from plan_docs import table, task_row, write_doc
 
 from taskanalytics import Assessment, assess, assess_all, read_plan
 from taskanalytics.assess import vocab as va
+from taskanalytics.assess.inputs import day_number, prepare_reports
 from taskanalytics.assess.rules import DEFAULT_RULES, AssessmentRules
 from taskanalytics.assess.verdicts import bands as _bands
 from taskanalytics.errors import AssessmentError, TaskAnalyticsError
+from taskanalytics.progress.history import latest_positions
 
 S = va.STATUS_LABELS
 B = va.BAND_LABELS
@@ -461,3 +464,32 @@ def test_seed_debt_series_future_quarters_are_not_due(seed_plan):
     assert s["target"].tolist() == [17501, 63422, 68863, 70289]
     assert s["band"].tolist()[2:] == [B["not_due"], B["not_due"]]
     assert s["band"].tolist()[:2] == [B["no_data"], B["no_data"]]
+
+
+def test_select_finds_the_report_that_counts_on_any_day():
+    """``ReportArrays.select`` (next report's date) agrees with ``latest_positions`` (rule 1)."""
+    rng = np.random.default_rng(3)
+    ids = pd.Index([f"T{i:03d}.01" for i in range(40)], dtype=object)
+    n = 600
+    frame = pd.DataFrame(
+        {
+            "milestone_id": ids.to_numpy()[rng.integers(0, len(ids), n)],
+            "as_of_date": pd.Timestamp("2023-01-01")
+            + pd.to_timedelta(rng.integers(0, 9, n) * 30, "D"),
+            "status": rng.choice(["done", "in_progress", "late"], n),
+            "completed_date": pd.NaT,
+            "ingested_at": pd.Timestamp("2026-01-01", tz="UTC")
+            + pd.to_timedelta(rng.integers(0, 3, n), "h"),
+        }
+    )
+    for progress in (frame, frame.sort_values(["milestone_id", "as_of_date"], kind="stable")):
+        r = prepare_reports(progress, ids)
+        for day in range(day_number(dt.date(2022, 12, 1)), day_number(dt.date(2023, 10, 1)), 7):
+            expected = latest_positions(r.ms, r.as_of, day, len(ids))
+            assert np.array_equal(r.select(day, len(ids)), expected)
+
+
+def test_missing_status_is_an_error(plan, progress):
+    bad = progress.assign(status=pd.array([None, *progress["status"][1:]], dtype="string"))
+    with pytest.raises(AssessmentError, match="unknown status"):
+        assess(plan, bad, "2023Q2")

@@ -11,20 +11,24 @@ import pytest
 from taskanalytics import assess_all
 from taskanalytics.assess import AssessmentRules
 from taskanalytics.assess import vocab as va
-from taskanalytics.assess.codes import Light
+from taskanalytics.assess.codes import Light, Status
+from taskanalytics.assess.inputs import day_number
 from taskanalytics.assess.rollup import (
     COUNT_COLUMNS,
     FLAG_COLUMNS,
     NO_LIGHT,
     build_groupings,
+    complete_sums,
     group_light,
     red_rows,
     red_streaks,
     repeat_rows,
     row_light,
 )
+from taskanalytics.assess.verdicts import evaluate, judged_by, recurring_reports
 from taskanalytics.progress.demo import build_demo_progress
 from taskanalytics.progress.store import load_progress_history
+from taskanalytics.quarters import Quarter
 
 UNITS = ("财政局", "住建局", "发改局", "房屋征收中心")
 QUARTERS = ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
@@ -270,3 +274,53 @@ def test_repeat_rows_tiles_the_frame():
     for times in (0, 1, 3):
         expected = frame.iloc[np.tile(np.arange(3), times)].reset_index(drop=True)
         pd.testing.assert_frame_equal(repeat_rows(frame, times), expected)
+
+
+def test_streak_quarters_judge_only_what_can_be_due(seed_assessment):
+    """``evaluate(full=False)`` judges fewer milestones but gives red (rule 4) the same inputs."""
+    _, a = seed_assessment
+    p, r = a._plan, a._reports
+    rec = recurring_reports(p, r)
+    for label in ("2022Q4", *QUARTERS, "2024Q1"):
+        q = Quarter.parse(label)
+        for day in (day_number(q.end), day_number(q.end) - 40):
+            full = evaluate(p, r, q, day, a.rules, rec_reports=rec)
+            part = evaluate(p, r, q, day, a.rules, full=False, rec_reports=rec)
+            rows = judged_by(p, day)
+            for field in ("status", "is_due", "days_overdue", "due", "sel"):
+                got, expected = getattr(part, field), getattr(full, field)
+                assert np.array_equal(got[rows], expected[rows]), (label, field)
+            assert not part.is_due[np.setdiff1d(np.arange(len(p.ids)), rows)].any()
+            for snap in (full, part):
+                snap_overdue = snap.status == Status.OVERDUE
+                assert np.array_equal(snap_overdue, full.status == Status.OVERDUE)
+                assert np.array_equal(snap.light == Light.RED, snap_overdue)
+            assert np.array_equal(
+                np.where(full.status == Status.OVERDUE, full.days_overdue, 0),
+                np.where(part.status == Status.OVERDUE, part.days_overdue, 0),
+            )
+            assert np.array_equal(
+                part.is_due & (part.status == Status.NOT_REPORTED),
+                full.is_due & (full.status == Status.NOT_REPORTED),
+            )
+
+
+def test_derived_flag_sums_equal_the_flags_summed(seed_assessment):
+    """Done, not due and lit red are never summed: they follow from other sums (rules 2, 4, 5)."""
+    _, a = seed_assessment
+    p, r = a._plan, a._reports
+    for label in QUARTERS:
+        q = Quarter.parse(label)
+        snap = evaluate(p, r, q, day_number(q.end), a.rules)
+        on_time, done_late = snap.status == Status.ON_TIME, snap.status == Status.DONE_LATE
+        assert not (done_late & ~snap.is_due).any()  # a milestone done late was due
+        flags = {
+            **snap.flags.columns,
+            "done": snap.is_due & (on_time | done_late),
+            "not_due": ~snap.is_due,
+            "red_milestones": snap.light == Light.RED,
+        }
+        assert set(flags) == set(FLAG_COLUMNS)
+        task_g = p.groupings["task"]
+        expected = np.column_stack([task_g.weighted(flags[c]) for c in FLAG_COLUMNS])
+        assert np.array_equal(complete_sums(snap.flags.sums(task_g)), expected)

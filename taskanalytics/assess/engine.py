@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -95,6 +96,48 @@ def _check_same_plan(plan: PlanLike, progress: pd.DataFrame) -> None:
         )
 
 
+#: The flags red needs (rule 4), positions in :data:`rollup.FLAG_COLUMNS`.
+_RED_FLAGS: Final = [rollup.FLAG_COLUMNS.index(c) for c in ("due", "overdue", "not_reported")]
+
+
+def _group_sums(
+    groupings: dict[str, rollup.Grouping], per_task: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Per-task sums summed again per group of every grouping (sums of sums, exact).
+
+    The ``task`` grouping gets ``per_task`` itself; the others group tasks
+    (``rollup.build_groupings(..., by_task=True)``).
+    """
+    task_g = groupings["task"]
+    return {name: per_task if g is task_g else g.sums(per_task) for name, g in groupings.items()}
+
+
+def _flag_sums(groupings: dict[str, rollup.Grouping], snap: Snapshot) -> dict[str, np.ndarray]:
+    """Per grouping, the summed flags of a snapshot's groups (groups x ``FLAG_COLUMNS``)."""
+    summed = _group_sums(groupings, snap.flags.sums(groupings["task"]))
+    return {name: rollup.complete_sums(s) for name, s in summed.items()}
+
+
+def _red_counts(
+    groupings: dict[str, rollup.Grouping], snap: Snapshot, sums: dict[str, np.ndarray] | None
+) -> dict[str, np.ndarray]:
+    """Per grouping, each group's due, overdue and not-reported counts (groups x 3; rule 4).
+
+    Taken from the summed flags ``sums`` of an assessed quarter; else summed from the statuses
+    alone (a quarter end assessed for red streaks only).
+    """
+    if sums is not None:
+        return {name: s[:, _RED_FLAGS] for name, s in sums.items()}
+    flags = np.column_stack(
+        [
+            snap.is_due,
+            snap.status == Status.OVERDUE,
+            snap.is_due & (snap.status == Status.NOT_REPORTED),
+        ]
+    )  # flags: summed as int64
+    return _group_sums(groupings, groupings["task"].sums(flags))
+
+
 def _rollups(
     p: PlanArrays,
     r: ReportArrays,
@@ -125,15 +168,12 @@ def _rollups(
         # A group's red (rule 4) needs its due, overdue and not-reported counts and its most
         # days overdue, from statuses alone: per task first, then the other groupings combine
         # tasks (sums of sums, maxima of maxima; see rollup.build_groupings).
-        overdue = snap.status == Status.OVERDUE
-        base = np.column_stack(
-            [snap.is_due, overdue, snap.is_due & (snap.status == Status.NOT_REPORTED)]
-        )  # flags: summed as int64
-        task_base = task_g.sums(base)
-        task_days = np.maximum(task_g.maxima(np.where(overdue, snap.days_overdue, 0)), 0)
-        task_sums = snap.flags.sums(task_g) if assessed else None
+        q_sums = _flag_sums(p.groupings, snap) if assessed else None
+        counts = _red_counts(p.groupings, snap, q_sums)
+        overdue_days = np.where(snap.status == Status.OVERDUE, snap.days_overdue, 0)
+        task_days = np.maximum(task_g.maxima(overdue_days), 0)
         for name, g in p.groupings.items():
-            b = task_base if g is task_g else g.sums(task_base)
+            b = counts[name]
             days = task_days if g is task_g else np.maximum(g.maxima(task_days), 0)
             reds[name].append(
                 rollup.red_rows(
@@ -144,8 +184,8 @@ def _rollups(
                     rules=rules,
                 )
             )
-            if task_sums is not None:
-                sums[name].append(task_sums if g is task_g else g.sums(task_sums))
+            if q_sums is not None:
+                sums[name].append(q_sums[name])
                 max_days[name].append(days)
         if assessed:
             worst.append(task_status(task_g, snap.status, snap.is_due))

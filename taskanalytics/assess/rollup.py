@@ -24,8 +24,10 @@ __all__ = [
     "COUNT_COLUMNS",
     "GROUPINGS",
     "NO_LIGHT",
+    "SUMMED_FLAGS",
     "Grouping",
     "build_groupings",
+    "complete_sums",
     "group_light",
     "red_rows",
     "repeat_rows",
@@ -57,6 +59,21 @@ COUNT_COLUMNS: Final[tuple[str, ...]] = (
 #: Flags summed per group that are not shown as columns: milestones lit red / yellow.
 _LIGHT_FLAGS: Final = ("red_milestones", "yellow_milestones")
 FLAG_COLUMNS: Final[tuple[str, ...]] = (*COUNT_COLUMNS, *_LIGHT_FLAGS)
+#: Flags whose sums follow from other flags' sums, so they are never summed (rules 2, 4, 5):
+#: due and done = done on time + done late (a milestone done late was due, since it was done
+#: after its due date and by the as-of date); not due = listed - due; lit red = overdue (a
+#: milestone is red exactly when 逾期未完成). Each is a summed flag plus signed others.
+_DERIVED_FLAGS: Final[dict[str, tuple[str, tuple[tuple[str, int], ...]]]] = {
+    "done": ("done_on_time", (("done_late", 1),)),
+    "not_due": ("milestones", (("due", -1),)),
+    "red_milestones": ("overdue", ()),
+}
+#: The flags summed per group (:func:`complete_sums` adds the others).
+SUMMED_FLAGS: Final[tuple[str, ...]] = tuple(c for c in FLAG_COLUMNS if c not in _DERIVED_FLAGS)
+#: Per flag, the summed flag it starts from (itself, or a derived flag's first term).
+_FLAG_SOURCE: Final = [
+    SUMMED_FLAGS.index(_DERIVED_FLAGS[c][0] if c in _DERIVED_FLAGS else c) for c in FLAG_COLUMNS
+]
 
 #: Roll-up name -> the ``Assessment`` attribute it fills.
 GROUPINGS: Final[dict[str, str]] = {
@@ -390,6 +407,26 @@ def row_light(
         yellow |= not_reported > 0
     light = np.where(red, Light.RED, np.where(yellow, Light.YELLOW, Light.GREEN))
     return np.where(due > 0, light, NO_LIGHT).astype(np.int8)
+
+
+def complete_sums(summed: np.ndarray) -> np.ndarray:
+    """Every flag's sums (groups x :data:`FLAG_COLUMNS`) from those of :data:`SUMMED_FLAGS`.
+
+    Parameters
+    ----------
+    summed
+        Groups x :data:`SUMMED_FLAGS` summed flags.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64; a derived flag (``_DERIVED_FLAGS``) is the signed sum of its terms.
+    """
+    out = summed[:, _FLAG_SOURCE].astype(np.int64, copy=False)  # row by row: one pass
+    for name, (_, terms) in _DERIVED_FLAGS.items():
+        for term, sign in terms:
+            out[:, FLAG_COLUMNS.index(name)] += sign * summed[:, SUMMED_FLAGS.index(term)]
+    return out
 
 
 def group_light(sums: np.ndarray, max_days: np.ndarray, rules: AssessmentRules) -> np.ndarray:

@@ -37,6 +37,7 @@ __all__ = [
     "bands",
     "evaluate",
     "indicator_verdicts",
+    "judged_by",
     "latest_reports",
     "milestone_light",
     "milestone_status",
@@ -53,6 +54,11 @@ _EPS = 1e-9
 # --------------------------------------------------------------------------- 1. the report
 
 
+def _on(rows: np.ndarray | None, values: np.ndarray) -> np.ndarray:
+    """``values`` (one per plan milestone) of the milestones ``rows``; all of them if None."""
+    return values if rows is None else values[rows]
+
+
 @dataclass(frozen=True)
 class LatestReports:
     """Per milestone, the report that counts at a date (rule 1); fields are aligned arrays."""
@@ -64,7 +70,9 @@ class LatestReports:
     completed: np.ndarray  # completion date, day number (NAT when not given)
 
 
-def latest_reports(r: ReportArrays, day: int, n_ms: int) -> LatestReports:
+def latest_reports(
+    r: ReportArrays, day: int, n_ms: int, rows: np.ndarray | None = None
+) -> LatestReports:
     """Return each milestone's latest report dated on or before ``day`` (rule 1).
 
     Parameters
@@ -75,21 +83,23 @@ def latest_reports(r: ReportArrays, day: int, n_ms: int) -> LatestReports:
         The as-of date ``A``, a day number.
     n_ms
         The number of milestones in the plan.
+    rows
+        The milestones wanted (positions in the plan, ascending); default all.
 
     Returns
     -------
     LatestReports
-        Arrays with one entry per milestone.
+        Arrays with one entry per milestone (of ``rows``).
     """
-    sel = r.select(day, n_ms)
+    sel = _on(rows, r.select(day, n_ms))
     has = sel >= 0
     if len(r.ms) == 0:
         return LatestReports(
             sel,
             has,
-            np.full(n_ms, -1, dtype=np.int8),
-            np.full(n_ms, NAT),
-            np.full(n_ms, NAT),
+            np.full(len(sel), -1, dtype=np.int8),
+            np.full(len(sel), NAT),
+            np.full(len(sel), NAT),
         )
     s = np.where(has, sel, 0)
     return LatestReports(
@@ -130,27 +140,31 @@ class Periods:
     first_end: np.ndarray
 
 
-def recurring_periods(p: PlanArrays, day: int) -> Periods:
+def recurring_periods(p: PlanArrays, day: int, rows: np.ndarray | None = None) -> Periods:
     """The latest period of each recurring milestone whose end is on or before ``day`` (rule 2).
 
     Periods are calendar months, quarters or half-years (``PlanArrays.period_months``) from
-    1 January of the year of the milestone's final date.
+    1 January of the year of the milestone's final date. The arrays are aligned with ``rows``
+    (positions in the plan, ascending; default all milestones).
 
     Examples
     --------
     A 每半年 duty at 2023-03-31 has no ended period; at 2023-06-30 and 2023-07-01 it is judged on
     H1 (2023-01-01 … 2023-06-30).
     """
-    n = len(p.ids)
-    rec = np.flatnonzero(p.recurring)  # a few: the date arithmetic runs on these only
-    months = p.period_months[rec]
+    recurring = _on(rows, p.recurring)
+    n = len(recurring)
+    rec = np.flatnonzero(recurring)  # a few: the date arithmetic runs on these only
+    plan_rec = rec if rows is None else rows[rec]
+    months = p.period_months[plan_rec]
     a_month = int(np.datetime64(day, "D").astype("datetime64[M]").astype(np.int64))
-    year_month = p.year_start[rec].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    year_start = p.year_start[plan_rec].astype("datetime64[D]")
+    year_month = year_start.astype("datetime64[M]").astype(np.int64)
     current = np.floor_divide(a_month - year_month, months)  # the period containing A
     ends_today = _month_end(year_month + (current + 1) * months - 1) == day
     k = np.where(ends_today, current, current - 1)  # the latest period ended by A
     judged = np.zeros(n, dtype=bool)
-    judged[rec] = (day < p.due[rec]) & (k >= 0)
+    judged[rec] = (day < p.due[plan_rec]) & (k >= 0)
     start, end, first_end = (np.full(n, NAT) for _ in range(3))
     start[rec] = _month_start(year_month + k * months)
     end[rec] = _month_end(year_month + (k + 1) * months - 1)
@@ -163,20 +177,24 @@ def recurring_reports(p: PlanArrays, r: ReportArrays) -> np.ndarray:
     return np.flatnonzero(p.recurring[r.ms]) if len(r.ms) else np.zeros(0, np.int64)
 
 
-def _period_reports(r: ReportArrays, rec: np.ndarray, periods: Periods, n_ms: int) -> np.ndarray:
+def _period_reports(
+    r: ReportArrays, rec: np.ndarray, periods: Periods, n_ms: int, rows: np.ndarray | None = None
+) -> np.ndarray:
     """Per milestone judged on a period, its latest report dated within the period (-1: none).
 
     Periods are calendar-aligned, so there is one end per period length (a few selections over
-    the recurring milestones' reports only).
+    the recurring milestones' reports only). ``periods`` is aligned with ``rows`` (positions in
+    the plan of ``n_ms`` milestones; default all), and so is the result.
     """
-    out = np.full(n_ms, -1, dtype=np.int64)
+    out = np.full(len(periods.judged), -1, dtype=np.int64)
     judged = np.flatnonzero(periods.judged)
     if not len(judged) or not len(rec):
         return out
     ends = periods.end[judged]
     for end in np.unique(ends):
         which = judged[ends == end]
-        pos = latest_positions(r.ms[rec], r.as_of[rec], int(end), n_ms)[which]
+        latest = latest_positions(r.ms[rec], r.as_of[rec], int(end), n_ms)
+        pos = latest[which if rows is None else rows[which]]
         found = pos >= 0
         pos = np.where(found, rec[np.maximum(pos, 0)], -1)
         inside = found & (r.as_of[np.maximum(pos, 0)] >= periods.start[which])
@@ -192,6 +210,7 @@ def milestone_status(
     *,
     r: ReportArrays,
     rec_reports: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Status code, days overdue, ``is_due`` and judged due date of every milestone (rule 2).
 
@@ -207,14 +226,19 @@ def milestone_status(
         ``due_soon_days`` is used.
     r, rec_reports
         The reports, and :func:`recurring_reports` (computed when not given).
+    rows
+        The milestones judged (positions in the plan, ascending), those of ``latest``; default
+        all.
 
     Returns
     -------
     tuple of numpy.ndarray
         ``status`` (:class:`Status` codes, int8), ``days_overdue`` (int64), ``is_due`` (bool),
-        ``due`` (day number: the plan's due date, or a recurring milestone's period end).
+        ``due`` (day number: the plan's due date, or a recurring milestone's period end); one
+        entry per milestone of ``rows``.
     """
-    n = len(p.ids)
+    n = len(latest.sel)
+    plan_due, recurring = _on(rows, p.due), _on(rows, p.recurring)
     has = latest.has
     said_done = latest.word == Reported.DONE
     # Rule 1: a report marked done without a completion date was completed on its as-of date.
@@ -223,9 +247,9 @@ def milestone_status(
 
     # Recurring milestones before their final date: judged on the latest period ended by A; before
     # the first period ends, a dated milestone due at that end.
-    periods = recurring_periods(p, day)
+    periods = recurring_periods(p, day, rows)
     period = periods.judged
-    due = np.where(p.recurring & (day < p.due), periods.first_end, p.due)
+    due = np.where(recurring & (day < plan_due), periods.first_end, plan_due)
     due = np.where(period, periods.end, due)
     dated = ~period
     due_now = due <= day
@@ -257,7 +281,7 @@ def milestone_status(
     # recurring milestones judged on a period: the latest report dated within it
     if period.any():
         rec = recurring_reports(p, r) if rec_reports is None else rec_reports
-        sel = _period_reports(r, rec, periods, n)
+        sel = _period_reports(r, rec, periods, len(p.ids), rows)
         in_period = sel >= 0
         word = r.status[np.maximum(sel, 0)] if len(r.status) else np.full(n, -1)
         period_done = in_period & (word == Reported.DONE)
@@ -469,30 +493,28 @@ def rollup_flags(
     Returns
     -------
     dict of str to numpy.ndarray
-        One array per :data:`rollup.FLAG_COLUMNS`: booleans, or counts for the indicators.
+        One array per :data:`rollup.SUMMED_FLAGS`: booleans, or counts for the indicators (the
+        sums of the other :data:`rollup.FLAG_COLUMNS` follow: :func:`rollup.complete_sums`).
     """
     on_time = status == Status.ON_TIME
     done_late = status == Status.DONE_LATE
     flags = {
         "milestones": np.ones(len(status), dtype=bool),
         "due": is_due,
-        "done": is_due & (on_time | done_late),  # due and done
         "done_on_time": is_due & on_time,
         "done_late": done_late,
         "overdue": status == Status.OVERDUE,
         "not_reported": is_due & (status == Status.NOT_REPORTED),
         "due_today": status == Status.DUE_TODAY,  # due, neither late nor done
         "due_soon": status == Status.DUE_SOON,
-        "not_due": ~is_due,
         "done_ahead": ~is_due & on_time,  # done before being due
         "indicators": ind.n_due,  # of due milestones
         "indicators_behind": ind.n_behind,
         "indicators_no_data": ind.n_no_data,
-        # not shown as columns: they make a roll-up row's light (rollup.group_light)
-        "red_milestones": light == Light.RED,
+        # not shown as a column: it makes a roll-up row's light (rollup.group_light)
         "yellow_milestones": light == Light.YELLOW,
     }
-    return {name: flags[name] for name in rollup.FLAG_COLUMNS}
+    return {name: flags[name] for name in rollup.SUMMED_FLAGS}
 
 
 @dataclass(frozen=True)
@@ -502,8 +524,8 @@ class Flags:
     columns: dict[str, np.ndarray]
 
     def sums(self, g: rollup.Grouping) -> np.ndarray:
-        """Sum every flag per group of ``g``: groups x ``rollup.FLAG_COLUMNS`` (int64)."""
-        return np.column_stack([g.weighted(self.columns[c]) for c in rollup.FLAG_COLUMNS])
+        """Sum every flag per group of ``g``: groups x ``rollup.SUMMED_FLAGS`` (int64)."""
+        return np.column_stack([g.weighted(self.columns[c]) for c in rollup.SUMMED_FLAGS])
 
 
 # --------------------------------------------------------------------------- all at one date
@@ -530,6 +552,41 @@ class Snapshot:
         return pd.Timestamp(np.datetime64(self.day, "D"))
 
 
+def judged_by(p: PlanArrays, day: int) -> np.ndarray:
+    """The milestones that can be due at ``day`` (positions in the plan, ascending).
+
+    Those due on or before ``day``, and the recurring ones (judged on a period ended by then).
+    Any other milestone is dated and due after ``day``: neither due nor overdue, whatever its
+    reports say (rule 2), so red (rule 4) does not depend on it.
+    """
+    return np.flatnonzero((p.due <= day) | p.recurring)
+
+
+def _streak_snapshot(
+    p: PlanArrays,
+    r: ReportArrays,
+    quarter: Quarter,
+    day: int,
+    rules: AssessmentRules,
+    rec_reports: np.ndarray | None,
+) -> Snapshot:
+    """:func:`evaluate` with ``full=False``: the milestones :func:`judged_by` ``day`` only."""
+    n = len(p.ids)
+    rows = judged_by(p, day)
+    latest = latest_reports(r, day, n, rows)
+    judged = milestone_status(p, latest, day, rules, r=r, rec_reports=rec_reports, rows=rows)
+    status = np.full(n, Status.NOT_DUE, dtype=np.int8)
+    days = np.zeros(n, dtype=np.int64)
+    is_due = np.zeros(n, dtype=bool)
+    due = p.due.copy()
+    for out, values in zip((status, days, is_due, due), judged, strict=True):
+        out[rows] = values
+    light = np.where(status == Status.OVERDUE, Light.RED, Light.GREEN).astype(np.int8)
+    sel = np.full(n, -1, dtype=np.int64)
+    sel[rows] = latest.sel
+    return Snapshot(quarter.label, day, sel, status, is_due, days, due, light, None, None)
+
+
 def evaluate(
     p: PlanArrays,
     r: ReportArrays,
@@ -551,8 +608,11 @@ def evaluate(
     rules
         The thresholds.
     full
-        False for a quarter needed only for red streaks: then only the red light is computed
-        (red depends on the status alone) and indicators and flags are skipped.
+        False for a quarter needed only for red streaks: then only what red needs (rule 4) is
+        computed. Only the milestones that can be due by ``day`` are judged (see
+        :func:`judged_by`); the others are 未到期 (``NOT_DUE``, not due, 0 days overdue, no
+        report looked up: ``sel`` -1), and only the red light is computed; indicators and
+        flags are skipped.
     rec_reports
         :func:`recurring_reports` of ``p`` and ``r``, when computed once for several dates.
 
@@ -561,15 +621,12 @@ def evaluate(
     Snapshot
     """
     n = len(p.ids)
+    if not full:
+        return _streak_snapshot(p, r, quarter, day, rules, rec_reports)
     latest = latest_reports(r, day, n)
     status, days, is_due, due = milestone_status(
         p, latest, day, rules, r=r, rec_reports=rec_reports
     )
-    if not full:
-        light = np.where(status == Status.OVERDUE, Light.RED, Light.GREEN).astype(np.int8)
-        return Snapshot(
-            quarter.label, day, latest.sel, status, is_due, days, due, light, None, None
-        )
     ind = indicator_verdicts(p, r, latest.sel, is_due, rules)
     light = milestone_light(status, is_due, ind.n_behind, rules)
     flags = Flags(rollup_flags(status, is_due, light, ind))
