@@ -139,6 +139,20 @@ def _day(x: Any) -> dt.date | None:
     return None if _missing(x) or pd.isna(x) else pd.Timestamp(x).date()
 
 
+def _records(frame: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, Any]]:
+    """The frame's rows as dicts, by the tuple of their ``keys`` values."""
+    return {tuple(rec[k] for k in keys): rec for rec in frame.to_dict("records")}
+
+
+def _by_quarter(frame: pd.DataFrame, keys: list[str]) -> dict[str, dict[Any, dict[str, Any]]]:
+    """A roll-up's rows as dicts by quarter, then by their key (one column: its value)."""
+    out: dict[str, dict[Any, dict[str, Any]]] = {}
+    for rec in frame.to_dict("records"):
+        key = rec[keys[0]] if len(keys) == 1 else tuple(rec[k] for k in keys)
+        out.setdefault(rec["quarter"], {})[key] = rec
+    return out
+
+
 def compare(
     expected: list[QuarterResult], engine: Any, plan: SimplePlan, progress: pd.DataFrame
 ) -> list[str]:
@@ -156,13 +170,15 @@ def compare(
             f"  its reports:\n    " + shown.replace("\n", "\n    ")
         )
 
-    em = engine.milestones.set_index(["quarter", "milestone_id"])
-    ei = engine.indicators.set_index(["quarter", "milestone_id", "target_no"])
+    # rows as dicts, looked up by key: .loc on a MultiIndex per milestone was most of the time
+    em = _records(engine.milestones, ["quarter", "milestone_id"])
+    ei = _records(engine.indicators, ["quarter", "milestone_id", "target_no"])
+    groups = {attr: _by_quarter(getattr(engine, attr), keys) for attr, keys in _GROUP_KEYS.values()}
     for q in expected:
-        if len(em):
-            assert _day(em.loc[q.quarter, "as_of"].iloc[0]) == q.as_of
+        as_of = {_day(e["as_of"]) for (quarter, _), e in em.items() if quarter == q.quarter}
+        assert as_of <= {q.as_of}, as_of
         for mid, o in q.milestones.items():
-            e = em.loc[(q.quarter, mid)]
+            e = em[(q.quarter, mid)]
             got = {
                 "status": e["status_code"],
                 "is_due": bool(e["is_due"]),
@@ -193,10 +209,10 @@ def compare(
                 )
             for ind in o.indicators:
                 key = (q.quarter, mid, ind.target_no)
-                if key not in ei.index:
+                if key not in ei:
                     problems.append(f"{q.quarter} {mid} target {ind.target_no}: engine has no row")
                     continue
-                row = ei.loc[key]
+                row = ei[key]
                 pairs = {
                     "actual": (ind.actual, row["actual"]),
                     "achievement": (ind.achievement, row["achievement"]),
@@ -219,16 +235,11 @@ def compare(
                         )
                     )
         n_ind = sum(len(m.indicators) for m in q.milestones.values())
-        n_eng = int((engine.indicators["quarter"] == q.quarter).sum())
+        n_eng = sum(quarter == q.quarter for quarter, _, _ in ei)
         if n_ind != n_eng:
             problems.append(f"{q.quarter}: oracle {n_ind} indicator rows, engine {n_eng}")
-        for name, (attr, keys) in _GROUP_KEYS.items():
-            table = getattr(engine, attr)
-            table = table[table["quarter"] == q.quarter]
-            got_rows = {
-                (rec[keys[0]] if len(keys) == 1 else tuple(rec[k] for k in keys)): rec
-                for rec in table.to_dict("records")
-            }
+        for name, (attr, _) in _GROUP_KEYS.items():
+            got_rows = groups[attr].get(q.quarter, {})
             if set(got_rows) != set(q.rollups[name]):
                 problems.append(
                     f"{q.quarter} {attr}: oracle rows {sorted(q.rollups[name], key=str)}, "
