@@ -255,3 +255,48 @@ def test_identical_charts_are_drawn_once_and_shown_without_validation(offline, m
     data, meta = render._show_charts(chart)  # what a kernel's display calls for a chart
     assert seen[0]["validate"] is False and len(calls) == 2
     assert data["image/svg+xml"] == first[0] and meta["image/svg+xml"]["phone"] == first[1]
+
+
+_LAZY_ALTAIR = """
+import sys
+import pandas as pd
+from IPython.core.interactiveshell import InteractiveShell
+from taskanalytics.runner import skip_rfc3987_syntax
+skip_rfc3987_syntax()
+shell = InteractiveShell.instance()
+from taskanalytics import briefing, charts, config
+charts.enable_offline_charts()
+bars = charts.BarPlot("各类别任务数", ["甲"], [charts.bars.Stack("", "#4c78a8", [3.0])])
+data, _ = shell.display_formatter.format(bars)
+print("hand-drawn", "image/svg+xml" in data, "altair" in sys.modules)
+import altair as alt  # an analyst's own chart, altair imported directly
+chart = alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a:Q")
+data, _ = shell.display_formatter.format(chart)
+print("altair", sorted(data), alt.renderers.active, alt.theme.active)
+"""
+
+
+def test_altair_is_imported_only_when_a_chart_needs_it(tmp_path):
+    """Briefings draw their charts by hand: importing the package, enabling the offline charts
+    and showing a hand-drawn plot import no altair (0.32 s a kernel); an altair chart made
+    afterwards, even with altair imported directly, is still shown by the offline renderer."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _LAZY_ALTAIR], capture_output=True, text=True, cwd=tmp_path,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.splitlines()
+    assert first == "hand-drawn True False"
+    assert (
+        second
+        == f"altair ['image/svg+xml', 'text/plain'] {charts.RENDERER_NAME} {charts.THEME_NAME}"
+    )
+
+
+def test_the_display_is_registered_under_the_module_of_altairs_charts():
+    from taskanalytics.charts.lazy import altair_api_module
+
+    assert altair_api_module() == alt.TopLevelMixin.__module__

@@ -44,7 +44,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
@@ -54,6 +53,7 @@ from taskanalytics.assess.engine import Assessment, assess, assess_all
 from taskanalytics.assess.rules import DEFAULT_RULES, AssessmentRules
 from taskanalytics.briefing.blocks import _STYLE, _esc, format_quantity, table_html
 from taskanalytics.briefing.context import BriefingContext, BriefingError
+from taskanalytics.charts.lazy import alt
 from taskanalytics.errors import StoreError
 from taskanalytics.plan.build import PlanLike
 from taskanalytics.plan.identity import plan_identity

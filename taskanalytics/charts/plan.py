@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from taskanalytics.charts.bars import BarPlot, Stack
+from taskanalytics.charts.lazy import alt
 from taskanalytics.charts.render import describe
 from taskanalytics.errors import ChartInputError
 from taskanalytics.plan.order import pinyin_key

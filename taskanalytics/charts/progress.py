@@ -8,13 +8,13 @@ only signal. Charts are sized for a page about 700 px wide and scale down on a p
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from taskanalytics.assess.rollup import on_time_rate
 from taskanalytics.charts.bars import BarPlot, Stack
 from taskanalytics.charts.grid import GridPlot
+from taskanalytics.charts.lazy import alt
 from taskanalytics.charts.plan import _require
 from taskanalytics.charts.render import describe
 from taskanalytics.charts.svg import Line, LinePlot

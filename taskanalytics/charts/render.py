@@ -15,12 +15,12 @@ import hashlib
 import json
 import logging
 from collections import OrderedDict
+from types import ModuleType
 from typing import Any
-
-import altair as alt
 
 from taskanalytics.charts.bars import BarPlot
 from taskanalytics.charts.grid import GridPlot
+from taskanalytics.charts.lazy import alt, altair_api_module, when_imported
 from taskanalytics.charts.svg import (
     CJK_FONT,
     PHONE_MIN_FONT,
@@ -348,23 +348,33 @@ def enable_offline_charts() -> None:
     >>> enable_offline_charts()
     >>> alt.renderers.active
     'taskanalytics_svg'
+
+    altair itself is imported only when a chart needs it (:mod:`~taskanalytics.charts.lazy`):
+    the renderer and the theme are registered then, and a notebook that draws every chart by
+    hand never imports it.
     """
-    alt.renderers.register(RENDERER_NAME, _svg_renderer)
-    alt.renderers.enable(RENDERER_NAME)
-    theme_api = getattr(alt, "theme", None)
+    when_imported(_register)
+    _show_without_validation()
+
+
+def _register(altair: ModuleType) -> None:
+    """Register and enable the renderer and the theme of :func:`enable_offline_charts`."""
+    altair.renderers.register(RENDERER_NAME, _svg_renderer)
+    altair.renderers.enable(RENDERER_NAME)
+    theme_api = getattr(altair, "theme", None)
     if theme_api is not None and hasattr(theme_api, "register"):  # altair >= 5.5
         theme_api.register(THEME_NAME, enable=True)(cjk_theme)
     else:  # pragma: no cover - altair < 5.5
-        alt.themes.register(THEME_NAME, cjk_theme)
-        alt.themes.enable(THEME_NAME)
-    alt.data_transformers.enable("default")
-    _show_without_validation()
+        altair.themes.register(THEME_NAME, cjk_theme)
+        altair.themes.enable(THEME_NAME)
+    altair.data_transformers.enable("default")
 
 
 def _show_charts(chart: Any) -> Any:
     """A chart's mime bundle, its spec built without validation against the Vega-Lite schema
     (altair's own display validates every chart: a jsonschema walk of the whole spec); other
-    renderers than ours get altair's own bundle."""
+    renderers than ours get altair's own bundle. Reading ``alt`` here runs the set-up of
+    :func:`enable_offline_charts` if altair was imported without :data:`lazy.alt`."""
     if alt.renderers.active != RENDERER_NAME:
         return chart._repr_mimebundle_()
     return _svg_renderer(chart.to_dict(validate=False, context={"pre_transform": False}))
@@ -385,4 +395,5 @@ def _show_without_validation() -> None:
     if shell is None:
         return
     formatter = shell.display_formatter.mimebundle_formatter
-    formatter.for_type(alt.TopLevelMixin, _show_charts)
+    # by name: altair need not be imported yet (a chart's class is matched when one is shown)
+    formatter.for_type_by_name(altair_api_module(), "TopLevelMixin", _show_charts)

@@ -10,9 +10,9 @@ plan (see :mod:`taskanalytics.briefing.yoy`); they are not modified.
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
+from taskanalytics.charts.lazy import alt
 from taskanalytics.charts.plan import _require
 from taskanalytics.charts.progress import _ACTUAL_COLOR, _TARGET_COLOR, _number
 from taskanalytics.charts.render import describe
