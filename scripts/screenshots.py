@@ -360,7 +360,8 @@ def open_notebook(page, base: str, token: str, name: str, timeout_ms: float) -> 
     """Open notebook ``name`` of the Lab at ``base`` (layout reset) and wait for its kernel."""
     page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_ms)
-    page.wait_for_timeout(2000)
+    # the notebook's kernel comes up idle, or Lab first asks which kernel to start
+    page.wait_for_selector(f"{KERNEL_IDLE}, .jp-Dialog", timeout=timeout_ms)
     accept_kernel_dialog(page)
     page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
 

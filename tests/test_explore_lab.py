@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser import new_page
+from browser import shared_browser
 from openpyxl import load_workbook
 from stores import copy_store
 
@@ -68,30 +68,39 @@ def lab(demo_store, tmp_path_factory):
             yield shots, base, token, exports, missing
 
 
+@pytest.fixture(scope="module")
+def lab_context():
+    """One browser context for the module's Lab pages: the second page loads Lab's scripts
+    (several MB) from the context's cache, as an analyst's browser would."""
+    context = shared_browser().new_context(viewport={"width": 1200, "height": 2400})
+    yield context
+    context.close()
+
+
 def _suspect(text: str) -> bool:
     """Messages the issue saw, at whatever console level they arrive (vega logs ``WARN …``)."""
     return "Failed to initialize model" in text or text.startswith(("WARN", "ERROR"))
 
 
 @contextmanager
-def _lab_page(shots, base, token, name):
-    """A page of the shared chromium with notebook ``name`` open; yield it and its console."""
+def _lab_page(context, shots, base, token, name):
+    """A page of ``context`` with notebook ``name`` open; yield it and its console."""
     console: list[str] = []
-    with new_page(width=1200, height=2400) as page:
-        page.on(
-            "console",
-            lambda m: (
-                console.append(f"{m.type}: {m.text}")
-                if m.type in ("error", "warning") or _suspect(m.text)
-                else None
-            ),
-        )
-        page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-        try:
-            shots.open_notebook(page, base, token, name, TIMEOUT_MS)
-            yield page, console
-        finally:
-            page.close(run_before_unload=False)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: (
+            console.append(f"{m.type}: {m.text}")
+            if m.type in ("error", "warning") or _suspect(m.text)
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    try:
+        shots.open_notebook(page, base, token, name, TIMEOUT_MS)
+        yield page, console
+    finally:
+        page.close(run_before_unload=False)
 
 
 def _wait_explorer(shots, page):
@@ -127,9 +136,9 @@ def _stderr(page) -> list[str]:
     return [errors.nth(i).inner_text()[:300] for i in range(errors.count())]
 
 
-def test_run_all_filter_compare_export_and_restart_without_console_errors(lab):
+def test_run_all_filter_compare_export_and_restart_without_console_errors(lab, lab_context):
     shots, base, token, exports, _ = lab
-    with _lab_page(shots, base, token, "explore.ipynb") as (page, console):
+    with _lab_page(lab_context, shots, base, token, "explore.ipynb") as (page, console):
         shots.run_menu(page, "Run", "Run All Cells")
         shots.accept_kernel_dialog(page)
         explorer = _wait_explorer(shots, page)
@@ -189,9 +198,9 @@ def test_run_all_filter_compare_export_and_restart_without_console_errors(lab):
     assert "work_report" not in sections and "livelihood" not in sections
 
 
-def test_a_mistyped_store_is_named_without_console_errors(lab):
+def test_a_mistyped_store_is_named_without_console_errors(lab, lab_context):
     shots, base, token, _, missing = lab
-    with _lab_page(shots, base, token, "explore_typo.ipynb") as (page, console):
+    with _lab_page(lab_context, shots, base, token, "explore_typo.ipynb") as (page, console):
         shots.run_menu(page, "Run", "Run All Cells")
         shots.accept_kernel_dialog(page)
         explorer = _wait_explorer(shots, page)
