@@ -1,6 +1,6 @@
 """Other processes for tests/test_store_faults.py: ingests to race against each other or kill.
 
-- :func:`race` is a ``multiprocessing`` (spawn) target: one of several processes that, round
+- :func:`race` is a ``multiprocessing`` (forkserver) target: one of several processes that, round
   after round, wait at a barrier and then open (and ingest into) the same new store at once.
 - Run as a script (``python store_workers.py``), this module is a *zygote*: it imports the
   package and reads the seed plan once, then, for each JSON command read from stdin, forks a
@@ -39,7 +39,7 @@ def variant(base: Path, folder: Path, k: int) -> Path:
     return out
 
 
-# -- racing (multiprocessing, spawn) -------------------------------------------------------
+# -- racing (multiprocessing, forkserver) --------------------------------------------------
 
 
 def race(rounds: list[tuple[str, bool]], file: str, barrier: Any, results: Any) -> None:

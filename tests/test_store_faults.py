@@ -513,6 +513,12 @@ RACERS = 10
 OPEN_ROUNDS = 60
 #: Rounds of creating a new store and ingesting one file each into it at once.
 INGEST_ROUNDS = 3
+#: What a racer imports, loaded once in the server the racers are forked from.
+RACER_IMPORTS = (
+    "taskanalytics.plan.build",
+    "taskanalytics.progress.intake",
+    "taskanalytics.progress.store",
+)
 
 
 @pytest.mark.slow
@@ -521,7 +527,10 @@ def test_ten_processes_create_and_fill_one_new_store_at_once(reports, tmp_path):
     files = [variant(paths[k % len(paths)], tmp_path / "inbox", k) for k in range(RACERS)]
     rounds = [(str(tmp_path / f"open{r}" / "progress.sqlite"), False) for r in range(OPEN_ROUNDS)]
     rounds += [(str(tmp_path / f"fill{r}" / "progress.sqlite"), True) for r in range(INGEST_ROUNDS)]
-    ctx = multiprocessing.get_context("spawn")
+    # racers forked from a server that imported the package once: ten separate processes at
+    # the barrier, without ten imports of pandas first
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["store_workers", *RACER_IMPORTS])
     barrier, results = ctx.Barrier(RACERS), ctx.Queue()
     racers = [
         ctx.Process(target=race, args=(rounds, str(f), barrier, results), daemon=True)
