@@ -68,8 +68,8 @@ def report(name: str, times: list[float], goal: float | None = None) -> None:
     med = statistics.median(times)
     ratio = f"  {med / goal:5.2f} x goal {goal * 1000:.0f} ms" if goal else ""
     print(
-        f"{name:52s} median {med * 1000:9.1f} ms  min {min(times) * 1000:9.1f} ms  "
-        f"({len(times)} runs){ratio}"
+        f"{name:44s} median {med * 1000:8.1f} ms  min {min(times) * 1000:8.1f}  "
+        f"max {max(times) * 1000:8.1f} ms  ({len(times)} runs){ratio}"
     )
 
 
