@@ -103,9 +103,25 @@ def _status_stacks(frame: pd.DataFrame) -> list[Stack]:
     ]
 
 
-def _status_by_group(
-    rollup: pd.DataFrame, by: str, title: str, subtitle: str | None, label_limit: int
+def status_by_group_plot(
+    rollup: pd.DataFrame,
+    by: str,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    label_limit: int = 300,
 ) -> BarPlot:
+    """The chart of :func:`chart_status_by_group` as a
+    :class:`~taskanalytics.charts.bars.BarPlot`: the same bars, colours, legend and alt text,
+    drawn as static SVG without altair (what the overview shows).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"unit": ["财政局"], "done_on_time": [3], "done_late": [0],
+    ...                   "overdue": [1], "not_reported": [0]})
+    >>> status_by_group_plot(r, "unit", title="各单位应完成节点").totals()
+    [4.0]
+    """
     _require(rollup, [by, *_REQUIRED_STATUS], "chart_status_by_group")
     # Vega-Lite draws one bar per distinct name (summing repeats), in the frame's order
     groups = rollup.assign(**{by: rollup[by].astype(str)})
@@ -130,28 +146,6 @@ def _status_by_group(
         length=300,
         step=22,
     )  # fmt: skip
-
-
-def status_by_group_plot(
-    rollup: pd.DataFrame,
-    by: str,
-    *,
-    title: str,
-    subtitle: str | None = None,
-    label_limit: int = 300,
-) -> BarPlot:
-    """The chart of :func:`chart_status_by_group` as a
-    :class:`~taskanalytics.charts.bars.BarPlot`: the same bars, colours, legend and alt text,
-    drawn as static SVG without altair (what the overview shows).
-
-    Examples
-    --------
-    >>> r = pd.DataFrame({"unit": ["财政局"], "done_on_time": [3], "done_late": [0],
-    ...                   "overdue": [1], "not_reported": [0]})
-    >>> status_by_group_plot(r, "unit", title="各单位应完成节点").totals()
-    [4.0]
-    """
-    return _status_by_group(rollup, by, title, subtitle, label_limit)
 
 
 def chart_status_by_group(
@@ -193,7 +187,7 @@ def chart_status_by_group(
     ...                   "overdue": [1], "not_reported": [0]})
     >>> chart = chart_status_by_group(r, "unit", title="各单位应完成节点")
     """
-    plot = _status_by_group(rollup, by, title, subtitle, label_limit)
+    plot = status_by_group_plot(rollup, by, title=title, subtitle=subtitle, label_limit=label_limit)
     data = _long_status(rollup, by)
     order = list(dict.fromkeys(rollup[by].astype(str)))
     heading = alt.Title(title, subtitle=subtitle) if subtitle else alt.Title(title)
