@@ -1,4 +1,4 @@
-"""Altair charts for the briefings, and the offline SVG renderer they are shown with.
+"""The briefings' charts, drawn as SVG by hand, their altair twins, and the offline renderer.
 
 - :mod:`~taskanalytics.charts.render`: :func:`enable_offline_charts` (static SVG by vl-convert,
   CJK font theme), for pages that must open with no network;
@@ -12,7 +12,9 @@
   primitives the other hand-drawn charts share;
 - :mod:`~taskanalytics.charts.bars`: bar charts drawn by hand (:class:`BarPlot`: counts per
   name, stacked statuses per group or quarter, milestones by month);
-- :mod:`~taskanalytics.charts.grid`: small multiples drawn by hand (:class:`GridPlot`).
+- :mod:`~taskanalytics.charts.grid`: small multiples drawn by hand (:class:`GridPlot`);
+- :mod:`~taskanalytics.charts.lazy`: altair, imported on first use (a quarterly run's kernels
+  never import it).
 
 Every altair builder leaves its hand-drawn plot in the spec's ``usermeta``, so the offline
 renderer draws the briefings' charts without vl-convert (which it keeps for other charts);
