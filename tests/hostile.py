@@ -22,7 +22,7 @@ from plans import _replace_once, seed_text, write_plan, year_text
 
 from taskanalytics import read_plan
 from taskanalytics.progress import vocab as vp
-from taskanalytics.progress.demo import demo_report, fill_template
+from taskanalytics.progress.demo import demo_report, fill_template, targets_by_milestone
 from taskanalytics.progress.store import ingest_files
 from taskanalytics.progress.templates import save_workbook, write_templates
 
@@ -164,10 +164,12 @@ def _clerk_types_text(path: Path) -> None:
 
 
 def _report(plan: Any, quarter: str, folder: Path, store: Path) -> None:
+    targets = targets_by_milestone(plan)
     reports = {
         m["milestone_id"]: report
         for m in plan.milestones.to_dict("records")
-        if (report := demo_report(plan, m, quarter)) is not None
+        if (report := demo_report(plan, m, quarter, targets=targets.get(m["milestone_id"], [])))
+        is not None
     }
     hostile = quarter == "2023Q2"
     if hostile:

@@ -47,18 +47,20 @@ def fill_unit_reports(
     ``folder/<quarter>/``; nothing is ingested, so the same files can go to several stores.
     A small store for tests that need real files but not all 99 of the demo.
     """
-    from taskanalytics.progress.demo import demo_report, fill_template
+    from taskanalytics.progress.demo import demo_report, fill_template, targets_by_milestone
     from taskanalytics.progress.templates import template_rows, write_templates
 
     led = plan.tasks.loc[plan.tasks["lead_units"].map(lambda us: bool(set(us) & set(units)))]
     # the demo's reports of these units' milestones only (each is drawn on its own)
     milestones = plan.milestones[plan.milestones["task_id"].isin(led["task_id"])]
     paths: list[Path] = []
+    targets = targets_by_milestone(plan)
     for quarter in quarters:
         reports = {
             m["milestone_id"]: report
             for m in milestones.to_dict("records")
-            if (report := demo_report(plan, m, quarter)) is not None
+            if (report := demo_report(plan, m, quarter, targets=targets.get(m["milestone_id"], [])))
+            is not None
         }
         due = [u for u in units if not template_rows(plan, u, quarter).empty]
         for path in write_templates(plan, quarter, folder / quarter, units=due, overwrite=True):

@@ -74,8 +74,21 @@ def _fate(seed: int, milestone_id: str, due: dt.date) -> dt.date | None:
     return max(finished, first) if finished.year == due.year else None
 
 
+def targets_by_milestone(plan: PlanLike) -> dict[str, list[dict[str, Any]]]:
+    """The plan's targets as records, grouped by milestone id (for :func:`demo_report`)."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for record in plan.targets.to_dict("records"):
+        grouped.setdefault(str(record["milestone_id"]), []).append(record)
+    return grouped
+
+
 def demo_report(
-    plan: PlanLike, milestone: Mapping[str, Any], quarter: QuarterLike, *, seed: int = 7
+    plan: PlanLike,
+    milestone: Mapping[str, Any],
+    quarter: QuarterLike,
+    *,
+    seed: int = 7,
+    targets: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
     """Return the synthetic report of one milestone at a quarter end, or None (not reported).
 
@@ -89,6 +102,9 @@ def demo_report(
         The reporting quarter (a :class:`~taskanalytics.quarters.Quarter` or its label).
     seed
         Random seed; the same seed gives the same report.
+    targets
+        The milestone's rows of ``plan.targets`` as records, in plan order (from
+        :func:`targets_by_milestone`, for many calls); default looked up in the plan.
 
     Returns
     -------
@@ -102,8 +118,9 @@ def demo_report(
     due_ts = milestone["due_date"]
     due = dt.date(as_of.year, 12, 31) if pd.isna(due_ts) else pd.Timestamp(due_ts).date()
     rng = random.Random(f"{seed}:{mid}:{q.label}")
-    targets = plan.targets[plan.targets["milestone_id"] == mid]
-    metrics = [t.metric for t in targets.itertuples(index=False)]
+    if targets is None:
+        targets = plan.targets[plan.targets["milestone_id"] == mid].to_dict("records")
+    metrics = [t["metric"] for t in targets]
     story = next((m for m in metrics if (m, None) in SCRIPTED_RATIOS), None)
     if rng.random() < 0.05 and story is None:  # storylines are always reported
         return None
@@ -139,13 +156,13 @@ def demo_report(
     scripted = story is not None and due <= as_of
     values = {}
     if progress > 0:
-        for t in targets.itertuples(index=False):
+        for t in targets:
             if scripted:
                 ratio = progress
             else:
                 ratio = progress * (rng.uniform(1.0, 1.15) if status == "done" else 1.0)
-            whole = unit_or_none(t.unit) not in ("%", "万元", None)
-            values[int(t.target_no)] = round(t.value * ratio, 0 if whole else 1)
+            whole = unit_or_none(t["unit"]) not in ("%", "万元", None)
+            values[int(t["target_no"])] = round(t["value"] * ratio, 0 if whole else 1)
     return {
         "status": vp.STATUS_LABELS[status],
         "completed_date": finished if status == "done" else None,
@@ -268,6 +285,7 @@ def build_demo_progress(
     name = plan_identity(plan).name
     base = Path(inbox) if inbox is not None else target.path.parent / "demo_inbox" / name
     milestones = plan.milestones.to_dict("records")
+    targets = targets_by_milestone(plan)
     ingested, skipped = [], []
     for quarter in parsed:
         folder = base / quarter.label
@@ -280,7 +298,12 @@ def build_demo_progress(
         reports = {
             m["milestone_id"]: report
             for m in milestones
-            if (report := demo_report(plan, m, quarter, seed=seed)) is not None
+            if (
+                report := demo_report(
+                    plan, m, quarter, seed=seed, targets=targets.get(str(m["milestone_id"]), [])
+                )
+            )
+            is not None
         }
         for path in paths:
             fill_template(path, path, reports)

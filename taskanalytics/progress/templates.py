@@ -181,7 +181,8 @@ def template_rows(
     if q is not None:
         end = pd.Timestamp(q.end)
         rows = rows[(rows["due_date"] <= end) | (rows["due_kind"] == "recurring")]
-    targets = plan.targets.sort_values(["milestone_id", "target_no"])
+    targets = plan.targets[plan.targets["milestone_id"].isin(rows["milestone_id"])]
+    targets = targets.sort_values(["milestone_id", "target_no"])
     by_milestone: dict[str, tuple[dict[str, Any], ...]] = {}
     for record in targets.to_dict("records"):
         mid = record["milestone_id"]
@@ -610,12 +611,12 @@ def _target_value_text(target: Mapping[str, Any]) -> str:
 
 def _build_workbook(
     plan: PlanLike,
+    rows: pd.DataFrame,
     unit: str,
     quarter: Quarter,
     submit: Mapping[str, str | None],
-    progress: pd.DataFrame | None = None,
 ) -> Workbook:
-    rows = template_rows(plan, unit, quarter, progress=progress)
+    """The workbook of ``unit``'s :func:`template_rows` (``rows``) for ``quarter``."""
     names = list(vp.TEMPLATE_COLUMNS)
     col = {name: i + 1 for i, name in enumerate(names)}
 
@@ -846,11 +847,11 @@ def write_templates(
     unknown = [u for u in chosen if u not in known]
     if unknown:
         raise TaskAnalyticsError(f"not lead units of the plan: {', '.join(unknown)}")
-    due = {u for u in chosen if not template_rows(plan, u, q).empty}
-    if units is not None and len(due) < len(chosen):
-        idle = "、".join(u for u in chosen if u not in due)
+    rows = {u: template_rows(plan, u, q, progress=progress) for u in chosen}
+    if units is not None and any(r.empty for r in rows.values()):
+        idle = "、".join(u for u in chosen if rows[u].empty)
         raise TaskAnalyticsError(f"nothing due by the end of {q} for: {idle}")
-    chosen = [u for u in chosen if u in due]  # units with nothing due yet get no file
+    chosen = [u for u in chosen if not rows[u].empty]  # units with nothing due yet get no file
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [safe_template_path(out, template_filename(u, q)) for u in chosen]
@@ -861,6 +862,6 @@ def write_templates(
         raise TaskAnalyticsError(f"files exist (pass overwrite=True): {', '.join(existing)}")
     submit = {"deadline": deadline, "recipient": recipient}
     return [
-        save_workbook(_build_workbook(plan, u, q, submit, progress), p)
+        save_workbook(_build_workbook(plan, rows[u], u, q, submit), p)
         for u, p in zip(chosen, paths, strict=True)
     ]
