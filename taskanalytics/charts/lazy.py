@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from collections.abc import Callable
@@ -60,10 +61,11 @@ def when_imported(hook: Callable[[ModuleType], None]) -> None:
     """
     if "altair" in sys.modules:
         hook(_load())
-    else:
+    elif hook not in _hooks:  # every notebook of a kernel asks again; run it once
         _hooks.append(hook)
 
 
+@functools.cache
 def altair_api_module() -> str:
     """The module of the installed altair that defines its chart classes, without importing it.
 
